@@ -1,0 +1,70 @@
+# marchwest: `make run` builds everything, `make test` checks everything. `make` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+LAB_VENV := .venv-lab
+LAB_PY := $(LAB_VENV)/bin/python
+
+.DEFAULT_GOAL := help
+.PHONY: help install lab-install run test bench lab validate export site lock clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml requirements/lock.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is needed (PYTHON=$(PYTHON))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip==25.3
+	$(PY) -m pip install -q -r requirements/lock.txt
+	$(PY) -m pip install -q --no-deps -e .
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv with the pinned dependencies and the package (idempotent)
+
+# JupyterLab lives in its own environment: its dependencies slow every notebook-format import
+# by ~2.6 s (see README, Performance), so the pipeline's environment does without them.
+$(LAB_VENV)/.installed: pyproject.toml requirements/lab-lock.txt
+	$(PYTHON) -m venv $(LAB_VENV)
+	$(LAB_PY) -m pip install -q --upgrade pip==25.3
+	$(LAB_PY) -m pip install -q -r requirements/lab-lock.txt
+	$(LAB_PY) -m pip install -q --no-deps -e .
+	@touch $@
+
+lab-install: $(LAB_VENV)/.installed ## Create .venv-lab: the package plus JupyterLab
+
+validate: install ## Check the ledger (python -m marchwest validate data)
+	$(PY) -m marchwest validate data
+
+export: install ## Export every table to data/processed (CSV, Parquet, datapackage.json)
+	$(PY) -m marchwest export data/processed
+
+run: install ## Set up, validate the data, execute the notebooks in place, build site/
+	$(PY) -m marchwest validate data
+	$(PY) -m marchwest run
+	$(PY) -m marchwest export data/processed
+	$(PY) -m marchwest site site
+
+site: install ## Build site/ from the committed notebooks
+	$(PY) -m marchwest site site
+
+test: install lab-install ## Set up, then run the whole test suite (library, notebooks under nbval, browser, JupyterLab)
+	$(PY) -m pytest tests notebooks --nbval --nbval-current-env -p no:cacheprovider
+
+bench: install ## Measure the speed budgets (benchmarks/bench.py)
+	$(PY) benchmarks/bench.py
+
+lab: lab-install ## Open JupyterLab on the notebooks
+	$(LAB_VENV)/bin/jupyter lab notebooks
+
+LOCK_TMP := $(shell mktemp -u /tmp/marchwest-lock.XXXX)
+lock: ## Regenerate requirements/lock.txt and lab-lock.txt from pyproject.toml (throw-away venvs)
+	$(PYTHON) -m venv $(LOCK_TMP) && $(LOCK_TMP)/bin/pip install -q '.[test]'
+	{ echo '# Every package of .venv (runtime + tests), exact. Regenerate with make lock.'; \
+	  $(LOCK_TMP)/bin/pip freeze --exclude marchwest; } > requirements/lock.txt
+	$(LOCK_TMP)/bin/pip install -q '.[test,lab]'
+	{ echo '# Every package of .venv-lab (.venv plus JupyterLab), exact. Regenerate with make lock.'; \
+	  $(LOCK_TMP)/bin/pip freeze --exclude marchwest; } > requirements/lab-lock.txt
+	rm -rf $(LOCK_TMP)
+
+clean: ## Remove the environments and built files
+	rm -rf $(VENV) $(LAB_VENV) site data/processed/*.csv data/processed/*.parquet data/processed/datapackage.json

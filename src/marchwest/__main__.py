@@ -1,0 +1,3 @@
+from marchwest.cli import main
+
+raise SystemExit(main())
