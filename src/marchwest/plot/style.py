@@ -1,0 +1,46 @@
+"""One palette and one caption style for every chart, so a country has the same colour everywhere."""
+
+from __future__ import annotations
+
+# Keyed by entity_id. Colour-blind-aware (Okabe-Ito based); China is always the same red.
+ENTITY_COLOURS: dict[str, str] = {
+    "china": "#D55E00",
+    "pakistan": "#009E73",
+    "bangladesh": "#0072B2",
+    "myanmar": "#CC79A7",
+    "algeria": "#E69F00",
+    "india": "#56B4E9",
+    "russia": "#7F3C8D",
+    "united_states": "#1D3557",
+    "afghanistan": "#8C6D31",
+    "tajikistan": "#F0E442",
+    "kazakhstan": "#3969AC",
+    "kyrgyzstan": "#11A579",
+    "uzbekistan": "#E73F74",
+    "iran": "#A5AA99",
+}
+OTHER_COLOUR = "#BBBBBB"
+
+VERDICT_COLOURS: dict[str, str] = {
+    "supported": "#009E73",
+    "imprecise": "#E69F00",
+    "contradicted": "#D55E00",
+    "unverified": "#999999",
+}
+VERDICT_ORDER = ["supported", "imprecise", "contradicted", "unverified"]
+
+STATUS_COLOURS: dict[str, str] = {
+    "founding member": "#08306B",
+    "member": "#2171B5",
+    "observer": "#9ECAE1",
+    "dialogue partner": "#DEEBF7",
+    "suspended": "#BBBBBB",
+}
+
+FONT_FAMILY = "DejaVu Sans"
+CAPTION_SIZE = 8
+
+
+def entity_colour(entity_id: str) -> str:
+    """The colour of an entity in every chart (grey when it has none of its own)."""
+    return ENTITY_COLOURS.get(entity_id, OTHER_COLOUR)
