@@ -1,0 +1,146 @@
+"""Organisation membership on a given date, from the `memberships()` table.
+
+A membership row is in force on a date when the date falls in ``[since, until)``: from the
+first day ``since`` can mean (``2017-06`` counts from 1 June 2017) up to, not including, the
+first day ``until`` can mean, so a status ending in 2015 hands over cleanly to one starting in
+2015. A row whose ``since`` is unknown counts from its ``known_on`` date, the first day a source
+attests it: before that the ledger knows nothing about it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable
+
+import pandas as pd
+
+DateLike = str | dt.date | pd.Timestamp
+
+# When two rows for one organisation and member are in force on the same day (only on a
+# hand-over date), the one that started last wins; on a tie, the earlier status in this order.
+STATUS_ORDER = [
+    "founding member",
+    "member",
+    "suspended",
+    "observer",
+    "dialogue partner",
+    "party",
+    "signatory",
+    "host",
+]
+_DATE_COLUMNS = ("since", "until", "known_on")
+_REQUIRED = ("organisation_id", "member_id", "status", "since", "until")
+
+
+def membership_as_of(
+    memberships: pd.DataFrame,
+    date: DateLike,
+    organisations: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """The status in force on ``date``: one row per organisation and member.
+
+    Columns: ``organisation_id``, ``member_id``, ``status`` and every other column of
+    ``memberships`` (``since``, ``until``, ``known_on``, ``origin``, ...), plus
+    ``since_known`` (False when the row counts only from its ``known_on`` date). Rows are
+    sorted by organisation, then member. ``organisations`` keeps only those organisation ids.
+    """
+    missing = [column for column in _REQUIRED if column not in memberships.columns]
+    if missing:
+        raise ValueError(f"memberships: missing column(s) {', '.join(missing)}")
+    day = _as_timestamp(date)
+    rows = memberships
+    if organisations is not None:
+        wanted = list(organisations)
+        rows = rows[rows["organisation_id"].isin(wanted)]
+    starts = _first_days(rows, "since")
+    ends = _first_days(rows, "until")
+    since_known = starts.notna()
+    if "known_on" in rows.columns:
+        starts = starts.fillna(_first_days(rows, "known_on"))
+    in_force = starts.notna() & (starts <= day) & (ends.isna() | (day < ends))
+    current = rows[in_force].assign(
+        since_known=since_known[in_force],
+        _start=starts[in_force],
+        _rank=rows.loc[in_force, "status"].map(_status_rank),
+    )
+    current = current.sort_values(
+        ["organisation_id", "member_id", "_start", "_rank"],
+        ascending=[True, True, False, True],
+        kind="stable",
+    )
+    current = current.drop_duplicates(["organisation_id", "member_id"], keep="first")
+    return current.drop(columns=["_start", "_rank"]).reset_index(drop=True)
+
+
+def membership_history(
+    memberships: pd.DataFrame,
+    dates: Iterable[DateLike],
+    organisations: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """``membership_as_of`` on each of ``dates``, stacked, with a ``date`` column first."""
+    organisations = None if organisations is None else list(organisations)
+    frames = []
+    for date in dates:
+        current = membership_as_of(memberships, date, organisations)
+        frames.append(current.assign(date=_as_timestamp(date)))
+    history = pd.concat(frames, ignore_index=True)
+    return history[["date", *[c for c in history.columns if c != "date"]]]
+
+
+def latest_change(memberships: pd.DataFrame) -> pd.Timestamp:
+    """The latest first day among all ``since``, ``until`` and ``known_on`` dates."""
+    days = [
+        _first_days(memberships, column)
+        for column in _DATE_COLUMNS
+        if column in memberships.columns
+    ]
+    latest = pd.concat(days).max()
+    if pd.isna(latest):
+        raise ValueError("memberships: no dated row")
+    return latest
+
+
+def _status_rank(status: str) -> int:
+    return STATUS_ORDER.index(status) if status in STATUS_ORDER else len(STATUS_ORDER)
+
+
+def _as_timestamp(date: DateLike) -> pd.Timestamp:
+    try:
+        day = pd.Timestamp(date)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"membership date {date!r}: not a date ({error})") from None
+    if pd.isna(day):
+        raise ValueError(f"membership date {date!r}: not a date")
+    return day.normalize()
+
+
+def _first_days(rows: pd.DataFrame, column: str) -> pd.Series:
+    """The first day each value of ``column`` can mean (NaT when empty or open)."""
+    values = rows[column]
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.astype("datetime64[ns]")
+    return pd.Series(
+        [_edtf_first_day(value, column, index) for index, value in values.items()],
+        index=rows.index,
+        dtype="datetime64[ns]",
+    )
+
+
+def _edtf_first_day(value: object, column: str, index: object) -> pd.Timestamp:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return pd.NaT
+    if isinstance(value, dt.date | pd.Timestamp):
+        return pd.Timestamp(value)
+    text = str(value).strip()
+    if not text or text.startswith(".."):
+        return pd.NaT
+    from edtf import parse_edtf
+
+    try:
+        lower = parse_edtf(text).lower_strict()
+    except Exception as error:  # edtf raises its own EDTFParseException, or TypeError
+        raise ValueError(
+            f"memberships row {index}: {column} {text!r} is not an EDTF date ({error})"
+        ) from None
+    return pd.Timestamp(time.strftime("%Y-%m-%d", lower))

@@ -1,0 +1,113 @@
+"""membership_as_of: the status in force on a date, on small frames that follow the contract."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from marchwest.membership import latest_change, membership_as_of, membership_history
+
+COLUMNS = ["organisation_id", "member_id", "status", "since", "until", "known_on", "origin"]
+
+
+def frame(*rows: tuple) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=COLUMNS)
+
+
+SCO = frame(
+    ("shanghai_five", "china", "founding member", "1996-04-26", "2001-06-15", None, "reference"),
+    ("sco", "china", "founding member", "2001-06-15", None, None, "reference"),
+    ("sco", "india", "member", "2017-06", None, None, "article"),
+    ("sco", "belarus", "dialogue partner", "2010", "2015", None, "reference"),
+    ("sco", "belarus", "observer", "2015", "2024-07-04", None, "reference"),
+    ("sco", "belarus", "member", "2024-07-04", None, None, "reference"),
+    ("sco", "sri_lanka", "dialogue partner", None, None, "2019-08", "reference"),
+    ("csto", "uzbekistan", "member", "2006", "2012-12-19", None, "reference"),
+    ("csto", "uzbekistan", "suspended", "2012-12-19", None, None, "reference"),
+)
+
+
+def status(result: pd.DataFrame, organisation: str, member: str) -> str | None:
+    match = result[(result.organisation_id == organisation) & (result.member_id == member)]
+    assert len(match) <= 1
+    return None if match.empty else match.status.iloc[0]
+
+
+def test_one_row_per_organisation_and_member_with_the_status_in_force():
+    result = membership_as_of(SCO, "2019-08-18")
+    assert not result.duplicated(["organisation_id", "member_id"]).any()
+    assert status(result, "sco", "belarus") == "observer"
+    assert status(result, "sco", "india") == "member"
+    assert status(result, "csto", "uzbekistan") == "suspended"
+    assert status(result, "shanghai_five", "china") is None
+    assert list(result.columns) == [*COLUMNS, "since_known"]
+
+
+def test_until_is_exclusive_and_since_counts_from_its_first_day():
+    assert status(membership_as_of(SCO, "2001-06-14"), "shanghai_five", "china") == "founding member"
+    assert status(membership_as_of(SCO, "2001-06-15"), "shanghai_five", "china") is None
+    assert status(membership_as_of(SCO, "2001-06-15"), "sco", "china") == "founding member"
+    assert status(membership_as_of(SCO, "2017-06-01"), "sco", "india") == "member"
+    assert status(membership_as_of(SCO, "2017-05-31"), "sco", "india") is None
+
+
+def test_hand_over_in_the_same_year_picks_the_new_status():
+    assert status(membership_as_of(SCO, "2014-12-31"), "sco", "belarus") == "dialogue partner"
+    assert status(membership_as_of(SCO, "2015-03-01"), "sco", "belarus") == "observer"
+    assert status(membership_as_of(SCO, pd.Timestamp("2024-07-04")), "sco", "belarus") == "member"
+
+
+def test_overlapping_rows_keep_the_latest_start():
+    overlapping = frame(
+        ("sco", "belarus", "observer", "2015", None, None, "reference"),
+        ("sco", "belarus", "member", "2024-07-04", None, None, "reference"),
+    )
+    assert status(membership_as_of(overlapping, "2025-01-01"), "sco", "belarus") == "member"
+
+
+def test_unknown_since_counts_from_known_on():
+    before = membership_as_of(SCO, "2019-07-31")
+    after = membership_as_of(SCO, "2019-08-01")
+    assert status(before, "sco", "sri_lanka") is None
+    assert status(after, "sco", "sri_lanka") == "dialogue partner"
+    assert not after.set_index("member_id").loc["sri_lanka", "since_known"]
+    assert after.set_index("member_id").loc["india", "since_known"]
+
+
+def test_organisations_filter_and_datetime_columns():
+    parsed = SCO.assign(
+        since=pd.to_datetime(SCO.since.where(SCO.since.str.len() == 10)),
+        until=pd.to_datetime(SCO.until, format="ISO8601"),
+        known_on=pd.NaT,
+    )
+    result = membership_as_of(parsed, pd.Timestamp("2003-01-01"), organisations=["sco"])
+    assert result[["organisation_id", "member_id", "status"]].values.tolist() == [
+        ["sco", "china", "founding member"]
+    ]
+
+
+def test_history_stacks_one_frame_per_date():
+    history = membership_history(SCO, ["1997-01-01", "2020-01-01"], ["shanghai_five", "sco"])
+    assert history.columns[0] == "date"
+    counts = history.groupby("date").size()
+    assert counts.tolist() == [1, 4]  # 1997: China; 2020: China, India, Belarus, Sri Lanka
+
+
+def test_latest_change_is_the_latest_date_in_the_table():
+    assert latest_change(SCO) == pd.Timestamp("2024-07-04")
+
+
+def test_bad_date_names_the_value():
+    with pytest.raises(ValueError, match="'not a date'"):
+        membership_as_of(SCO, "not a date")
+
+
+def test_bad_edtf_names_the_row_and_field():
+    bad = frame(("sco", "india", "member", "June 2017", None, None, "article"))
+    with pytest.raises(ValueError, match=r"row 0: since 'June 2017' is not an EDTF date"):
+        membership_as_of(bad, "2019-08-18")
+
+
+def test_missing_column_is_named():
+    with pytest.raises(ValueError, match="missing column.*status"):
+        membership_as_of(SCO.drop(columns="status"), "2019-08-18")
