@@ -1,0 +1,354 @@
+"""Execute notebooks in place: one process, several kernels at once, outputs that do not drift.
+
+``python -m marchwest run`` drives nbclient directly instead of calling ``jupyter nbconvert
+--execute`` once per notebook: the command-line start is paid once, kernels run side by side
+(one per core), and a kernel's shutdown overlaps the next notebook's start. A notebook is
+written only when every cell ran, atomically, and only when its bytes changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+import nbformat
+from jupyter_client.kernelspec import NATIVE_KERNEL_NAME, KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from marchwest.paths import NOTEBOOKS_DIR
+
+# Kernel-level log lines (e.g. ipykernel's warning that it talks over local TCP) are noise here;
+# errors still show, and cell output never goes through this log.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+class CurrentEnvKernelSpecs(KernelSpecManager):
+    """Kernel specs where ``python3`` is always the running interpreter's own ipykernel.
+
+    Another ``python3`` kernelspec on the machine (another venv, a user-wide install) must not
+    run our notebooks: this is what ``nbval --nbval-current-env`` does for the tests.
+    """
+
+    def get_kernel_spec(self, kernel_name: str):  # noqa: ANN201 (jupyter_client's KernelSpec)
+        if kernel_name == NATIVE_KERNEL_NAME:
+            from ipykernel.kernelspec import RESOURCES, get_kernel_dict
+
+            return self.kernel_spec_class(resource_dir=RESOURCES, **get_kernel_dict())
+        return super().get_kernel_spec(kernel_name)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a notebook did not run: the cell (index in the notebook, first line) and the error."""
+
+    error: str
+    cell_index: int | None = None
+    cell_first_line: str = ""
+    traceback: str = ""
+
+    def describe(self) -> str:
+        if self.cell_index is None:
+            return self.error
+        return f"cell index {self.cell_index} `{self.cell_first_line}`: {self.error}"
+
+
+@dataclass(frozen=True)
+class NotebookResult:
+    """One notebook's run: where it was written (None on failure) and how long it took."""
+
+    notebook: Path
+    seconds: float
+    failure: Failure | None = None
+    changed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+
+def default_notebooks() -> list[Path]:
+    """Every ``notebooks/*.ipynb`` of the project, in name order."""
+    return sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+def default_jobs() -> int:
+    """One kernel per core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def notebook_bytes(nb: nbformat.NotebookNode) -> bytes:
+    """The file as nbformat (and JupyterLab) write it: indent 1, sorted keys, final newline."""
+    text = nbformat.writes(nb)
+    if not text.endswith("\n"):
+        text += "\n"
+    return text.encode("utf-8")
+
+
+def write_atomically(path: Path, data: bytes) -> bool:
+    """Replace ``path`` with ``data`` in one step (never half-written); False if it was unchanged."""
+    if path.exists() and path.read_bytes() == data:
+        return False
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as tmp:
+            tmp.write(data)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        if path.exists():
+            os.chmod(tmp_name, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp_name, 0o666 & ~_umask())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _first_line(source: str) -> str:
+    for line in source.splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def _cell_failure(index: int, cell: nbformat.NotebookNode, error: BaseException) -> Failure:
+    if isinstance(error, CellExecutionError):
+        message = f"{error.ename}: {error.evalue}"
+        lines = next(
+            (out.get("traceback", []) for out in cell.get("outputs", [])
+             if out.get("output_type") == "error"),
+            [],
+        )
+        traceback = _ANSI_ESCAPE.sub("", "\n".join(lines))
+    else:  # the kernel died, a timeout, ...
+        message = f"{type(error).__name__}: {error}".rstrip(": ")
+        traceback = ""
+    return Failure(message, index, _first_line(cell.source), traceback)
+
+
+class Progress:
+    """What the run shows while it works.
+
+    On a terminal: one live line per notebook (waiting, running with its cell and elapsed
+    time, done, failed), redrawn in place. Elsewhere (CI logs, pipes): one line per event.
+    """
+
+    SYMBOLS = {"waiting": "·", "running": "▶", "done": "✓", "unchanged": "✓", "failed": "✗"}
+
+    def __init__(self, notebooks: Sequence[Path], stream: TextIO, live: bool | None = None):
+        self.stream = stream
+        self.live = _is_terminal(stream) if live is None else live
+        self.names = {nb: nb.name for nb in notebooks}
+        self.width = max((len(n) for n in self.names.values()), default=0)
+        self.state = {nb: "waiting" for nb in notebooks}
+        self.detail = {nb: "" for nb in notebooks}
+        self.started_at: dict[Path, float] = {}
+        self.seconds: dict[Path, float] = {}
+        self.drawn = 0
+
+    def start(self, nb: Path) -> None:
+        self.state[nb] = "running"
+        self.started_at[nb] = time.monotonic()
+        self._event(nb, "start")
+
+    def cell(self, nb: Path, index: int, total: int) -> None:
+        self.detail[nb] = f"cell {index + 1}/{total}"
+        if self.live:
+            self.draw()
+
+    def finish(self, result: NotebookResult) -> None:
+        nb = result.notebook
+        self.seconds[nb] = result.seconds
+        if result.failure is not None:
+            self.state[nb], self.detail[nb] = "failed", result.failure.describe()
+        else:
+            self.state[nb] = "done" if result.changed else "unchanged"
+            self.detail[nb] = "written" if result.changed else "outputs unchanged"
+        self._event(nb, self.state[nb])
+
+    def _event(self, nb: Path, what: str) -> None:
+        if self.live:
+            self.draw()
+            return
+        line = f"{what:<9} {self.names[nb]}"
+        if nb in self.seconds:
+            line += f"  {self.seconds[nb]:.1f} s"
+        if self.state[nb] in ("failed", "done", "unchanged") and self.detail[nb]:
+            line += f"  {self.detail[nb]}"
+        print(line, file=self.stream, flush=True)
+
+    def line(self, nb: Path) -> str:
+        state = self.state[nb]
+        if state == "running":
+            seconds = time.monotonic() - self.started_at[nb]
+        else:
+            seconds = self.seconds.get(nb)
+        clock = f"{seconds:5.1f} s" if seconds is not None else " " * 7
+        text = f"{self.SYMBOLS[state]} {self.names[nb]:<{self.width}}  {state:<9} {clock}"
+        return f"{text}  {self.detail[nb]}".rstrip()
+
+    def draw(self) -> None:
+        columns = _terminal_columns(self.stream)
+        out = "\x1b[F" * self.drawn  # back to the first line drawn
+        for nb in self.state:
+            out += "\x1b[2K" + self.line(nb)[: columns - 1] + "\n"
+        self.drawn = len(self.state)
+        self.stream.write(out)
+        self.stream.flush()
+
+    async def keep_drawing(self, every: float = 0.2) -> None:
+        """Refresh the elapsed times until cancelled (terminal only)."""
+        while self.live:
+            self.draw()
+            await asyncio.sleep(every)
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+
+
+def _terminal_columns(stream: TextIO) -> int:
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (OSError, ValueError, AttributeError):
+        return 100
+
+
+async def _execute(nb_path: Path, progress: Progress, shutdowns: list[asyncio.Task]) -> NotebookResult:
+    """Run one notebook in a fresh kernel started in its folder; write it back if every cell ran."""
+    started = time.monotonic()
+    progress.start(nb_path)
+    try:
+        nb = nbformat.read(nb_path, as_version=4)
+    except Exception as error:  # unreadable JSON, not a notebook, missing file
+        return NotebookResult(nb_path, time.monotonic() - started,
+                              Failure(f"cannot read the notebook: {type(error).__name__}: {error}"))
+    km = AsyncKernelManager(kernel_name=NATIVE_KERNEL_NAME, kernel_spec_manager=CurrentEnvKernelSpecs())
+    client = NotebookClient(nb, km=km, kernel_name=NATIVE_KERNEL_NAME, record_timing=False,
+                            extra_arguments=list(KERNEL_ARGUMENTS))
+    failure: Failure | None = None
+    changed = False
+    try:
+        try:
+            await client.async_start_new_kernel(cwd=str(nb_path.parent))
+            await client.async_start_new_kernel_client()
+            reply = await client.async_wait_for_reply(client.kc.kernel_info())
+            nb.metadata["language_info"] = reply["content"]["language_info"]
+        except Exception as error:
+            failure = Failure(f"the kernel did not start: {type(error).__name__}: {error}")
+        else:
+            for index, cell in enumerate(nb.cells):
+                progress.cell(nb_path, index, len(nb.cells))
+                try:
+                    await client.async_execute_cell(
+                        cell, index, execution_count=client.code_cells_executed + 1)
+                except Exception as error:
+                    failure = _cell_failure(index, cell, error)
+                    break
+            if failure is None:
+                changed = write_atomically(nb_path, notebook_bytes(nb))
+    finally:
+        # The next notebook may start while this kernel shuts down (a graceful shutdown lets
+        # the kernel's own clean-up run, e.g. a browser started for a static image export).
+        shutdowns.append(asyncio.create_task(_shut_down(client, km)))
+    return NotebookResult(nb_path, time.monotonic() - started, failure, changed)
+
+
+async def _shut_down(client: NotebookClient, km: AsyncKernelManager) -> None:
+    if client.kc is not None:
+        client.kc.stop_channels()
+    if km.has_kernel:
+        await km.shutdown_kernel()  # also removes the connection file
+
+
+async def _run_all(notebooks: Sequence[Path], jobs: int, progress: Progress) -> list[NotebookResult]:
+    slots = asyncio.Semaphore(jobs)
+    shutdowns: list[asyncio.Task] = []
+
+    async def run(nb_path: Path) -> NotebookResult:
+        async with slots:
+            result = await _execute(nb_path, progress, shutdowns)
+        progress.finish(result)
+        return result
+
+    drawing = asyncio.create_task(progress.keep_drawing())
+    try:
+        return list(await asyncio.gather(*(run(nb) for nb in notebooks)))
+    finally:
+        drawing.cancel()
+        await asyncio.gather(*shutdowns, return_exceptions=True)
+        if progress.live:
+            progress.draw()
+
+
+def run_notebooks(notebooks: Sequence[Path], *, jobs: int | None = None,
+                  stream: TextIO | None = None, live: bool | None = None) -> list[NotebookResult]:
+    """Execute each notebook in place, up to ``jobs`` kernels at once, showing progress on ``stream``.
+
+    Notebooks start in the order given. A failing notebook is left untouched on disk and does
+    not stop the others. Returns one result per notebook, in the order given.
+    """
+    stream = sys.stdout if stream is None else stream
+    jobs = min(jobs or default_jobs(), max(len(notebooks), 1))
+    progress = Progress(notebooks, stream, live)
+    return asyncio.run(_run_all([Path(nb) for nb in notebooks], jobs, progress))
+
+
+def summary(results: Sequence[NotebookResult], seconds: float, jobs: int) -> str:
+    """One line: how many notebooks ran, failed, were written, and how long it took."""
+    failed = sum(not r.ok for r in results)
+    written = sum(r.changed for r in results)
+    verdict = f"FAILED: {failed} of {len(results)} notebooks" if failed else f"{len(results)} notebooks ran"
+    return (f"{verdict} in {seconds:.1f} s, {jobs} kernel(s) at once"
+            f" ({written} written, {len(results) - failed - written} unchanged, {failed} failed)")
+
+
+def report(results: Sequence[NotebookResult], stream: TextIO) -> None:
+    """For each failed notebook: its name, the cell, the error and the cell's traceback."""
+    for result in results:
+        if result.failure is None:
+            continue
+        print(f"\nFAILED {result.notebook}: {result.failure.describe()}", file=stream)
+        if result.failure.traceback:
+            for line in result.failure.traceback.splitlines():
+                print(f"    {line}", file=stream)
+
+
+def run_command(notebooks: list[Path], jobs: int | None = None) -> int:
+    """``python -m marchwest run``: execute the notebooks (default: all of notebooks/), 1 if any failed."""
+    if jobs is not None and jobs < 1:
+        print(f"--jobs must be at least 1, not {jobs}", file=sys.stderr)
+        return 2
+    notebooks = [Path(nb) for nb in notebooks] or default_notebooks()
+    if not notebooks:
+        print(f"no notebooks to run in {NOTEBOOKS_DIR}", file=sys.stderr)
+        return 1
+    jobs = min(jobs or default_jobs(), len(notebooks))
+    started = time.monotonic()
+    results = run_notebooks(notebooks, jobs=jobs)
+    seconds = time.monotonic() - started
+    report(results, sys.stdout)
+    print(summary(results, seconds, jobs), flush=True)
+    return 0 if all(r.ok for r in results) else 1
