@@ -1,0 +1,236 @@
+"""SIPRI arms-transfer TIV tables: read SIPRI's own export format, rank recipients over windows.
+
+SIPRI's Arms Transfers Database (https://www.sipri.org/databases/armstransfers) exports one CSV
+per supplier: a title line "TIV of arms exports from <supplier>, <first>-<last>", a few note
+lines, a header row of years ending in "Total", one row per recipient, and a final "Total" row.
+A blank cell means no deliveries; "0" means deliveries worth less than 0.5 million TIV.
+
+TIV (trend-indicator value) is SIPRI's volume index of deliveries of major arms, in millions.
+It is not a price in US dollars.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from marchwest.errors import LedgerError, Problem
+
+TIDY_COLUMNS = ["supplier", "recipient", "year", "tiv"]
+
+_TITLE = re.compile(r"TIV of arms exports from (?P<supplier>.+), (?P<first>\d{4})-(?P<last>\d{4})")
+_YEAR = re.compile(r"\d{4}")
+_NUMBER = re.compile(r"\d+(\.\d+)?")
+_GENERATED = re.compile(r"Generated: (?P<date>.+)")
+
+
+def _error(path: Path, line: int, field: str, problem: str) -> LedgerError:
+    return LedgerError([Problem(file=str(path), line=line, field=field, message=problem)])
+
+
+def read_tiv_export(path: Path | str) -> pd.DataFrame:
+    """Read one SIPRI "TIV of arms exports from ..." CSV into tidy rows.
+
+    One row per recipient and year with deliveries: ``supplier`` and ``recipient`` as SIPRI
+    names them, ``year`` (Int64) and ``tiv`` (million TIV; Int64, or Float64 if the file has
+    fractions). Blank cells give no row; "0" is kept as 0. SIPRI's Total row and column are
+    checked, not returned: SIPRI totals unrounded values, so a row or year whose rounded
+    values do not add up to its total is listed in ``frame.attrs["total_differences"]``
+    (the file's note lines and ``generated`` date are in ``attrs`` too).
+
+    Raises LedgerError (naming the file, line and field) on anything that is not that format.
+    """
+    path = Path(path)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            lines = list(enumerate(csv.reader(handle), start=1))
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise _error(path, 1, "file", f"not a CSV text file ({error})") from error
+    if not lines or not lines[0][1]:
+        raise _error(path, 1, "title", "empty file, expected a SIPRI TIV export")
+    title = lines[0][1][0].strip()
+    match = _TITLE.fullmatch(title)
+    if match is None:
+        raise _error(
+            path, 1, "title",
+            f"expected 'TIV of arms exports from <supplier>, <first>-<last>', found {title!r}",
+        )
+    supplier = match["supplier"]
+    first, last = int(match["first"]), int(match["last"])
+
+    header_at = next((i for i, (_, cells) in enumerate(lines) if _is_year_header(cells)), None)
+    if header_at is None:
+        raise _error(path, len(lines), "header",
+                               "no header row of years (',1950,1951,...,Total') found")
+    header_line, header = lines[header_at]
+    years = _read_header(path, header_line, _trim(header), first, last)
+    notes = [cells[0] for _, cells in lines[1:header_at] if cells and cells[0].strip()]
+
+    records: list[tuple[str, int, int | float]] = []
+    stated_totals: dict[str, tuple[int, int | float]] = {}
+    year_totals: list[int | float | None] | None = None
+    for line, cells in lines[header_at + 1:]:
+        cells = _trim(cells)
+        if not any(cell.strip() for cell in cells):
+            continue
+        if year_totals is not None:
+            raise _error(path, line, cells[0], "row after the Total row")
+        name = cells[0].strip()
+        if not name:
+            raise _error(path, line, "recipient", "row without a recipient name")
+        if len(cells) > len(years) + 2:
+            raise _error(path, line, f"column {len(years) + 3}",
+                                   f"{len(cells)} cells, the header has {len(years) + 2}")
+        values = [_number(path, line, year, cell) for year, cell in
+                  zip([*map(str, years), "Total"], cells[1:] + [""] * (len(years) + 2 - len(cells)))]
+        if name == "Total":
+            year_totals = values[:-1]
+            continue
+        if name in stated_totals:
+            raise _error(path, line, name,
+                                   f"recipient already listed on line {stated_totals[name][0]}")
+        if values[-1] is None:
+            raise _error(path, line, "Total", "empty Total cell")
+        stated_totals[name] = (line, values[-1])
+        records += [(name, year, value) for year, value in zip(years, values) if value is not None]
+    if year_totals is None:
+        raise _error(path, len(lines), "Total", "no Total row: the file is truncated")
+
+    frame = pd.DataFrame(records, columns=["recipient", "year", "tiv"])
+    frame.insert(0, "supplier", supplier)
+    frame["year"] = frame["year"].astype("Int64")
+    whole = all(isinstance(value, int) for value in frame["tiv"])
+    frame["tiv"] = frame["tiv"].astype("Int64" if whole else "Float64")
+    frame.attrs = {
+        "supplier": supplier,
+        "years": (first, last),
+        "generated": next((m["date"] for n in notes if (m := _GENERATED.fullmatch(n))), None),
+        "notes": notes,
+        "total_differences": _total_differences(frame, stated_totals, years, year_totals),
+    }
+    return frame
+
+
+def _is_year_header(cells: list[str]) -> bool:
+    return len(cells) > 2 and not cells[0].strip() and bool(_YEAR.fullmatch(cells[1].strip()))
+
+
+def _trim(cells: list[str]) -> list[str]:
+    """Drop SIPRI's empty padding cells at the end of a row."""
+    end = len(cells)
+    while end and not cells[end - 1].strip():
+        end -= 1
+    return cells[:end]
+
+
+def _read_header(path: Path, line: int, cells: list[str], first: int, last: int) -> list[int]:
+    if cells[-1].strip() != "Total":
+        raise _error(path, line, f"column {len(cells)}",
+                               f"the header must end in 'Total', found {cells[-1]!r}")
+    years = []
+    for column, cell in enumerate(cells[1:-1], start=2):
+        if not _YEAR.fullmatch(cell.strip()):
+            raise _error(path, line, f"column {column}", f"{cell!r} is not a year")
+        years.append(int(cell))
+    if years != list(range(first, last + 1)):
+        raise _error(path, line, "header",
+                               f"years {years[0]}-{years[-1]} (not consecutive, or not the "
+                               f"title's {first}-{last})")
+    return years
+
+
+def _number(path: Path, line: int, field: str, cell: str) -> int | float | None:
+    cell = cell.strip()
+    if not cell:
+        return None
+    if not _NUMBER.fullmatch(cell):
+        raise _error(path, line, field, f"{cell!r} is not a TIV figure (a number >= 0)")
+    return float(cell) if "." in cell else int(cell)
+
+
+def _total_differences(
+    frame: pd.DataFrame,
+    stated_totals: dict[str, tuple[int, int | float]],
+    years: list[int],
+    year_totals: list[int | float | None],
+) -> list[dict[str, object]]:
+    """Rows and years whose rounded values do not add up to SIPRI's stated total."""
+    differences = []
+    by_recipient = frame.groupby("recipient")["tiv"].sum()
+    for name, (_, stated) in stated_totals.items():
+        summed = by_recipient.get(name, 0)
+        if summed != stated:
+            differences.append({"row": name, "sum": summed, "total": stated})
+    by_year = frame.groupby("year")["tiv"].sum()
+    for year, stated in zip(years, year_totals):
+        summed = by_year.get(year, 0)
+        if summed != (stated or 0):
+            differences.append({"row": f"Total {year}", "sum": summed, "total": stated or 0})
+    return differences
+
+
+def window_totals(tiv: pd.DataFrame, supplier: str, start: int, end: int) -> pd.DataFrame:
+    """The supplier's recipients over the years start..end, ranked by summed TIV.
+
+    ``tiv`` has the columns supplier, recipient, year, tiv (SIPRI's rounded annual values, as
+    in ``read_tiv_export`` or ``data/external/sipri_tiv.csv``). Returns one row per recipient
+    with deliveries in the window: ``recipient``, ``tiv`` (sum of the rounded annual values),
+    ``share_pct`` (percent of the supplier's total, itself the sum over all recipients) and
+    ``rank`` (1 = largest; ties share the better rank). SIPRI's published shares use unrounded
+    values and the database of their year, so they can differ by a point or two.
+    """
+    if start > end:
+        raise ValueError(f"window start {start} is after its end {end}")
+    rows = tiv[(tiv["supplier"] == supplier) & tiv["year"].between(start, end)]
+    if rows.empty:
+        raise ValueError(f"no TIV rows for supplier {supplier!r} in {start}-{end}")
+    totals = rows.groupby("recipient", as_index=False)["tiv"].sum()
+    totals["share_pct"] = (100 * totals["tiv"] / totals["tiv"].sum()).astype("Float64")
+    totals["rank"] = totals["tiv"].rank(method="min", ascending=False).astype("Int64")
+    return totals.sort_values(["rank", "recipient"], ignore_index=True)
+
+
+def window_ranks(
+    tiv: pd.DataFrame,
+    supplier: str,
+    recipients: Iterable[str],
+    window_lengths: Sequence[int] = (5, 10),
+    years: Iterable[int] | None = None,
+) -> pd.DataFrame:
+    """The rank of each recipient among the supplier's recipients in every window.
+
+    A window of length L ending in year Y covers Y-L+1..Y and is ranked as by
+    ``window_totals``. ``years`` are the windows' last years (default: every year whose
+    windows lie inside the supplier's years in ``tiv``). Returns one row per window and
+    recipient: ``window_length``, ``start``, ``end``, ``recipient``, ``tiv``, ``share_pct``,
+    ``rank``; a recipient with no deliveries in a window has tiv 0 and an empty rank.
+    """
+    recipients = list(recipients)
+    supplied = tiv.loc[tiv["supplier"] == supplier, "year"]
+    if supplied.empty:
+        raise ValueError(f"no TIV rows for supplier {supplier!r}")
+    first, last = int(supplied.min()), int(supplied.max())
+    rows = []
+    for length in window_lengths:
+        ends = range(first + length - 1, last + 1) if years is None else years
+        for end in ends:
+            ranked = window_totals(tiv, supplier, end - length + 1, end).set_index("recipient")
+            for recipient in recipients:
+                found = recipient in ranked.index
+                rows.append({
+                    "window_length": length,
+                    "start": end - length + 1,
+                    "end": end,
+                    "recipient": recipient,
+                    "tiv": ranked.at[recipient, "tiv"] if found else 0,
+                    "share_pct": ranked.at[recipient, "share_pct"] if found else 0.0,
+                    "rank": ranked.at[recipient, "rank"] if found else pd.NA,
+                })
+    result = pd.DataFrame(rows, columns=["window_length", "start", "end", "recipient", "tiv",
+                                         "share_pct", "rank"])
+    return result.astype({"window_length": "Int64", "start": "Int64", "end": "Int64",
+                          "tiv": tiv["tiv"].dtype, "share_pct": "Float64", "rank": "Int64"})
