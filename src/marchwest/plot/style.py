@@ -44,3 +44,19 @@ CAPTION_SIZE = 8
 def entity_colour(entity_id: str) -> str:
     """The colour of an entity in every chart (grey when it has none of its own)."""
     return ENTITY_COLOURS.get(entity_id, OTHER_COLOUR)
+
+
+def mpl_caption(fig, text: str) -> None:
+    """Write a source/method caption under a matplotlib figure (constrained layout keeps room)."""
+    fig.supxlabel(text, x=0.01, ha="left", fontsize=CAPTION_SIZE, color="#444444")
+
+
+def plotly_caption(fig, text: str, *, bottom: int = 110) -> None:
+    """Write a source/method caption under a plotly figure, in its bottom margin."""
+    fig.add_annotation(
+        text=text.replace("\n", "<br>"),
+        xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 10,
+        xanchor="left", yanchor="bottom", align="left", showarrow=False,
+        font={"size": CAPTION_SIZE + 3, "color": "#444444"},
+    )
+    fig.update_layout(margin={"b": bottom})

