@@ -1,0 +1,47 @@
+"""marchwest: the facts of Matthew Johnson's "China's International Partnerships: Pakistan,
+CPEC, and Central Asia" (2019) as sourced, typed pandas tables.
+
+    import marchwest
+    marchwest.events()            # one DataFrame per table, a new copy each call
+    marchwest.article().sections  # the article, with spans into its raw text
+    marchwest.load("my_ledger")   # the same API for another ledger folder
+
+Importing the package is light: pandas, pandera and the parsers load on first use.
+"""
+
+from marchwest.errors import LedgerError, Problem
+from marchwest.tables import (
+    Ledger,
+    article,
+    arms_transfers,
+    claims,
+    entities,
+    events,
+    figures,
+    load,
+    memberships,
+    participants,
+    places,
+    sources,
+    tables,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Ledger",
+    "LedgerError",
+    "Problem",
+    "article",
+    "arms_transfers",
+    "claims",
+    "entities",
+    "events",
+    "figures",
+    "load",
+    "memberships",
+    "participants",
+    "places",
+    "sources",
+    "tables",
+]

@@ -1,0 +1,263 @@
+"""The captured page -> the article: title, byline, series, paragraphs, sections, page chrome.
+
+Nothing here is hard-coded by offset: the title is the line above the byline, the article ends
+at the last line before "Popular posts from this blog", and every span indexes ``Article.raw``.
+Quotes typed by a curator are found through :func:`normalise` and mapped back to the raw text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+BYLINE = re.compile(
+    r"^[ \t\u00a0]*by (?P<author>[^,\n]+?) ?, (?P<date>[A-Z][a-z]+ \d{1,2}, \d{4})[ \t\u00a0]*$",
+    re.MULTILINE,
+)
+SERIES = re.compile(r"the (?P<part>\w+) in an? (?P<parts>[\w]+)-part series")
+END_MARKER = "Popular posts from this blog"
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
+CARDINALS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+HEADING_MAX_CHARS = 80
+FINAL_PUNCTUATION = ".!?:;,\"'”’)"
+
+QUOTE_FOLDS = {
+    **dict.fromkeys("‘’‚‛′", "'"),
+    **dict.fromkeys("“”„″", '"'),
+    **dict.fromkeys("–—‒−", "-"),
+}
+
+
+class ArticleError(ValueError):
+    """The page text does not hold an article laid out as expected (no byline, no end marker)."""
+
+
+class QuoteError(ValueError):
+    """A quote is not found exactly once in the article (``kind`` says how it failed)."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        self.kind = kind  # "not found" | "ambiguous" | "in page chrome" | "bad occurrence"
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of the page: ``text == Article.raw[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph(Span):
+    """A paragraph of the article body, with the heading of the section it stands in (or None)."""
+
+    number: int = 0  # 1-based, in reading order
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class Section(Span):
+    """A section: ``title`` is its heading; the span runs from the heading to the next one."""
+
+    title: str = ""
+    heading: Span | None = None
+
+
+@dataclass(frozen=True)
+class Series:
+    part: int
+    parts: int
+
+
+def normalise(text: str) -> tuple[str, list[int], list[int]]:
+    """Fold white space, quotes and dashes; return the folded text and, for each of its
+    characters, where it starts and ends in ``text`` (so a match maps back to the original)."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    in_space = False
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if in_space:
+                ends[-1] = i + 1
+                continue
+            in_space = True
+            out.append(" ")
+        else:
+            in_space = False
+            out.append(QUOTE_FOLDS.get(ch, ch))
+        starts.append(i)
+        ends.append(i + 1)
+    return "".join(out), starts, ends
+
+
+def fold(text: str) -> str:
+    """The normalised form of a typed quote (outer white space dropped)."""
+    return normalise(text.strip())[0]
+
+
+@dataclass(frozen=True)
+class Article:
+    """The parsed article. ``raw`` is the whole captured page; every span indexes it."""
+
+    raw: str
+    title: str
+    author: str
+    published: dt.date
+    series: Series
+    start: int  # the title's first character
+    end: int  # just after "...to prevent."
+    byline: Span
+    paragraphs: tuple[Paragraph, ...]
+    sections: tuple[Section, ...]
+    chrome: tuple[Span, ...] = field(default=())
+
+    @property
+    def text(self) -> str:
+        """The article alone: from its title to its last sentence."""
+        return self.raw[self.start : self.end]
+
+    @cached_property
+    def _folded(self) -> tuple[str, list[int], list[int]]:
+        return normalise(self.raw)
+
+    def find(self, quote: str, occurrence: int | None = None) -> tuple[int, int]:
+        """Where ``quote`` stands in the article, as (char_start, char_end) into ``raw``.
+
+        The quote and the page are compared after :func:`normalise`. Raises
+        :class:`QuoteError` unless the quote is found exactly once in the article (or
+        ``occurrence`` picks one of several); a quote found only in the page chrome fails too.
+        """
+        needle = fold(quote)
+        if not needle:
+            raise QuoteError("not found", "the quote is empty")
+        folded, starts, ends = self._folded
+        inside: list[int] = []
+        outside = 0
+        at = folded.find(needle)
+        while at != -1:
+            raw_start, raw_end = starts[at], ends[at + len(needle) - 1]
+            if self.start <= raw_start and raw_end <= self.end:
+                inside.append(at)
+            else:
+                outside += 1
+            at = folded.find(needle, at + 1)
+        shown = needle if len(needle) <= 60 else needle[:57] + "..."
+        if not inside:
+            if outside:
+                raise QuoteError(
+                    "in page chrome",
+                    f"quote {shown!r} is in the page chrome, not in the article",
+                )
+            raise QuoteError("not found", f"quote {shown!r} is not in the article")
+        if occurrence is None:
+            if len(inside) > 1:
+                raise QuoteError(
+                    "ambiguous",
+                    f"quote {shown!r} is ambiguous: it stands {len(inside)} times in the article;"
+                    " make it longer or give `occurrence`",
+                )
+            occurrence = 1
+        if not 1 <= occurrence <= len(inside):
+            raise QuoteError(
+                "bad occurrence",
+                f"occurrence {occurrence} of quote {shown!r} does not exist:"
+                f" it stands {len(inside)} time(s) in the article",
+            )
+        at = inside[occurrence - 1]
+        return starts[at], ends[at + len(needle) - 1]
+
+    def paragraph_at(self, char: int) -> Paragraph | None:
+        """The paragraph holding raw offset ``char`` (None outside the paragraphs)."""
+        for paragraph in self.paragraphs:
+            if paragraph.start <= char < paragraph.end:
+                return paragraph
+        return None
+
+
+def _blocks(raw: str, start: int, end: int) -> list[Span]:
+    """The non-blank lines between two offsets, trimmed of white space (no-break spaces too)."""
+    spans = []
+    for match in re.finditer(r"[^\n]+", raw[start:end]):
+        line = match.group()
+        stripped = line.strip()
+        if stripped:
+            left = start + match.start() + (len(line) - len(line.lstrip()))
+            spans.append(Span(left, left + len(stripped), stripped))
+    return spans
+
+
+def _is_heading(block: Span) -> bool:
+    return len(block.text) <= HEADING_MAX_CHARS and not block.text.endswith(tuple(FINAL_PUNCTUATION))
+
+
+def _section_until(raw: str, section: Section, stop: int) -> Section:
+    text = raw[section.start : stop].rstrip()
+    return Section(section.start, section.start + len(text), text,
+                   title=section.title, heading=section.heading)
+
+
+def _number(word: str, table: dict[str, int], what: str) -> int:
+    if word.isdigit():
+        return int(word)
+    try:
+        return table[word.lower()]
+    except KeyError:
+        raise ArticleError(f"cannot read the {what} {word!r} of the series line") from None
+
+
+def parse_article(raw: str) -> Article:
+    """Parse the captured page. Raises :class:`ArticleError` if its landmarks are missing."""
+    byline = BYLINE.search(raw)
+    if byline is None:
+        raise ArticleError("no byline (' by AUTHOR , Month D, YYYY') in the page")
+    title_blocks = _blocks(raw, 0, byline.start())
+    if not title_blocks:
+        raise ArticleError("no title line above the byline")
+    title = title_blocks[-1]
+    marker = raw.find(END_MARKER, byline.end())
+    if marker == -1:
+        raise ArticleError(f"no end marker {END_MARKER!r} after the byline")
+    end = len(raw[:marker].rstrip())
+    series = SERIES.search(raw, byline.end(), end)
+    if series is None:
+        raise ArticleError("no series line ('the second in a four-part series')")
+    published = dt.datetime.strptime(byline.group("date"), "%B %d, %Y").date()
+    by = _blocks(raw, byline.start(), byline.end())[0]
+
+    paragraphs: list[Paragraph] = []
+    sections: list[Section] = []
+    heading: Span | None = None
+    for block in _blocks(raw, byline.end(), end):
+        if _is_heading(block):
+            heading = block
+            sections.append(Section(block.start, block.end, block.text, title=block.text, heading=block))
+            continue
+        paragraphs.append(
+            Paragraph(block.start, block.end, block.text, number=len(paragraphs) + 1,
+                      section=heading.text if heading else None)
+        )
+    # Each section runs from its heading to the next heading (the last one to the article's end).
+    bounds = [s.start for s in sections[1:]] + [end]
+    sections = [_section_until(raw, s, stop) for s, stop in zip(sections, bounds)]
+    chrome = tuple(
+        Span(a, b, raw[a:b]) for a, b in ((0, title.start), (end, len(raw))) if raw[a:b].strip()
+    )
+    return Article(
+        raw=raw,
+        title=title.text,
+        author=byline.group("author").strip(),
+        published=published,
+        series=Series(_number(series.group("part"), ORDINALS, "part"),
+                      _number(series.group("parts"), CARDINALS, "number of parts")),
+        start=title.start,
+        end=end,
+        byline=by,
+        paragraphs=tuple(paragraphs),
+        sections=tuple(sections),
+        chrome=chrome,
+    )

@@ -1,0 +1,643 @@
+"""A ledger folder (raw/article.txt, facts/*.yaml, external/*) -> checked, typed tables.
+
+:func:`read_ledger` reads every file, resolves each quote to its span in the article, parses the
+EDTF dates, builds one DataFrame per table, checks the frames against the pandera schemas of
+:mod:`marchwest.schema` and the references between tables, and either returns every table or
+raises one :class:`~marchwest.errors.LedgerError` listing every problem (nothing partial).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from marchwest import paths
+from marchwest.article import Article, ArticleError, QuoteError, parse_article
+from marchwest.errors import LedgerError, Problem
+from marchwest.schema import (
+    ARTICLE_SHA256,
+    DATE_PRECISIONS,
+    INTERVAL_PRECISIONS,
+    REFERENCES,
+    TABLE_NAMES,
+    TABLES,
+    Key,
+    Table,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ARTICLE_FILE = "raw/article.txt"
+CHECKSUM_FILE = "raw/article.sha256"
+SIPRI_FILE = "external/sipri_tiv.csv"
+SIPRI_COLUMNS = ["supplier", "recipient", "year", "tiv", "source_id"]
+FOLDERS = {"facts": "article", "external": "reference"}
+_EDTF_PART = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?|\.\.")
+
+
+@dataclass
+class Row:
+    """One row as read from a file, with where it stands (for error messages)."""
+
+    file: str
+    line: int | None
+    row: int | None
+    values: dict[str, Any] = field(default_factory=dict)
+    key_lines: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class LedgerData:
+    """A checked ledger: the parsed article and one DataFrame per table."""
+
+    article: Article
+    frames: dict[str, pd.DataFrame]
+
+
+class _Problems:
+    """Collects the problems of one ledger."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.items: list[Problem] = []
+
+    def name(self, rel: str) -> str:
+        return _display(self.root / rel)
+
+    def add(self, rel: str, message: str, *, line: int | None = None, row: int | None = None,
+            field: str | None = None) -> None:
+        self.items.append(Problem(self.name(rel), message, line, row, field))
+
+    def at(self, row: Row, message: str, field: str | None = None) -> None:
+        line = row.key_lines.get(field, row.line) if field else row.line
+        self.items.append(Problem(row.file, message, line, row.row, field))
+
+
+def _display(path: Path) -> str:
+    """A path as the user will recognise it: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path) if Path(path).resolve().is_relative_to(Path.cwd()) else str(path)
+    except ValueError:
+        return str(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Files
+
+
+def _read_text(path: Path, rel: str, problems: _Problems) -> str | None:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        problems.add(rel, "file is missing")
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        problems.add(rel, f"not UTF-8 text: byte 0x{data[error.start]:02x} at offset"
+                     f" {error.start} cannot be decoded", line=line)
+        return None
+
+
+def _expected_checksum(root: Path, problems: _Problems) -> str | None:
+    """The article's pinned sha256: raw/article.sha256 if present, else the package's own pin
+    for the bundled ledger (and the checkout's data/), else none."""
+    pin = root / CHECKSUM_FILE
+    if pin.is_file():
+        text = _read_text(pin, CHECKSUM_FILE, problems)
+        words = (text or "").split()
+        if not words or not re.fullmatch(r"[0-9a-fA-F]{64}", words[0]):
+            problems.add(CHECKSUM_FILE, "expected a sha256 hex digest (64 hex digits)", line=1)
+            return None
+        return words[0].lower()
+    ours = {paths.bundled_ledger_dir().resolve(), (paths.PROJECT_ROOT / "data").resolve()}
+    return ARTICLE_SHA256 if root.resolve() in ours else None
+
+
+def _read_article(root: Path, problems: _Problems) -> Article | None:
+    path = root / ARTICLE_FILE
+    if not path.is_file():
+        problems.add(ARTICLE_FILE, "the article is missing (every ledger needs the captured page)")
+        return None
+    expected = _expected_checksum(root, problems)
+    data = path.read_bytes()
+    actual = hashlib.sha256(data).hexdigest()
+    if expected is not None and actual != expected:
+        problems.add(ARTICLE_FILE, f"the article has changed: sha256 is {actual},"
+                     f" expected {expected} (never edit the captured page)")
+        return None
+    text = _read_text(path, ARTICLE_FILE, problems)
+    if text is None:
+        return None
+    try:
+        return parse_article(text)
+    except ArticleError as error:
+        problems.add(ARTICLE_FILE, f"cannot find the article in the page: {error}")
+        return None
+
+
+def _yaml_rows(path: Path, rel: str, problems: _Problems) -> list[tuple[int, Any]] | None:
+    """The rows of a YAML list file as (line, mapping node), parsed with libyaml."""
+    import yaml
+
+    text = _read_text(path, rel, problems)
+    if text is None:
+        return None
+    loader = yaml.CSafeLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        what = " ".join(str(x) for x in (getattr(error, "context", None),
+                                          getattr(error, "problem", None)) if x)
+        problems.add(rel, f"YAML syntax error: {what or error}",
+                     line=mark.line + 1 if mark else None)
+        return None
+    finally:
+        loader.dispose()
+    if root is None:
+        return []
+    if not isinstance(root, yaml.SequenceNode):
+        problems.add(rel, "expected a YAML list of rows (each row a mapping)",
+                     line=root.start_mark.line + 1)
+        return None
+    return [(node.start_mark.line + 1, node) for node in root.value]
+
+
+def _scalar_text(node: Any) -> str | None:
+    """A scalar's text as written (so `2019-07-23` stays text); None for null or empty."""
+    import yaml
+
+    if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
+        raise TypeError
+    text = node.value.strip()
+    return text or None
+
+
+def _value(node: Any, key: Key, loader: Any) -> Any:
+    """Convert one value node by the key's kind; raises ValueError with what is wrong."""
+    import yaml
+
+    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+        return None
+    if key.kind in ("text", "edtf"):
+        try:
+            return _scalar_text(node)
+        except TypeError:
+            raise ValueError("expected text, found a list or mapping") from None
+    if key.kind in ("int", "number"):
+        value = loader.construct_object(node, deep=True) if isinstance(node, yaml.ScalarNode) else None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"expected a number, found {getattr(node, 'value', node)!r}")
+        if key.kind == "int":
+            if isinstance(value, float) and not value.is_integer():
+                raise ValueError(f"expected a whole number, found {value!r}")
+            return int(value)
+        return float(value)
+    if key.kind == "list":
+        if not isinstance(node, yaml.SequenceNode):
+            raise ValueError("expected a list")
+        items = []
+        for item in node.value:
+            try:
+                text = _scalar_text(item)
+            except TypeError:
+                raise ValueError("expected a list of texts") from None
+            if text is not None:
+                items.append(text)
+        return items
+    raise AssertionError(key.kind)  # pragma: no cover
+
+
+def _rows_from_nodes(nodes: list[tuple[int, Any]], rel: str, table: Table,
+                     problems: _Problems) -> list[Row]:
+    """Mapping nodes -> Rows (known keys only, values converted), reporting key problems."""
+    import yaml
+
+    keys = {k.name: k for k in table.keys}
+    loader = yaml.CSafeLoader("")  # only its constructor is used, on already composed nodes
+    rows = []
+    try:
+        for number, (line, node) in enumerate(nodes, start=1):
+            row = Row(problems.name(rel), line, number)
+            if not isinstance(node, yaml.MappingNode):
+                problems.at(row, "expected a mapping of keys to values")
+                continue
+            rows.append(_read_mapping(node, row, keys, loader, problems))
+    finally:
+        loader.dispose()
+    return rows
+
+
+def _read_mapping(node: Any, row: Row, keys: dict[str, Key], loader: Any,
+                  problems: _Problems) -> Row:
+    import yaml
+
+    for key_node, value_node in node.value:
+        name = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+        line = key_node.start_mark.line + 1
+        if name in row.key_lines:
+            problems.items.append(Problem(row.file, "the key is given twice", line, row.row, name))
+            continue
+        row.key_lines[name] = line
+        if name not in keys:
+            problems.items.append(Problem(row.file, "unknown field (expected one of: "
+                                          f"{', '.join(keys)})", line, row.row, name))
+            continue
+        key = keys[name]
+        if key.kind == "participants":
+            row.values[name] = _participants(value_node, row, problems)
+            continue
+        try:
+            row.values[name] = _value(value_node, key, loader)
+        except ValueError as error:
+            problems.items.append(Problem(row.file, str(error), line, row.row, name))
+            row.values[name] = None
+            row.key_lines.pop(name)  # reported: not reported again as empty
+    for key in keys.values():
+        if key.required and key.name not in row.values:
+            problems.at(row, "missing field (it is required)", key.name)
+        elif key.required and row.values[key.name] is None and key.name in row.key_lines:
+            problems.at(row, "empty value (it is required)", key.name)
+    return row
+
+
+def _participants(node: Any, event: Row, problems: _Problems) -> list[Row]:
+    """An event's `participants` list -> one Row per participant."""
+    import yaml
+
+    keys = {k.name: k for k in TABLES["participants"].keys}
+    if not isinstance(node, yaml.SequenceNode):
+        problems.at(event, "expected a list of {entity: ID, role: ROLE}", "participants")
+        return []
+    loader = yaml.CSafeLoader("")
+    items = []
+    try:
+        for item in node.value:
+            row = Row(event.file, item.start_mark.line + 1, event.row)
+            if not isinstance(item, yaml.MappingNode):
+                problems.at(row, "expected a mapping {entity: ID, role: ROLE}", "participants")
+                continue
+            items.append(_read_mapping(item, row, keys, loader, problems))
+    finally:
+        loader.dispose()
+    return items
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates
+
+
+@dataclass(frozen=True)
+class EdtfDate:
+    text: str
+    start: dt.date | None  # None: open
+    end: dt.date | None
+    precision: str | None  # day | month | year for a single date, None for an interval
+
+
+def parse_edtf(text: str) -> EdtfDate:
+    """Parse the EDTF subset the ledger uses (YYYY, YYYY-MM, YYYY-MM-DD, START/END, '..' for an
+    open end) with the `edtf` package. Raises ValueError saying what is wrong."""
+    import edtf
+
+    parts = text.split("/")
+    if (len(parts) > 2 or not all(_EDTF_PART.fullmatch(p) for p in parts)
+            or parts[0] == ".." and len(parts) == 1 or parts == ["..", ".."]):
+        raise ValueError(f"bad date {text!r}: write EDTF such as 2019-07-23, 2019-07, 2019,"
+                         " 2019-07-21/2019-07-31, 2018/.. or ../2020")
+    try:
+        parsed = edtf.parse_edtf(text)
+    except edtf.EDTFParseException:
+        raise ValueError(f"bad date {text!r}: not a valid EDTF date") from None
+
+    def day(bound: Any) -> dt.date | None:
+        return None if isinstance(bound, float) else dt.date(*bound[:3])
+
+    start, end = day(parsed.lower_strict()), day(parsed.upper_strict())
+    if start is not None and end is not None and start > end:
+        raise ValueError(f"bad date {text!r}: the start is after the end")
+    precision = getattr(parsed, "precision", None) if len(parts) == 1 else None
+    return EdtfDate(text, start, end, precision)
+
+
+def _date(row: Row, key: str, problems: _Problems) -> EdtfDate | None:
+    text = row.values.get(key)
+    if text is None:
+        return None
+    try:
+        return parse_edtf(text)
+    except ValueError as error:
+        problems.at(row, str(error), key)
+        return None
+
+
+def _precision(row: Row, date: EdtfDate | None, problems: _Problems) -> str | None:
+    """date_precision: derived for a single date, given (and checked) for an interval."""
+    given = row.values.get("date_precision")
+    if given is not None and given not in DATE_PRECISIONS:
+        problems.at(row, f"unknown precision {given!r} (expected one of:"
+                    f" {', '.join(DATE_PRECISIONS)})", "date_precision")
+        return None
+    if date is None:
+        if row.values.get("date") is not None:
+            return None  # the date itself is bad (reported)
+        if given not in (None, "undated"):
+            problems.at(row, f"precision {given!r} without a date", "date_precision")
+        if row.values.get("date_text") is not None:
+            problems.at(row, "date_text without a date: give the EDTF `date` too", "date_text")
+        return "undated"
+    if date.precision is not None:
+        if given is not None and given != date.precision:
+            problems.at(row, f"precision {given!r} contradicts the date {date.text!r}"
+                        f" (a {date.precision})", "date_precision")
+        return date.precision
+    if given not in INTERVAL_PRECISIONS:
+        problems.at(row, f"the interval {date.text!r} needs a date_precision: one of"
+                    f" {', '.join(INTERVAL_PRECISIONS)}", "date_precision")
+        return None
+    same = {"part of month": lambda d: (d.year, d.month), "part of year": lambda d: d.year}
+    if given in same and date.start and date.end and same[given](date.start) != same[given](date.end):
+        problems.at(row, f"precision {given!r} but the interval {date.text!r} spans more",
+                    "date_precision")
+    return given
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows -> records
+
+
+def _provenance(row: Row, origin: str, table: Table, article: Article | None,
+                problems: _Problems) -> dict[str, Any]:
+    values = row.values
+    record: dict[str, Any] = {"origin": origin, "source_id": values.get("source_id"),
+                              "evidence": None, "char_start": None, "char_end": None}
+    quote = values.get("quote")
+    if quote is None:
+        if origin == "article" or table.name == "claims":
+            problems.at(row, "missing field: an article row needs the article's words", "quote")
+        if values.get("occurrence") is not None:
+            problems.at(row, "occurrence without a quote", "occurrence")
+    elif article is not None:
+        try:
+            start, end = article.find(quote, values.get("occurrence"))
+        except QuoteError as error:
+            problems.at(row, str(error), "occurrence" if error.kind == "bad occurrence" else "quote")
+        else:
+            record.update(evidence=article.raw[start:end], char_start=start, char_end=end)
+    if origin == "reference" and values.get("source_id") is None:
+        problems.at(row, "missing field: a reference row needs its source", "source_id")
+    return record
+
+
+def _record(table: Table, row: Row, origin: str, article: Article | None,
+            problems: _Problems) -> dict[str, Any]:
+    values = row.values
+    own = {c.name for c in table.columns}
+    record = {k: v for k, v in values.items() if k in own}
+    if table.name == "sources":
+        record["origin"] = origin
+        _date(row, "published", problems)
+        accessed = _date(row, "accessed", problems)
+        record["accessed"] = accessed.start if accessed else None
+        return record
+    record.update(_provenance(row, origin, table, article, problems))
+    if "date_precision" in own:
+        date = _date(row, "date", problems)
+        record["date_start"] = date.start if date else None
+        record["date_end"] = date.end if date else None
+        record["date_precision"] = _precision(row, date, problems)
+    if table.name == "memberships":
+        since, until, known = (_date(row, k, problems) for k in ("since", "until", "known_on"))
+        record.update(
+            since=since.start if since else None, until=until.end if until else None,
+            known_on=known.start if known else None, since_edtf=values.get("since"),
+            until_edtf=values.get("until"), known_on_edtf=values.get("known_on"),
+        )
+        if since and until and since.start and until.end and since.start > until.end:
+            problems.at(row, f"the start ({since.text}) is after the end ({until.text})", "until")
+    if table.name == "arms_transfers":
+        first, last = values.get("period_start"), values.get("period_end")
+        if first is not None and last is not None and first > last:
+            problems.at(row, f"period_start {first} is after period_end {last}", "period_end")
+    if table.name == "places" and (values.get("lat") is not None or values.get("lon") is not None):
+        if values.get("source_id") is None:
+            problems.at(row, "coordinates come from a reference: give source_id", "source_id")
+    return record
+
+
+def _sipri_rows(root: Path, problems: _Problems) -> list[tuple[Row, dict[str, Any]]]:
+    """external/sipri_tiv.csv -> arms_transfers records (measure TIV, one year each)."""
+    path = root / SIPRI_FILE
+    if not path.is_file():
+        return []
+    text = _read_text(path, SIPRI_FILE, problems)
+    if text is None:
+        return []
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header != SIPRI_COLUMNS:
+        problems.add(SIPRI_FILE, f"expected the header {','.join(SIPRI_COLUMNS)},"
+                     f" found {','.join(header or [])}", line=1)
+        return []
+    out = []
+    for number, cells in enumerate(reader, start=1):
+        row = Row(problems.name(SIPRI_FILE), reader.line_num, number)
+        if len(cells) != len(SIPRI_COLUMNS):
+            problems.at(row, f"expected {len(SIPRI_COLUMNS)} cells, found {len(cells)}")
+            continue
+        supplier, recipient, year, tiv, source_id = (c.strip() for c in cells)
+        row.values = {"supplier_id": supplier or None, "recipient_id": recipient or None,
+                      "source_id": source_id or None}
+        record: dict[str, Any] = {"supplier_id": supplier or None, "recipient_id": recipient or None,
+                                  "measure": "TIV", "unit": "million TIV", "origin": "reference",
+                                  "source_id": source_id or None}
+        for name, cell in (("supplier", supplier), ("recipient", recipient),
+                           ("source_id", source_id)):
+            if not cell:
+                problems.at(row, "missing value", name)
+        try:
+            record["period_start"] = record["period_end"] = int(year)
+        except ValueError:
+            problems.at(row, f"expected a year, found {year!r}", "year")
+        try:
+            record["value"] = float(tiv)
+            if record["value"] < 0:
+                problems.at(row, f"negative TIV {tiv}", "tiv")
+        except ValueError:
+            problems.at(row, f"expected a number, found {tiv!r}", "tiv")
+        out.append((row, record))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Frames and checks
+
+
+def _frame(table: Table, records: list[dict[str, Any]]) -> pd.DataFrame:
+    """Records -> a DataFrame with the table's columns and dtypes (categories still text)."""
+    import pandas as pd
+
+    data = {}
+    for column in table.columns:
+        values = [r.get(column.name) for r in records]
+        if column.dtype in ("string", "category"):
+            data[column.name] = pd.array(values, dtype="string")
+        elif column.dtype == "list":
+            data[column.name] = pd.Series([v if v is not None else [] for v in values],
+                                          dtype=object)
+        elif column.dtype.startswith("datetime"):
+            data[column.name] = pd.to_datetime(pd.Series(values, dtype=object)).astype(column.dtype)
+        else:
+            data[column.name] = pd.array(values, dtype=column.dtype)
+    return pd.DataFrame(data, columns=table.column_names)
+
+
+def _finish(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
+    for column in table.columns:
+        if column.dtype == "category":
+            frame[column.name] = pd.Categorical(frame[column.name], categories=column.vocabulary)
+    return frame
+
+
+def _check_schema(name: str, frame: pd.DataFrame, rows: list[Row], problems: _Problems) -> None:
+    """Run the table's pandera schema; turn each failure into a Problem at its file and line."""
+    import pandera.errors
+
+    from marchwest.schema import pandera_schemas
+
+    try:
+        pandera_schemas()[name].validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as error:
+        cases = error.failure_cases
+        for case in cases.itertuples(index=False):
+            column, value, index = case.column, case.failure_case, case.index
+            row = rows[int(index)] if index is not None and index == index else None
+            message = _failure_message(case.check, value, frame, column, index, rows)
+            if row is None:
+                problems.items.append(Problem(f"{name} table", message, field=column))
+            else:
+                problems.at(row, message, _field_name(name, column))
+
+
+def _field_name(table: str, column: str) -> str:
+    """The YAML key behind a column (participants' entity_id is written `entity`)."""
+    return {("participants", "entity_id"): "entity", ("participants", "role"): "role"}.get(
+        (table, column), column)
+
+
+def _failure_message(check: str, value: Any, frame: pd.DataFrame, column: str, index: Any,
+                     rows: list[Row]) -> str:
+    if check == "field_uniqueness":
+        others = [rows[i] for i in frame.index[frame[column] == value] if i != index]
+        where = "; ".join(f"{r.file} line {r.line}" for r in others)
+        return f"duplicate id {value!r} (also at {where})" if where else f"duplicate {value!r}"
+    if check == "not_nullable":
+        return "missing value (it is required)"
+    return f"{value!r}: {check}"
+
+
+def _check_references(frames: dict[str, pd.DataFrame], rows: dict[str, list[Row]],
+                      problems: _Problems) -> None:
+    ids = {name: set(frames[name][TABLES[name].id_column].dropna())
+           for name in frames if TABLES[name].id_column}
+    for (name, column), targets in REFERENCES.items():
+        known = set().union(*(ids[t] for t in targets))
+        values = frames[name][column]
+        for index in values.index[values.notna() & ~values.isin(known)]:
+            problems.at(rows[name][index], f"unknown id {values[index]!r} (not in"
+                        f" {' or '.join(targets)})", _field_name(name, column))
+    events = frames["events"]
+    article_events = set(events["event_id"][events["origin"] == "article"])
+    for index in events.index[events["corresponds_to"].notna()]:
+        target = events["corresponds_to"][index]
+        if target in ids["events"] and target not in article_events:
+            problems.at(rows["events"][index], f"corresponds_to {target!r}: not an article event",
+                        "corresponds_to")
+
+
+def read_ledger(ledger_dir: Path) -> LedgerData:
+    """Read and check a ledger folder; raise LedgerError listing every problem."""
+    root = Path(ledger_dir)
+    problems = _Problems(root)
+    if not root.is_dir():
+        problems.add(".", "not a folder")
+        raise LedgerError(problems.items, root)
+    article = _read_article(root, problems)
+
+    records: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLE_NAMES}
+    rows: dict[str, list[Row]] = {name: [] for name in TABLE_NAMES}
+    for folder, origin in FOLDERS.items():
+        directory = root / folder
+        if not directory.is_dir():
+            problems.add(folder, "folder is missing")
+            continue
+        for path in sorted(directory.iterdir()):
+            rel = f"{folder}/{path.name}"
+            if rel == SIPRI_FILE or path.name.startswith("."):
+                continue
+            name = path.stem
+            if path.suffix != ".yaml" or name not in TABLES or name == "participants":
+                problems.add(rel, "unknown file: expected <table>.yaml, tables:"
+                             f" {', '.join(n for n in TABLE_NAMES if n != 'participants')}")
+                continue
+            table = TABLES[name]
+            if table.external_only and origin == "article":
+                problems.add(rel, f"{name} live in external/ only")
+                continue
+            nodes = _yaml_rows(path, rel, problems)
+            for row in _rows_from_nodes(nodes or [], rel, table, problems):
+                record = _record(table, row, origin, article, problems)
+                records[name].append(record)
+                rows[name].append(row)
+                for participant in row.values.get("participants") or []:
+                    p = participant.values
+                    records["participants"].append({
+                        **{k: record.get(k) for k in ("origin", "source_id", "evidence",
+                                                       "char_start", "char_end")},
+                        "event_id": record.get("event_id"), "entity_id": p.get("entity"),
+                        "role": p.get("role"),
+                    })
+                    rows["participants"].append(participant)
+    for row, record in _sipri_rows(root, problems):
+        records["arms_transfers"].append(record)
+        rows["arms_transfers"].append(row)
+
+    frames = {name: _frame(TABLES[name], records[name]) for name in TABLE_NAMES}
+    reported = {(p.file, p.row, p.field) for p in problems.items}
+    schema_problems = _Problems(root)
+    for name in TABLE_NAMES:
+        _check_schema(name, frames[name], rows[name], schema_problems)
+    problems.items += [p for p in schema_problems.items if (p.file, p.row, p.field) not in reported]
+    _check_references(frames, rows, problems)
+    if problems.items or article is None:
+        raise LedgerError(_unique(problems.items), root)
+    return LedgerData(article, {name: _finish(TABLES[name], frames[name]) for name in TABLE_NAMES})
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))
+
+
+def validate_command(ledger_dir: Path | None) -> int:
+    """`python -m marchwest validate [DIR]`: report every problem; 0 if none, else 1."""
+    root = Path(ledger_dir) if ledger_dir is not None else paths.bundled_ledger_dir()
+    try:
+        data = read_ledger(root)
+    except LedgerError as error:
+        print(error)
+        return 1
+    counts = ", ".join(f"{name} {len(frame)}" for name, frame in data.frames.items())
+    print(f"{_display(root)}: the ledger is valid ({counts} rows)")
+    return 0

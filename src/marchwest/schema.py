@@ -1,0 +1,346 @@
+"""Every table's columns, vocabularies and rules, in one place.
+
+``TABLES`` describes each table (what one row is, its columns with dtype and description, the
+YAML keys a curator writes). :func:`pandera_schemas` turns it into the pandera schemas that check
+the frames the ledger builds; :mod:`marchwest.export` turns it into the Frictionless descriptor.
+pandera and pycountry are imported only when the schemas are built (they are slow to import).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+
+ORIGINS = ("article", "reference")
+ENTITY_KINDS = (
+    "country", "person", "organisation", "company", "armed group", "initiative", "system",
+    "document", "programme", "military unit", "region",
+)
+EVENT_KINDS = (
+    "meeting", "agreement", "accession", "patrol", "offer", "publication", "forum", "founding",
+    "construction", "deployment", "attack", "negotiation", "exercise", "statement", "launch",
+    "operation",
+)
+ROLES = (
+    "party", "host", "member", "signatory", "offeror", "recipient", "author", "organiser",
+    "attacker", "target", "participant", "mediator", "contractor", "funder",
+)
+MEMBERSHIP_STATUSES = (
+    "founding member", "member", "observer", "dialogue partner", "party", "signatory", "host",
+    "suspended",
+)
+ARMS_MEASURES = ("rank", "share of exports", "share of imports", "TIV")
+QUALIFIERS = ("exactly", "about", "at least", "more than", "up to", "nearly")
+PLACE_KINDS = (
+    "city", "port", "airport", "region", "strait", "corridor", "military base", "border", "sea",
+    "ocean",
+)
+VERDICTS = ("supported", "contradicted", "imprecise", "unverified")
+# Single dates get day/month/year from the date itself; intervals must say which they are.
+SINGLE_PRECISIONS = ("day", "month", "year")
+INTERVAL_PRECISIONS = ("part of month", "part of year", "interval")
+DATE_PRECISIONS = (*SINGLE_PRECISIONS, *INTERVAL_PRECISIONS, "undated")
+
+# The bundled article, byte for byte (a user's ledger may pin its own in raw/article.sha256).
+ARTICLE_SHA256 = "38586a5eb38fe1fb35f18e1f0598704112ac7fd56afb70a13f278c860886b27c"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a public table."""
+
+    name: str
+    dtype: str  # string | Int64 | Float64 | datetime64[ns] | category | list
+    description: str
+    vocabulary: tuple[str, ...] | None = None  # closed vocabulary of a category column
+    required: bool = False  # never missing
+    unique: bool = False
+    iso3: bool = False  # an ISO 3166 alpha-3 country code
+    bounds: tuple[float, float] | None = None  # inclusive range
+
+
+@dataclass(frozen=True)
+class Key:
+    """One YAML key a curator may write in a row of the table's files."""
+
+    name: str
+    kind: str  # text | edtf | int | number | list | participants
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    row: str  # what one row is
+    columns: tuple[Column, ...]
+    keys: tuple[Key, ...]
+    id_column: str | None = None
+    external_only: bool = False  # lives only in external/ (sources)
+    provenance: bool = True  # rows carry origin/evidence/source_id
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+PROVENANCE = (
+    Column("origin", "category", "Where the row comes from: 'article' (facts/, quoted) or"
+           " 'reference' (external/, sourced).", ORIGINS, required=True),
+    Column("evidence", "string", "The article's words exactly as they stand in the page"
+           " (article().raw[char_start:char_end])."),
+    Column("char_start", "Int64", "Offset of the evidence in article().raw."),
+    Column("char_end", "Int64", "Offset just after the evidence in article().raw."),
+    Column("source_id", "string", "The reference source (sources.source_id)."),
+)
+PROVENANCE_KEYS = (Key("quote", "text"), Key("occurrence", "int"), Key("source_id", "text"))
+
+
+def _id(name: str, what: str, **kw: Any) -> Column:
+    return Column(name, "string", what, required=True, **kw)
+
+
+def _dates(prefix: str, what: str) -> tuple[Column, ...]:
+    return (
+        Column(prefix, "string", f"{what} as EDTF text ('2019-07', '2019-07-21/2019-07-31',"
+               " '2018/..')."),
+        Column(f"{prefix}_start", "datetime64[ns]", f"First day {what.lower()} can mean"
+               " (empty for an open start or no date)."),
+        Column(f"{prefix}_end", "datetime64[ns]", f"Last day {what.lower()} can mean"
+               " (empty for an open end or no date)."),
+        Column(f"{prefix}_precision", "category", "day, month, year; for an interval: part of"
+               " month, part of year, interval; undated when there is no date.",
+               DATE_PRECISIONS, required=True),
+    )
+
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "sources",
+            "One reference source: a document, dataset or page that reference rows cite.",
+            (
+                _id("source_id", "Source id.", unique=True),
+                Column("title", "string", "Title of the source.", required=True),
+                Column("publisher", "string", "Who publishes it."),
+                Column("url", "string", "Where to find it."),
+                Column("published", "string", "When it was published (EDTF text)."),
+                Column("accessed", "datetime64[ns]", "When it was consulted."),
+                Column("note", "string", "What the source is used for, caveats."),
+                Column("origin", "category", "Always 'reference'.", ORIGINS, required=True),
+            ),
+            (Key("source_id", "text", True), Key("title", "text", True), Key("publisher", "text"),
+             Key("url", "text"), Key("published", "edtf"), Key("accessed", "edtf"),
+             Key("note", "text")),
+            id_column="source_id",
+            external_only=True,
+            provenance=False,
+        ),
+        Table(
+            "entities",
+            "One actor or thing the facts refer to: a country, person, organisation, company, ...",
+            (
+                _id("entity_id", "Entity id (snake_case of the common English name).", unique=True),
+                Column("name", "string", "Common English name.", required=True),
+                Column("kind", "category", "What sort of entity it is.", ENTITY_KINDS,
+                       required=True),
+                Column("iso3", "string", "ISO 3166-1 alpha-3 code (countries only).", iso3=True),
+                Column("aliases", "list", "Other names (the export joins them with '; ')."),
+            ),
+            (Key("entity_id", "text", True), Key("name", "text", True),
+             Key("kind", "text", True), Key("iso3", "text"), Key("aliases", "list")),
+            id_column="entity_id",
+        ),
+        Table(
+            "places",
+            "One place on the map: a city, port, base, strait, corridor, ...",
+            (
+                _id("place_id", "Place id.", unique=True),
+                Column("name", "string", "Common English name.", required=True),
+                Column("kind", "category", "What sort of place it is.", PLACE_KINDS,
+                       required=True),
+                Column("iso3", "string", "ISO 3166-1 alpha-3 code of the country it lies in"
+                       " (empty for seas and straits).", iso3=True),
+                Column("lat", "Float64", "Latitude, degrees north.", bounds=(-90, 90)),
+                Column("lon", "Float64", "Longitude, degrees east.", bounds=(-180, 180)),
+            ),
+            (Key("place_id", "text", True), Key("name", "text", True), Key("kind", "text", True),
+             Key("iso3", "text"), Key("lat", "number"), Key("lon", "number")),
+            id_column="place_id",
+        ),
+        Table(
+            "events",
+            "One event: a meeting, agreement, patrol, attack, ... with its date and place.",
+            (
+                _id("event_id", "Event id.", unique=True),
+                Column("title", "string", "Short description of the event.", required=True),
+                Column("kind", "category", "What sort of event it is.", EVENT_KINDS,
+                       required=True),
+                Column("date_text", "string", "The article's words for the date ('in April')."),
+                *_dates("date", "The date"),
+                Column("place_id", "string", "Where it happened (places.place_id)."),
+                Column("corresponds_to", "string", "For a reference row: the article event it"
+                       " dates (events.event_id)."),
+            ),
+            (Key("event_id", "text", True), Key("title", "text", True), Key("kind", "text", True),
+             Key("date_text", "text"), Key("date", "edtf"), Key("date_precision", "text"),
+             Key("place_id", "text"), Key("participants", "participants"),
+             Key("corresponds_to", "text")),
+            id_column="event_id",
+        ),
+        Table(
+            "participants",
+            "One entity taking part in one event, with its role (from the events' participant"
+            " lists; the row carries the event's provenance).",
+            (
+                _id("event_id", "The event (events.event_id)."),
+                _id("entity_id", "The entity (entities.entity_id)."),
+                Column("role", "category", "What the entity does in the event.", ROLES,
+                       required=True),
+            ),
+            (Key("entity", "text", True), Key("role", "text", True)),
+        ),
+        Table(
+            "memberships",
+            "One entity's status in one organisation or agreement over a period.",
+            (
+                _id("organisation_id", "The organisation (entities.entity_id)."),
+                _id("member_id", "The member (entities.entity_id)."),
+                Column("status", "category", "Membership status.", MEMBERSHIP_STATUSES,
+                       required=True),
+                Column("since", "datetime64[ns]", "Earliest day the status can have begun."),
+                Column("until", "datetime64[ns]", "Latest day the status can have ended"
+                       " (empty: still holds or open)."),
+                Column("known_on", "datetime64[ns]", "First day of the date on which the source"
+                       " attests the status (when `since` is unknown)."),
+                Column("since_edtf", "string", "`since` as written (EDTF)."),
+                Column("until_edtf", "string", "`until` as written (EDTF)."),
+                Column("known_on_edtf", "string", "`known_on` as written (EDTF)."),
+            ),
+            (Key("organisation_id", "text", True), Key("member_id", "text", True),
+             Key("status", "text", True), Key("since", "edtf"), Key("until", "edtf"),
+             Key("known_on", "edtf")),
+        ),
+        Table(
+            "arms_transfers",
+            "One measure of arms transfers from a supplier to a recipient over a period of years"
+            " (a rank, a share, or SIPRI trend-indicator values).",
+            (
+                _id("supplier_id", "Supplier (entities.entity_id)."),
+                _id("recipient_id", "Recipient (entities.entity_id)."),
+                Column("rank", "Int64", "Rank of the recipient among the supplier's clients (1 ="
+                       " top) or of the supplier among the recipient's suppliers."),
+                Column("period_start", "Int64", "First year of the period."),
+                Column("period_end", "Int64", "Last year of the period."),
+                Column("measure", "category", "What `value` measures.", ARMS_MEASURES,
+                       required=True),
+                Column("value", "Float64", "The figure (a share in percent, a TIV, a rank)."),
+                Column("unit", "string", "Unit of `value` ('percent', 'million TIV')."),
+            ),
+            (Key("supplier_id", "text", True), Key("recipient_id", "text", True),
+             Key("rank", "int"), Key("period_start", "int"), Key("period_end", "int"),
+             Key("measure", "text", True), Key("value", "number"), Key("unit", "text")),
+        ),
+        Table(
+            "figures",
+            "One number stated about a subject (an entity, place or event): an amount, a count.",
+            (
+                _id("figure_id", "Figure id.", unique=True),
+                _id("subject_id", "What the number is about (an entity, place or event id)."),
+                Column("measure", "string", "What is measured ('investment', 'PRC nationals').",
+                       required=True),
+                Column("value", "Float64", "The number.", required=True),
+                Column("unit", "string", "Unit of `value`."),
+                Column("qualifier", "category", "How exact the number is.", QUALIFIERS),
+                *_dates("date", "The date"),
+            ),
+            (Key("figure_id", "text", True), Key("subject_id", "text", True),
+             Key("measure", "text", True), Key("value", "number", True), Key("unit", "text"),
+             Key("qualifier", "text"), Key("date", "edtf"), Key("date_precision", "text")),
+            id_column="figure_id",
+        ),
+        Table(
+            "claims",
+            "One claim of the article checked against a reference source: the quote, what the"
+            " reference says, and the verdict.",
+            (
+                _id("claim_id", "Claim id.", unique=True),
+                Column("topic", "string", "What the claim is about."),
+                Column("verdict", "category", "How the reference bears on the claim.", VERDICTS,
+                       required=True),
+                Column("reference", "string", "What the reference says.", required=True),
+            ),
+            (Key("claim_id", "text", True), Key("topic", "text"), Key("verdict", "text", True),
+             Key("reference", "text", True)),
+            id_column="claim_id",
+        ),
+    )
+}
+# Columns of every table that has provenance: the table's own, then the provenance columns.
+TABLES = {
+    name: t if not t.provenance else Table(
+        t.name, t.row, t.columns + PROVENANCE,
+        t.keys if name == "participants" else t.keys + PROVENANCE_KEYS,
+        t.id_column, t.external_only, t.provenance)
+    for name, t in TABLES.items()
+}
+TABLE_NAMES = tuple(TABLES)  # the order the tables are built in (sources first)
+
+# References between tables: (table, column) -> the tables whose id it must name.
+REFERENCES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("participants", "event_id"): ("events",),
+    ("participants", "entity_id"): ("entities",),
+    ("events", "place_id"): ("places",),
+    ("events", "corresponds_to"): ("events",),
+    ("memberships", "organisation_id"): ("entities",),
+    ("memberships", "member_id"): ("entities",),
+    ("arms_transfers", "supplier_id"): ("entities",),
+    ("arms_transfers", "recipient_id"): ("entities",),
+    ("figures", "subject_id"): ("entities", "places", "events"),
+    **{(name, "source_id"): ("sources",) for name, t in TABLES.items() if t.provenance},
+}
+
+
+@cache
+def iso3_codes() -> frozenset[str]:
+    """Every ISO 3166-1 alpha-3 code, current and historic (pycountry)."""
+    import pycountry
+
+    return frozenset(c.alpha_3 for c in pycountry.countries) | frozenset(
+        c.alpha_3 for c in pycountry.historic_countries
+    )
+
+
+@cache
+def pandera_schemas() -> dict[str, pa.DataFrameSchema]:
+    """The pandera schema of each table, as built by the ledger (before category columns
+    become pandas Categoricals: there a value outside the vocabulary is still visible)."""
+    import pandera.pandas as pa
+
+    def column(c: Column) -> pa.Column:
+        checks = []
+        if c.vocabulary is not None:
+            checks.append(pa.Check.isin(c.vocabulary, error=f"not one of {', '.join(c.vocabulary)}"))
+        if c.iso3:
+            checks.append(pa.Check.isin(iso3_codes(), error="not an ISO 3166-1 alpha-3 code"))
+        if c.bounds is not None:
+            lo, hi = c.bounds
+            checks.append(pa.Check.in_range(lo, hi, error=f"out of range [{lo}, {hi}]"))
+        dtype = {"category": "string", "list": None}.get(c.dtype, c.dtype)
+        return pa.Column(dtype, checks=checks, nullable=not c.required, unique=c.unique,
+                         description=c.description)
+
+    return {
+        name: pa.DataFrameSchema(
+            {c.name: column(c) for c in t.columns}, strict=True, ordered=True, name=name,
+            description=t.row,
+        )
+        for name, t in TABLES.items()
+    }

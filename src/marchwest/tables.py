@@ -1,0 +1,204 @@
+"""The public loaders: one function per table, each returning a new pandas DataFrame.
+
+The ledger is read and checked once per process (per folder); every call hands out a copy, so
+changing a returned frame never changes what the next call returns.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from marchwest import paths
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from marchwest.article import Article
+    from marchwest.ledger import LedgerData
+
+_PROVENANCE_DOC = """
+    Every row has ``origin`` ('article' or 'reference'); article rows have ``evidence``, the
+    article's words exactly as in the page, at ``article().raw[char_start:char_end]``; reference
+    rows have ``source_id`` (see ``sources()``)."""
+
+
+class Ledger:
+    """The tables of one ledger folder (raw/article.txt, facts/, external/), checked on first use.
+
+    Raises :class:`marchwest.LedgerError` (listing every problem) when the folder is not valid.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._data: LedgerData | None = None
+
+    def __repr__(self) -> str:
+        return f"Ledger({str(self.path)!r})"
+
+    def _checked(self) -> LedgerData:
+        if self._data is None:
+            from marchwest.ledger import read_ledger
+
+            self._data = read_ledger(self.path)
+        return self._data
+
+    def _table(self, name: str) -> pd.DataFrame:
+        return self._checked().frames[name].copy(deep=True)
+
+    def article(self) -> Article:
+        """The parsed article (title, author, published, series, raw, text, paragraphs,
+        sections, chrome)."""
+        return self._checked().article
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table by name (new frames)."""
+        return {name: self._table(name) for name in self._checked().frames}
+
+    def entities(self) -> pd.DataFrame:
+        """One row per entity (country, person, organisation, company, ...).
+
+        Columns: entity_id, name, kind, iso3 (countries), aliases (list), origin, evidence,
+        char_start, char_end, source_id.
+        """
+        return self._table("entities")
+
+    def events(self) -> pd.DataFrame:
+        """One row per event (meeting, agreement, patrol, attack, ...).
+
+        Columns: event_id, title, kind, date_text (the article's words), date (EDTF text),
+        date_start, date_end (first and last day the date can mean; NaT for an open end or no
+        date), date_precision (day, month, year, part of month, part of year, interval,
+        undated), place_id, corresponds_to (a reference row dating an article event), origin,
+        evidence, char_start, char_end, source_id.
+        """
+        return self._table("events")
+
+    def participants(self) -> pd.DataFrame:
+        """One row per entity taking part in an event, with the event's provenance.
+
+        Columns: event_id, entity_id, role, origin, evidence, char_start, char_end, source_id.
+        """
+        return self._table("participants")
+
+    def memberships(self) -> pd.DataFrame:
+        """One row per entity's status in an organisation or agreement over a period.
+
+        Columns: organisation_id, member_id, status, since (earliest start), until (latest
+        end; NaT: open), known_on, since_edtf, until_edtf, known_on_edtf, origin, evidence,
+        char_start, char_end, source_id.
+        """
+        return self._table("memberships")
+
+    def arms_transfers(self) -> pd.DataFrame:
+        """One row per measure of arms transfers from a supplier to a recipient over years:
+        ranks and shares stated by the article or a reference, and SIPRI TIV per year.
+
+        Columns: supplier_id, recipient_id, rank, period_start, period_end (years), measure
+        (rank, share of exports, share of imports, TIV), value, unit, origin, evidence,
+        char_start, char_end, source_id.
+        """
+        return self._table("arms_transfers")
+
+    def figures(self) -> pd.DataFrame:
+        """One row per number stated about a subject (an entity, place or event).
+
+        Columns: figure_id, subject_id, measure, value, unit, qualifier (exactly, about, at
+        least, more than, up to, nearly), date, date_start, date_end, date_precision, origin,
+        evidence, char_start, char_end, source_id.
+        """
+        return self._table("figures")
+
+    def places(self) -> pd.DataFrame:
+        """One row per place (city, port, base, strait, corridor, ...).
+
+        Columns: place_id, name, kind, iso3 (the country it lies in), lat, lon, origin,
+        evidence, char_start, char_end, source_id.
+        """
+        return self._table("places")
+
+    def claims(self) -> pd.DataFrame:
+        """One row per claim of the article checked against a reference.
+
+        Columns: claim_id, topic, verdict (supported, contradicted, imprecise, unverified),
+        reference (what the reference says), origin, evidence (the claim's words),
+        char_start, char_end, source_id.
+        """
+        return self._table("claims")
+
+    def sources(self) -> pd.DataFrame:
+        """One row per reference source.
+
+        Columns: source_id, title, publisher, url, published (EDTF text), accessed, note, origin.
+        """
+        return self._table("sources")
+
+
+for _method in ("entities", "events", "participants", "memberships", "arms_transfers", "figures",
+                "places", "claims"):
+    getattr(Ledger, _method).__doc__ += _PROVENANCE_DOC
+
+
+def load(path: str | Path) -> Ledger:
+    """The tables of another ledger folder laid out like the bundled one (raw/article.txt,
+    facts/*.yaml, external/*.yaml): the same functions, the same checks."""
+    return Ledger(path)
+
+
+@cache
+def bundled() -> Ledger:
+    """The ledger shipped with the package."""
+    return Ledger(paths.bundled_ledger_dir())
+
+
+def article() -> Article:
+    """The article: title, author, published, series, raw (the whole page), text (the
+    article alone), paragraphs and sections (spans into raw), chrome (the page chrome spans)."""
+    return bundled().article()
+
+
+def tables() -> dict[str, pd.DataFrame]:
+    """Every table of the bundled ledger, by name (new frames)."""
+    return bundled().tables()
+
+
+def entities() -> pd.DataFrame:
+    return bundled().entities()
+
+
+def events() -> pd.DataFrame:
+    return bundled().events()
+
+
+def participants() -> pd.DataFrame:
+    return bundled().participants()
+
+
+def memberships() -> pd.DataFrame:
+    return bundled().memberships()
+
+
+def arms_transfers() -> pd.DataFrame:
+    return bundled().arms_transfers()
+
+
+def figures() -> pd.DataFrame:
+    return bundled().figures()
+
+
+def places() -> pd.DataFrame:
+    return bundled().places()
+
+
+def claims() -> pd.DataFrame:
+    return bundled().claims()
+
+
+def sources() -> pd.DataFrame:
+    return bundled().sources()
+
+
+for _function in (entities, events, participants, memberships, arms_transfers, figures, places,
+                  claims, sources):
+    _function.__doc__ = getattr(Ledger, _function.__name__).__doc__
