@@ -1,0 +1,103 @@
+"""marchwest.plot.factcheck on small synthetic claims and sources (columns as in data/README.md)."""
+
+from __future__ import annotations
+
+import matplotlib.colors as mcolors
+import pandas as pd
+import pytest
+
+from marchwest.plot import factcheck
+from marchwest.plot.style import VERDICT_COLOURS, VERDICT_ORDER
+
+
+def _claims() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "claim_id": ["c3", "c1", "c2", "c4"],
+            "topic": ["dates", "names", "arms", "names"],
+            "verdict": ["contradicted", "imprecise", "supported", "contradicted"],
+            "evidence": ["in June 2019", "Common Security <Treaty>", "Pakistan is first", "BLO"],
+            "reference": ["23 July 2019", "Collective Security Treaty", "Pakistan 37 %", "BLA"],
+            "source_id": ["xinhua", "wiki", "sipri", "supchina"],
+            "origin": "article",
+        }
+    )
+
+
+def _sources() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "source_id": ["xinhua", "wiki", "sipri", "supchina"],
+            "title": ["Xinhua & co", "CSTO <page>", "SIPRI fact sheet", "SupChina"],
+            "url": ["https://x.example/a?b=1&c=2", "https://w.example/\"q\"", "", None],
+        }
+    )
+
+
+def test_verdict_counts_lists_every_verdict_in_order():
+    counts = factcheck.verdict_counts(_claims())
+    assert counts["verdict"].tolist() == VERDICT_ORDER
+    assert dict(zip(counts["verdict"], counts["claims"])) == {
+        "supported": 1, "imprecise": 1, "contradicted": 2, "unverified": 0}
+
+
+def test_verdict_counts_rejects_an_unknown_verdict():
+    claims = _claims()
+    claims.loc[0, "verdict"] = "false"
+    with pytest.raises(ValueError, match="unknown verdict.*false"):
+        factcheck.verdict_counts(claims)
+
+
+def test_verdict_bars_draw_one_coloured_bar_per_verdict():
+    fig = factcheck.verdict_bars(_claims(), caption="Sources: synthetic")
+    ax = fig.axes[0]
+    widths = {t.get_text(): p.get_width() for t, p in zip(ax.get_yticklabels(), ax.patches)}
+    assert widths == {"unverified": 0, "contradicted": 2, "imprecise": 1, "supported": 1}
+    colour = {t.get_text(): p.get_facecolor() for t, p in zip(ax.get_yticklabels(), ax.patches)}
+    assert colour["contradicted"] == mcolors.to_rgba(VERDICT_COLOURS["contradicted"])
+    assert "4 checked claims" in ax.get_title()
+    assert fig.get_supxlabel() == "Sources: synthetic"
+
+
+def test_verdict_bars_plotly_one_block_per_claim_with_escaped_hover():
+    fig = factcheck.verdict_bars_plotly(_claims(), caption="c")
+    by_verdict = {trace.name: trace for trace in fig.data}
+    assert len(by_verdict["contradicted"].x) == 2
+    assert len(by_verdict["unverified"].x) == 0
+    hover = by_verdict["imprecise"].customdata[0]
+    assert "Common Security &lt;Treaty&gt;" in hover[1]
+    assert hover[2] == "Collective Security Treaty"
+
+
+def test_disagreements_pair_the_articles_words_with_the_reference_and_source():
+    table = factcheck.disagreements(_claims(), _sources())
+    assert table["claim_id"].tolist() == ["c3", "c4", "c1"]  # contradicted first, then imprecise
+    first = table.iloc[0]
+    assert (first["article"], first["reference"], first["source"]) == (
+        "in June 2019", "23 July 2019", "Xinhua & co")
+    assert first["url"] == "https://x.example/a?b=1&c=2"
+    assert "c2" not in set(table["claim_id"])
+
+
+def test_disagreements_name_a_claim_with_an_unknown_source():
+    sources = _sources().iloc[1:]
+    with pytest.raises(ValueError, match="claim 'c3': source_id 'xinhua' is not in sources"):
+        factcheck.disagreements(_claims(), sources)
+
+
+def test_styled_table_escapes_every_cell_and_links_sources():
+    html = factcheck.styled_table(factcheck.disagreements(_claims(), _sources()),
+                                  table_id="claims").to_html()
+    assert "Common Security &lt;Treaty&gt;" in html
+    assert "<Treaty>" not in html and "<page>" not in html
+    assert '<a href="https://x.example/a?b=1&amp;c=2">Xinhua &amp; co</a>' in html
+    assert '<a href="https://w.example/&quot;q&quot;">CSTO &lt;page&gt;</a>' in html
+    assert ">SupChina<" in html  # no url: the title alone, no empty link
+    assert 'id="T_claims"' in html
+    assert f"color: {VERDICT_COLOURS['contradicted']}" in html
+
+
+def test_styled_table_is_the_same_on_every_call():
+    frame = factcheck.disagreements(_claims(), _sources())
+    first = factcheck.styled_table(frame, table_id="t").to_html()
+    assert first == factcheck.styled_table(frame, table_id="t").to_html()
