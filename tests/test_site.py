@@ -1,0 +1,215 @@
+"""The offline site (marchwest.site), checked as files; tests/test_browser.py opens it in Chromium."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+import marchwest
+from marchwest.paths import ASSETS_DIR
+from marchwest.site import (
+    PLOTLY_JS,
+    SiteError,
+    build_site,
+    plotly_div_id,
+    plotly_outputs,
+)
+
+SITE_NOTEBOOKS = sorted((Path(__file__).parent / "data" / "site").glob("*.ipynb"))
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(f.relative_to(folder)): f.read_bytes() for f in sorted(folder.rglob("*")) if f.is_file()}
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "site"
+    build_site(SITE_NOTEBOOKS, out)
+    return out
+
+
+def copy_notebook(source: Path, target: Path, edit=None) -> Path:
+    nb = nbformat.read(source, as_version=4)
+    if edit:
+        edit(nb)
+    nbformat.write(nb, target)
+    return target
+
+
+def test_the_test_notebooks_cover_every_kind_of_output():
+    kinds = set()
+    for path in SITE_NOTEBOOKS:
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                kinds.update(output.get("data", {}))
+    assert {"application/vnd.plotly.v1+json", "image/png", "text/html"} <= kinds
+
+
+def test_two_builds_give_identical_files(site, tmp_path):
+    again = tmp_path / "again"
+    build_site(SITE_NOTEBOOKS, again)
+    first, second = tree(site), tree(again)
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_the_build_never_touches_the_notebooks(tmp_path):
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in SITE_NOTEBOOKS}
+    build_site(SITE_NOTEBOOKS, tmp_path / "site")
+    assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in SITE_NOTEBOOKS} == before
+
+
+def test_one_page_per_notebook_and_an_index(site):
+    pages = sorted(p.name for p in site.glob("*.html"))
+    assert pages == sorted([f"{p.stem}.html" for p in SITE_NOTEBOOKS] + ["index.html"])
+
+
+def test_plotly_js_is_written_once_and_every_chart_page_refers_to_it(site):
+    assert (site / "assets" / "plotly.min.js").read_bytes() == PLOTLY_JS.read_bytes()
+    assert sorted(p.name for p in site.rglob("*.js")) == ["plotly.min.js", "world_110m.js"]
+    for notebook in SITE_NOTEBOOKS:
+        page = site / f"{notebook.stem}.html"
+        scripts = [s.get("src") for s in soup(page).find_all("script") if s.get("src")]
+        assert "assets/plotly.min.js" in scripts
+        assert page.stat().st_size < 200_000, f"{page.name} holds more than its own figures"
+
+
+def test_each_plotly_output_becomes_a_figure_with_a_stable_id(site):
+    for notebook in SITE_NOTEBOOKS:
+        expected = [plotly_div_id(notebook, c, o) for c, o, _ in plotly_outputs(nbformat.read(notebook, 4))]
+        assert expected, f"{notebook.name} has no plotly output"
+        divs = soup(site / f"{notebook.stem}.html").select("div.plotly-graph-div")
+        assert [div["id"] for div in divs] == expected
+
+
+def test_no_page_refers_to_anything_outside_the_site(site):
+    for page in site.glob("*.html"):
+        html = soup(page)
+        for tag in html.find_all(["script", "link", "img", "a", "iframe", "source"]):
+            for attribute in ("src", "href"):
+                url = tag.get(attribute)
+                if url is None or url.startswith(("#", "data:")):
+                    continue
+                assert "://" not in url and not url.startswith("//"), f"{page.name}: {tag}"
+                assert (site / url.split("#")[0]).is_file(), f"{page.name} links to missing {url}"
+        for script in html.find_all("script", src=False):
+            assert "http" not in script.get_text(), f"{page.name}: a script mentions a URL"
+
+
+def test_the_map_is_shipped_only_to_pages_that_draw_a_map(site):
+    for page in site.glob("*.html"):
+        srcs = [s.get("src") for s in soup(page).find_all("script") if s.get("src")]
+        assert ("assets/world_110m.js" in srcs) == (page.name == "02-map.html"), page.name
+        if page.name == "02-map.html":
+            assert srcs == ["assets/world_110m.js", "assets/plotly.min.js"], "the map before plotly.js"
+    script = (site / "assets" / "world_110m.js").read_text(encoding="utf-8")
+    assert script.startswith("window.PlotlyGeoAssets")
+    bundled = json.loads((ASSETS_DIR / "world_110m.json").read_text(encoding="utf-8"))
+    literal = script.split(" = ", 2)[-1].rstrip(";\n")
+    assert json.loads(literal) == bundled
+
+
+def test_pages_fold_the_code_and_link_to_the_index_and_their_neighbours(site):
+    names = [f"{p.stem}.html" for p in SITE_NOTEBOOKS]
+    for i, name in enumerate(names):
+        html = soup(site / name)
+        nav = html.select("nav.mw-nav")
+        assert len(nav) == 2, f"{name}: navigation at the top and the bottom"
+        links = {a.get("rel", ["index"])[0]: a["href"] for a in nav[0].find_all("a")}
+        assert links.get("index") == "index.html"
+        assert links.get("prev") == (names[i - 1] if i > 0 else None)
+        assert links.get("next") == (names[i + 1] if i + 1 < len(names) else None)
+        code_cells = html.select("div.jp-CodeCell")
+        assert code_cells and all(cell.select_one("details.mw-code > summary") for cell in code_cells)
+
+
+def test_the_index_lists_every_notebook_credits_the_article_and_offers_the_tables(site):
+    html = soup(site / "index.html")
+    items = html.select("ol.mw-notebooks > li")
+    assert [li.a["href"] for li in items] == [f"{p.stem}.html" for p in SITE_NOTEBOOKS]
+    assert items[0].get_text(" ", strip=True).startswith("Charts of every kind")
+    assert "A small notebook with a table, two plotly charts and a matplotlib chart." in items[0].get_text()
+    assert "It stands in" not in items[0].get_text(), "one sentence per notebook"
+
+    article = marchwest.article()
+    credit = html.select_one(".mw-credit").get_text(" ", strip=True)
+    for words in (article.author, article.title, "18 August 2019", "analysis and quotation"):
+        assert words in credit
+
+    downloads = [a["href"] for a in html.select(".mw-downloads a")]
+    assert "data/datapackage.json" in downloads
+    assert any(href.endswith(".csv") for href in downloads)
+    for href in downloads:
+        assert (site / href).is_file()
+    package = json.loads((site / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        assert (site / "data" / resource["path"]).is_file()
+
+
+def test_the_index_escapes_what_it_takes_from_notebooks(tmp_path):
+    def hostile(nb):
+        nb.cells[0].source = (
+            "# `<script>window.__xss=1</script>` title\n\nA `<img src=x onerror=window.__xss=2>` & more."
+        )
+
+    notebook = copy_notebook(SITE_NOTEBOOKS[2], tmp_path / "hostile.ipynb", hostile)
+    build_site([notebook], tmp_path / "site")
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;window.__xss=1&lt;/script&gt; title" in html
+    assert "A &lt;img src=x onerror=window.__xss=2&gt; &amp; more." in html
+
+
+def test_a_notebook_without_a_title_is_refused_by_name(tmp_path):
+    def untitled(nb):
+        nb.cells[0].source = "Just a sentence, no heading."
+
+    notebook = copy_notebook(SITE_NOTEBOOKS[0], tmp_path / "untitled.ipynb", untitled)
+    with pytest.raises(SiteError, match=r"untitled\.ipynb: the first markdown cell needs a '# Title'"):
+        build_site([notebook], tmp_path / "site")
+    assert not (tmp_path / "site").exists(), "nothing is written"
+
+
+def test_an_unreadable_notebook_is_refused_by_name(tmp_path):
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text("{ not json", encoding="utf-8")
+    with pytest.raises(SiteError, match=r"broken\.ipynb: cannot read the notebook"):
+        build_site([broken], tmp_path / "site")
+
+
+def test_a_map_without_a_bundled_topojson_is_refused(tmp_path):
+    def asia(nb):
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                figure = output.get("data", {}).get("application/vnd.plotly.v1+json")
+                if figure:
+                    figure["layout"].setdefault("geo", {})["scope"] = "asia"
+
+    notebook = copy_notebook(SITE_NOTEBOOKS[1], tmp_path / "asia.ipynb", asia)
+    with pytest.raises(SiteError, match=r"asia\.ipynb: cell 2 draws a plotly map that needs .*'asia_110m'"):
+        build_site([notebook], tmp_path / "site")
+
+
+def test_a_folder_that_is_not_a_site_is_never_emptied(tmp_path):
+    (tmp_path / "precious.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(SiteError, match="not empty and not a marchwest site"):
+        build_site(SITE_NOTEBOOKS[:1], tmp_path)
+    assert (tmp_path / "precious.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_an_earlier_site_is_replaced_without_stale_pages(site, tmp_path):
+    out = tmp_path / "site"
+    shutil.copytree(site, out)
+    build_site(SITE_NOTEBOOKS[:1], out)
+    assert sorted(p.name for p in out.glob("*.html")) == ["01-charts.html", "index.html"]
