@@ -35,16 +35,19 @@ def _transfers() -> pd.DataFrame:
     ]
     rows += [
         {"supplier_id": "china", "recipient_id": r, "period_start": pd.NA, "period_end": pd.NA,
-         "measure": "rank", "value": k, "unit": "rank"}
+         "measure": "rank", "rank": k, "evidence": QUOTE, "char_start": 900}
         for k, r in enumerate(["pakistan", "bangladesh", "myanmar"], start=1)
     ]
+    rows.append(  # a later sentence that restates rank 1 on its own
+        {"supplier_id": "china", "recipient_id": "pakistan", "measure": "rank", "rank": 1,
+         "evidence": "Pakistan is China's largest defence customer", "char_start": 2000}
+    )
     return pd.DataFrame(rows)
 
 
 def _article_ranks() -> pd.DataFrame:
     frame = _transfers()
-    ranks = frame[frame["measure"] == "rank"].reset_index(drop=True)
-    return ranks.assign(evidence=QUOTE)
+    return frame[frame["measure"] == "rank"].reset_index(drop=True)
 
 
 def test_sipri_rows_keeps_only_tiv_in_sipri_columns():
@@ -61,9 +64,10 @@ def test_sipri_rows_rejects_a_multi_year_tiv_row():
         arms.sipri_rows(frame)
 
 
-def test_article_order_sorts_by_rank_not_by_row_order():
-    shuffled = _article_ranks().iloc[[2, 0, 1]]
+def test_article_order_is_the_ranking_sentence_sorted_by_rank():
+    shuffled = _article_ranks().iloc[[3, 2, 0, 1]]
     assert arms.article_order(shuffled) == ["pakistan", "bangladesh", "myanmar"]
+    assert set(arms.ranking_statement(shuffled)["evidence"]) == {QUOTE}
 
 
 def test_window_orders_says_which_windows_match():

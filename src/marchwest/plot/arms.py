@@ -9,7 +9,7 @@ Inputs are tidy frames (no files are read here):
 - ``ranks``: every window, as ``marchwest.sipri.window_ranks`` returns it: ``window_length``,
   ``start``, ``end``, ``recipient``, ``tiv``, ``share_pct``, ``rank`` (empty: no deliveries);
 - ``article_ranks``: the article's ranking rows of ``arms_transfers()`` (``measure == "rank"``):
-  ``recipient_id``, ``value`` (the rank), ``evidence``.
+  ``recipient_id``, ``rank``, ``evidence``, ``char_start``.
 
 TIV (trend-indicator value) is SIPRI's volume index of arms deliveries, not a price in US dollars.
 """
@@ -46,9 +46,21 @@ def _window_label(start: int, end: int) -> str:
     return f"{start}\u2013{end % 100:02d}" if same_century else f"{start}\u2013{end}"
 
 
+def ranking_statement(article_ranks: pd.DataFrame) -> pd.DataFrame:
+    """The article's ranking sentence: the quoted span that ranks the most recipients, rank 1 first.
+
+    (The article also says "Pakistan is China's largest defence customer" on its own; that
+    one-row statement is not the ordering.)
+    """
+    sizes = article_ranks.groupby("char_start")["recipient_id"].size()
+    chosen = sizes[sizes == sizes.max()].index.min()
+    statement = article_ranks[article_ranks["char_start"] == chosen]
+    return statement.sort_values("rank", ignore_index=True)
+
+
 def article_order(article_ranks: pd.DataFrame) -> list[str]:
-    """The recipients in the article's order (rank 1 first)."""
-    return article_ranks.sort_values("value")["recipient_id"].tolist()
+    """The recipients in the order of the article's ranking sentence (rank 1 first)."""
+    return ranking_statement(article_ranks)["recipient_id"].tolist()
 
 
 def sipri_rows(arms_transfers: pd.DataFrame) -> pd.DataFrame:
@@ -151,7 +163,8 @@ def window_bars_plotly(
 ) -> go.Figure:
     """Interactive twin of :func:`window_bars`; hover shows the article's words."""
     article = article_order(article_ranks)
-    evidence = dict(zip(article_ranks["recipient_id"], article_ranks["evidence"]))
+    statement = ranking_statement(article_ranks)
+    evidence = dict(zip(statement["recipient_id"], statement["evidence"]))
     data = _top_with_article(totals, article, top).iloc[::-1]
     said = [
         f"article's no. {article.index(r) + 1}: \u201c{evidence[r]}\u201d"
