@@ -35,6 +35,17 @@ STATUS_COLOURS: dict[str, str] = {
     "observer": "#9ECAE1",
     "dialogue partner": "#DEEBF7",
     "suspended": "#BBBBBB",
+    "party": "#41AB5D",
+    "signatory": "#C7E9C0",
+    "host": "#FDAE6B",
+}
+
+# Timeline themes (event kinds grouped in marchwest.plot.timeline.EVENT_THEMES).
+EVENT_THEME_COLOURS: dict[str, str] = {
+    "diplomacy": "#0072B2",
+    "agreements and organisations": "#009E73",
+    "security and military": "#882255",
+    "infrastructure and technology": "#E69F00",
 }
 
 FONT_FAMILY = "DejaVu Sans"
