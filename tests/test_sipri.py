@@ -83,7 +83,8 @@ def test_fractional_figures_give_a_float_column(tmp_path):
         (_replace(12, "Borduria,10,,5,"), "line 12, field 'Total'", "empty Total cell"),
         (GOOD_LINES[:10] + GOOD_LINES[11:], "line 15, field 'header'", "no header row of years"),
         (_replace(11, ",2022,2023,2024"), "line 11, field 'column 4'", "must end in 'Total'"),
-        (_replace(11, ",2022,2023,202X,Total"), "line 11, field 'column 4'", "'202X' is not a year"),
+        (_replace(11, ",2022,2023,202X,Total"), "line 11, field 'column 4'",
+         "'202X' is not a year"),
         (_replace(11, ",2022,2024,2023,Total"), "line 11, field 'header'", "not consecutive"),
         (_replace(11, ",2021,2022,2023,Total"), "line 11, field 'header'", "title's 2022-2024"),
         (_replace(1, '"TIV of arms exports from Ruritania, 2022-2025",,,,'),
@@ -95,7 +96,8 @@ def test_fractional_figures_give_a_float_column(tmp_path):
         (GOOD_LINES + ["Lakeland,1,,,1"], "line 17, field 'Lakeland'", "after the Total row"),
     ],
     ids=["not-sipri", "empty", "non-numeric", "negative", "empty-total", "no-year-header",
-         "no-total-column", "bad-year", "unordered-years", "header-not-title-years", "title-not-header-years",
+         "no-total-column", "bad-year", "unordered-years", "header-not-title-years",
+         "title-not-header-years",
          "duplicate-recipient", "no-recipient", "extra-cell", "no-total-row", "after-total"],
 )
 def test_bad_input_names_file_line_and_field(tmp_path, lines, where, what):

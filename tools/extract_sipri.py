@@ -1,4 +1,4 @@
-"""Turn SIPRI "TIV of arms exports from ..." CSV files into the ledger's data/external/sipri_tiv.csv.
+"""Turn SIPRI "TIV of arms exports from ..." CSV files into data/external/sipri_tiv.csv.
 
 Run by hand after downloading export tables from SIPRI's Arms Transfers Database:
 

@@ -85,8 +85,9 @@ def read_tiv_export(path: Path | str) -> pd.DataFrame:
         if len(cells) > len(years) + 2:
             raise _error(path, line, f"column {len(years) + 3}",
                                    f"{len(cells)} cells, the header has {len(years) + 2}")
-        values = [_number(path, line, year, cell) for year, cell in
-                  zip([*map(str, years), "Total"], cells[1:] + [""] * (len(years) + 2 - len(cells)))]
+        padded = cells[1:] + [""] * (len(years) + 2 - len(cells))
+        values = [_number(path, line, field, cell)
+                  for field, cell in zip([*map(str, years), "Total"], padded)]
         if name == "Total":
             year_totals = values[:-1]
             continue
