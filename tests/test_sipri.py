@@ -11,7 +11,7 @@ import pytest
 
 from marchwest.errors import LedgerError
 from marchwest.paths import bundled_ledger_dir
-from marchwest.sipri import read_tiv_export, window_ranks, window_totals
+from marchwest.sipri import read_tiv_export, tiv_from_arms_transfers, window_ranks, window_totals
 
 EXPORT = Path(__file__).parent / "data" / "sipri" / "TIV-Export-RUR-2022-2024.csv"
 GOOD_LINES = EXPORT.read_text(encoding="utf-8").splitlines()
@@ -152,6 +152,20 @@ def test_extract_matches_findings_year_by_year(committed):
 
 
 # --- window_totals and window_ranks ---------------------------------------------------------
+
+
+def test_tiv_from_arms_transfers_gives_the_committed_rows(committed):
+    import marchwest
+
+    tiv = tiv_from_arms_transfers(marchwest.arms_transfers())
+    assert list(tiv.columns) == ["supplier", "recipient", "year", "tiv"]
+    assert str(tiv["tiv"].dtype) == "Int64"
+    expected = committed.drop(columns="source_id")
+    key = ["supplier", "recipient", "year"]
+    assert tiv.sort_values(key).astype(str).values.tolist() \
+        == expected.sort_values(key).astype(str).values.tolist()
+    top = window_totals(tiv, "china", 2014, 2018).head(3)
+    assert top["recipient"].tolist() == ["pakistan", "bangladesh", "algeria"]
 
 
 def test_window_totals_2014_18(committed):

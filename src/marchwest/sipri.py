@@ -174,6 +174,25 @@ def _total_differences(
     return differences
 
 
+def tiv_from_arms_transfers(arms_transfers: pd.DataFrame) -> pd.DataFrame:
+    """The SIPRI TIV rows of ``marchwest.arms_transfers()`` as supplier, recipient, year, tiv.
+
+    Keeps the rows whose measure is "TIV" for a single year (those the ledger builds from
+    ``external/sipri_tiv.csv``), ready for :func:`window_totals` and :func:`window_ranks`.
+    """
+    rows = arms_transfers[(arms_transfers["measure"] == "TIV")
+                          & (arms_transfers["period_start"] == arms_transfers["period_end"])]
+    tiv = pd.DataFrame({
+        "supplier": rows["supplier_id"].astype("string"),
+        "recipient": rows["recipient_id"].astype("string"),
+        "year": rows["period_start"].astype("Int64"),
+        "tiv": rows["value"],
+    })
+    whole = bool((tiv["tiv"].dropna() % 1 == 0).all())
+    tiv["tiv"] = tiv["tiv"].astype("Int64" if whole else "Float64")
+    return tiv.reset_index(drop=True)
+
+
 def window_totals(tiv: pd.DataFrame, supplier: str, start: int, end: int) -> pd.DataFrame:
     """The supplier's recipients over the years start..end, ranked by summed TIV.
 
