@@ -15,11 +15,12 @@ import io
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from marchwest import paths
-from marchwest.article import Article, ArticleError, QuoteError, parse_article
+from marchwest.page import Article, ArticleError, QuoteError, parse_article
 from marchwest.errors import LedgerError, Problem
 from marchwest.schema import (
     ARTICLE_SHA256,
@@ -68,9 +69,12 @@ class _Problems:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.items: list[Problem] = []
+        self._names: dict[str, str] = {}
 
     def name(self, rel: str) -> str:
-        return _display(self.root / rel)
+        if rel not in self._names:
+            self._names[rel] = _display(self.root / rel)
+        return self._names[rel]
 
     def add(self, rel: str, message: str, *, line: int | None = None, row: int | None = None,
             field: str | None = None) -> None:
@@ -305,25 +309,35 @@ class EdtfDate:
     precision: str | None  # day | month | year for a single date, None for an interval
 
 
+@cache
 def parse_edtf(text: str) -> EdtfDate:
     """Parse the EDTF subset the ledger uses (YYYY, YYYY-MM, YYYY-MM-DD, START/END, '..' for an
-    open end) with the `edtf` package. Raises ValueError saying what is wrong."""
-    import edtf
+    open end) with the `edtf` package. Raises ValueError saying what is wrong.
+
+    The `edtf` grammar is used at the level a value needs (level 0 for dates and closed
+    intervals, the level 1 interval for open ends): its full grammar tries every level and is
+    ~10x slower.
+    """
+    from edtf.parser import grammar
 
     parts = text.split("/")
     if (len(parts) > 2 or not all(_EDTF_PART.fullmatch(p) for p in parts)
             or parts[0] == ".." and len(parts) == 1 or parts == ["..", ".."]):
         raise ValueError(f"bad date {text!r}: write EDTF such as 2019-07-23, 2019-07, 2019,"
                          " 2019-07-21/2019-07-31, 2018/.. or ../2020")
+    level = grammar.level1Interval if ".." in parts else grammar.level0Expression
     try:
-        parsed = edtf.parse_edtf(text)
-    except edtf.EDTFParseException:
+        parsed = level.parse_string(text, parse_all=True)[0]
+    except grammar.ParseException:
         raise ValueError(f"bad date {text!r}: not a valid EDTF date") from None
 
     def day(bound: Any) -> dt.date | None:
         return None if isinstance(bound, float) else dt.date(*bound[:3])
 
-    start, end = day(parsed.lower_strict()), day(parsed.upper_strict())
+    try:
+        start, end = day(parsed.lower_strict()), day(parsed.upper_strict())
+    except ValueError as error:  # 2019-02-29
+        raise ValueError(f"bad date {text!r}: {error}") from None
     if start is not None and end is not None and start > end:
         raise ValueError(f"bad date {text!r}: the start is after the end")
     precision = getattr(parsed, "precision", None) if len(parts) == 1 else None
@@ -407,8 +421,7 @@ def _record(table: Table, row: Row, origin: str, article: Article | None,
     if table.name == "sources":
         record["origin"] = origin
         _date(row, "published", problems)
-        accessed = _date(row, "accessed", problems)
-        record["accessed"] = accessed.start if accessed else None
+        _date(row, "accessed", problems)
         return record
     record.update(_provenance(row, origin, table, article, problems))
     if "date_precision" in own:
@@ -624,6 +637,81 @@ def read_ledger(ledger_dir: Path) -> LedgerData:
     if problems.items or article is None:
         raise LedgerError(_unique(problems.items), root)
     return LedgerData(article, {name: _finish(TABLES[name], frames[name]) for name in TABLE_NAMES})
+
+
+# ---------------------------------------------------------------------------------------------
+# The checked-tables cache
+
+
+CHECKED_MODULES = ("errors.py", "ledger.py", "page.py", "schema.py")
+
+
+def cache_dir() -> Path | None:
+    """Where checked ledgers are kept between processes (None: caching is off).
+
+    ``MARCHWEST_CACHE_DIR`` chooses the folder, ``MARCHWEST_CACHE=off`` turns caching off;
+    the default is ``$XDG_CACHE_HOME/marchwest`` (``~/.cache/marchwest``).
+    """
+    if os.environ.get("MARCHWEST_CACHE", "").lower() in ("0", "off", "no", "false"):
+        return None
+    if os.environ.get("MARCHWEST_CACHE_DIR"):
+        return Path(os.environ["MARCHWEST_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "marchwest"
+
+
+def _fingerprint(root: Path) -> str:
+    """sha256 over every ledger file (name and bytes), the checking code and pandas' version:
+    any change to any of them means a full check."""
+    import sys
+
+    import pandas as pd
+
+    digest = hashlib.sha256()
+    digest.update(f"{root.resolve()}\0{sys.version}\0{pd.__version__}\0".encode())
+    for module in CHECKED_MODULES:
+        digest.update((Path(__file__).parent / module).read_bytes())
+    for folder in ("raw", "facts", "external"):
+        directory = root / folder
+        for path in sorted(directory.rglob("*")) if directory.is_dir() else ():
+            if path.is_file():
+                digest.update(f"\0{path.relative_to(root).as_posix()}\0".encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def read_ledger_cached(ledger_dir: Path) -> LedgerData:
+    """:func:`read_ledger`, remembering a successful check between processes.
+
+    The checked tables are stored under :func:`cache_dir`, named by :func:`_fingerprint`:
+    a process that finds the same bytes checked by the same code loads them instead of
+    checking again. A ledger with problems is never cached: it fails the same way every time.
+    """
+    import pickle
+
+    folder = cache_dir()
+    if folder is None or not Path(ledger_dir).is_dir():
+        return read_ledger(ledger_dir)
+    root = Path(ledger_dir)
+    prefix = "ledger-" + hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    stored = folder / f"{prefix}-{_fingerprint(root)}.pickle"
+    try:
+        with stored.open("rb") as file:
+            return pickle.load(file)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    data = read_ledger(ledger_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = stored.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, stored)
+        for older in folder.glob(f"{prefix}-*.pickle"):  # earlier states of the same folder
+            if older != stored:
+                older.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only home: check again next time
+    return data
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

@@ -132,7 +132,7 @@ TABLES: dict[str, Table] = {
                 Column("publisher", "string", "Who publishes it."),
                 Column("url", "string", "Where to find it."),
                 Column("published", "string", "When it was published (EDTF text)."),
-                Column("accessed", "datetime64[ns]", "When it was consulted."),
+                Column("accessed", "string", "When it was consulted (EDTF text)."),
                 Column("note", "string", "What the source is used for, caveats."),
                 Column("origin", "category", "Always 'reference'.", ORIGINS, required=True),
             ),

@@ -15,7 +15,7 @@ from marchwest import paths
 if TYPE_CHECKING:
     import pandas as pd
 
-    from marchwest.article import Article
+    from marchwest.page import Article
     from marchwest.ledger import LedgerData
 
 _PROVENANCE_DOC = """
@@ -39,9 +39,9 @@ class Ledger:
 
     def _checked(self) -> LedgerData:
         if self._data is None:
-            from marchwest.ledger import read_ledger
+            from marchwest.ledger import read_ledger_cached
 
-            self._data = read_ledger(self.path)
+            self._data = read_ledger_cached(self.path)
         return self._data
 
     def _table(self, name: str) -> pd.DataFrame:

@@ -1,0 +1,148 @@
+"""The captured page -> the article: landmarks found by parsing, spans, quote matching."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import marchwest
+from marchwest.page import Article, ArticleError, QuoteError, normalise, parse_article
+
+HEADINGS = [
+    "Part Two: Pakistan, CPEC, and Central Asia",
+    "China-Pakistan Security Ties",
+    "CPEC in the String of Pearls",
+    "Reconfiguring Post-Soviet Space",
+    "What’s next",
+]
+
+
+@pytest.fixture(scope="module")
+def article() -> Article:
+    return marchwest.article()
+
+
+def test_metadata(article):
+    assert article.title == "China’s International Partnerships: Pakistan, CPEC, and Central Asia"
+    assert article.author == "Matthew Johnson"
+    assert article.published == dt.date(2019, 8, 18)
+    assert (article.series.part, article.series.parts) == (2, 4)
+
+
+def test_text_runs_from_title_to_last_sentence(article):
+    assert article.text.startswith(article.title)
+    assert article.text.endswith("...to prevent."[3:]) and article.text.endswith("to prevent.")
+    assert article.raw[article.start : article.end] == article.text
+    assert "Skip to main content" not in article.text
+    assert "Popular posts from this blog" not in article.text
+    assert article.byline.text == "by Matthew Johnson , August 18, 2019"
+
+
+def test_chrome_is_everything_outside_the_article(article):
+    top, bottom = article.chrome
+    assert (top.start, top.end) == (0, article.start)
+    assert top.text.strip() == "Skip to main content"
+    assert (bottom.start, bottom.end) == (article.end, len(article.raw))
+    assert bottom.text.strip().startswith("Popular posts from this blog")
+    assert "Muddassir Iqbal" in bottom.text
+
+
+def test_sections_and_paragraphs(article):
+    assert [s.title for s in article.sections] == HEADINGS
+    for section in article.sections:
+        assert article.raw[section.start : section.end] == section.text
+        assert section.text.startswith(section.title)
+        assert article.raw[section.heading.start : section.heading.end] == section.title
+    assert article.sections[-1].end == article.end
+    for paragraph in article.paragraphs:
+        assert article.raw[paragraph.start : paragraph.end] == paragraph.text
+        assert paragraph.text == paragraph.text.strip()
+    assert [p.number for p in article.paragraphs] == list(range(1, len(article.paragraphs) + 1))
+    # Two paragraphs stand before the first heading; the last one ends the article.
+    assert [p.section for p in article.paragraphs[:3]] == [None, None, HEADINGS[0]]
+    assert article.paragraphs[-1].end == article.end
+    assert article.paragraphs[-1].section == "What’s next"
+    assert article.paragraph_at(article.paragraphs[4].start + 3) == article.paragraphs[4]
+    assert article.paragraph_at(0) is None
+
+
+def test_normalise_maps_back_to_the_raw_text():
+    raw = "a\u00a0 \u2018quoted\u2019 \u2013 dash\n\nend"
+    folded, starts, ends = normalise(raw)
+    assert folded == "a 'quoted' - dash end"
+    at = folded.index("'quoted' - dash")
+    assert raw[starts[at] : ends[at + len("'quoted' - dash") - 1]] == "\u2018quoted\u2019 \u2013 dash"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Beijing's 'march West' strategy", "Beijing’s ‘march West’ strategy"),
+        ("to discuss anti-terrorism", "to discuss\u00a0anti-terrorism"),  # a no-break space
+        ("largestdefence", "largestdefence"),  # a glued word is typed as the page has it
+        ("withUzbekistan", "withUzbekistan"),
+        ("the West - and particularly the United States -", "the West – and particularly the United States –"),
+    ],
+)
+def test_typed_quotes_are_found_in_the_raw_text(article, typed, expected):
+    start, end = article.find(typed)
+    assert article.raw[start:end] == expected
+
+
+def test_quote_failures(article):
+    with pytest.raises(QuoteError) as missing:
+        article.find("China is redrawing the global security map beyond Africa")
+    assert missing.value.kind == "not found"
+    with pytest.raises(QuoteError) as ambiguous:
+        article.find("CPEC")
+    assert ambiguous.value.kind == "ambiguous" and "times in the article" in str(ambiguous.value)
+    with pytest.raises(QuoteError) as chrome:
+        article.find("Popular posts from this blog")
+    assert chrome.value.kind == "in page chrome"
+    with pytest.raises(QuoteError) as chrome_top:
+        article.find("Skip to main content")
+    assert chrome_top.value.kind == "in page chrome"
+    with pytest.raises(QuoteError) as too_far:
+        article.find("Gwadar", occurrence=99)
+    assert too_far.value.kind == "bad occurrence"
+
+
+def test_occurrence_picks_one_of_several(article):
+    first = article.find("Gwadar", occurrence=1)
+    second = article.find("Gwadar", occurrence=2)
+    assert first < second
+    assert article.raw[first[0] : first[1]] == article.raw[second[0] : second[1]] == "Gwadar"
+
+
+def test_a_quote_may_not_be_a_case_variant(article):
+    with pytest.raises(QuoteError):
+        article.find("china is redrawing the global security map")
+
+
+def test_another_page_with_the_same_layout_is_parsed_not_matched_by_offset():
+    page = (
+        "Skip to main content\n\nA Different Title\n\n\u00a0by Jane Doe , March 3, 2020\n\n"
+        "This piece, the third in a five-part series, looks west.\n\nA Heading\n\n"
+        "Body text here.\n\n\nPopular posts from this blog\n\nSomething else."
+    )
+    parsed = parse_article(page)
+    assert (parsed.title, parsed.author, parsed.published) == ("A Different Title", "Jane Doe",
+                                                               dt.date(2020, 3, 3))
+    assert (parsed.series.part, parsed.series.parts) == (3, 5)
+    assert [s.title for s in parsed.sections] == ["A Heading"]
+    assert parsed.text.endswith("Body text here.")
+
+
+@pytest.mark.parametrize(
+    ("page", "missing"),
+    [
+        ("Title\n\nJust text.\n\nPopular posts from this blog\n", "byline"),
+        ("Title\n\n by A B , May 1, 2020\n\nthe second in a four-part series.\n", "end marker"),
+        ("Title\n\n by A B , May 1, 2020\n\nNo series here.\n\nPopular posts from this blog\n",
+         "series"),
+    ],
+)
+def test_a_page_without_its_landmarks_is_an_error(page, missing):
+    with pytest.raises(ArticleError, match=missing):
+        parse_article(page)
