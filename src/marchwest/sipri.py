@@ -20,8 +20,6 @@ import pandas as pd
 
 from marchwest.errors import LedgerError, Problem
 
-TIDY_COLUMNS = ["supplier", "recipient", "year", "tiv"]
-
 _TITLE = re.compile(r"TIV of arms exports from (?P<supplier>.+), (?P<first>\d{4})-(?P<last>\d{4})")
 _YEAR = re.compile(r"\d{4}")
 _NUMBER = re.compile(r"\d+(\.\d+)?")
@@ -65,7 +63,7 @@ def read_tiv_export(path: Path | str) -> pd.DataFrame:
     header_at = next((i for i, (_, cells) in enumerate(lines) if _is_year_header(cells)), None)
     if header_at is None:
         raise _error(path, len(lines), "header",
-                               "no header row of years (',1950,1951,...,Total') found")
+                     "no header row of years (',1950,1951,...,Total') found")
     header_line, header = lines[header_at]
     years = _read_header(path, header_line, _trim(header), first, last)
     notes = [cells[0] for _, cells in lines[1:header_at] if cells and cells[0].strip()]
@@ -84,7 +82,7 @@ def read_tiv_export(path: Path | str) -> pd.DataFrame:
             raise _error(path, line, "recipient", "row without a recipient name")
         if len(cells) > len(years) + 2:
             raise _error(path, line, f"column {len(years) + 3}",
-                                   f"{len(cells)} cells, the header has {len(years) + 2}")
+                         f"{len(cells)} cells, the header has {len(years) + 2}")
         padded = cells[1:] + [""] * (len(years) + 2 - len(cells))
         values = [_number(path, line, field, cell)
                   for field, cell in zip([*map(str, years), "Total"], padded)]
@@ -93,7 +91,7 @@ def read_tiv_export(path: Path | str) -> pd.DataFrame:
             continue
         if name in stated_totals:
             raise _error(path, line, name,
-                                   f"recipient already listed on line {stated_totals[name][0]}")
+                         f"recipient already listed on line {stated_totals[name][0]}")
         if values[-1] is None:
             raise _error(path, line, "Total", "empty Total cell")
         stated_totals[name] = (line, values[-1])
@@ -131,7 +129,7 @@ def _trim(cells: list[str]) -> list[str]:
 def _read_header(path: Path, line: int, cells: list[str], first: int, last: int) -> list[int]:
     if cells[-1].strip() != "Total":
         raise _error(path, line, f"column {len(cells)}",
-                               f"the header must end in 'Total', found {cells[-1]!r}")
+                     f"the header must end in 'Total', found {cells[-1]!r}")
     years = []
     for column, cell in enumerate(cells[1:-1], start=2):
         if not _YEAR.fullmatch(cell.strip()):
@@ -139,8 +137,8 @@ def _read_header(path: Path, line: int, cells: list[str], first: int, last: int)
         years.append(int(cell))
     if years != list(range(first, last + 1)):
         raise _error(path, line, "header",
-                               f"years {years[0]}-{years[-1]} (not consecutive, or not the "
-                               f"title's {first}-{last})")
+                     f"years {years[0]}-{years[-1]} (not consecutive, or not the "
+                     f"title's {first}-{last})")
     return years
 
 
