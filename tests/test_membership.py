@@ -5,7 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from marchwest.membership import latest_change, membership_as_of, membership_history
+from marchwest.membership import (
+    latest_change,
+    membership_as_of,
+    membership_history,
+    status_counts,
+    status_matrix,
+)
 
 COLUMNS = ["organisation_id", "member_id", "status", "since", "until", "known_on", "origin"]
 
@@ -65,6 +71,15 @@ def test_overlapping_rows_keep_the_latest_start():
     assert status(membership_as_of(overlapping, "2025-01-01"), "sco", "belarus") == "member"
 
 
+def test_a_dated_row_beats_one_only_attested_on_a_day():
+    both = frame(
+        ("sco", "china", "founding member", "2001-06-15", None, None, "reference"),
+        ("sco", "china", "member", None, None, "2019-08-18", "article"),
+    )
+    result = membership_as_of(both, "2019-08-18")
+    assert result[["status", "origin"]].values.tolist() == [["founding member", "reference"]]
+
+
 def test_unknown_since_counts_from_known_on():
     before = membership_as_of(SCO, "2019-07-31")
     after = membership_as_of(SCO, "2019-08-01")
@@ -111,3 +126,47 @@ def test_bad_edtf_names_the_row_and_field():
 def test_missing_column_is_named():
     with pytest.raises(ValueError, match="missing column.*status"):
         membership_as_of(SCO.drop(columns="status"), "2019-08-18")
+
+
+def test_edtf_columns_take_precedence_over_parsed_dates():
+    # memberships() stores `until` as the LAST day ("2015" -> 2015-12-31) beside its EDTF text.
+    parsed = frame(("sco", "belarus", "dialogue partner", "2010", "2015", None, "reference"))
+    parsed = parsed.assign(
+        since_edtf=parsed.since, until_edtf=parsed.until,
+        since=pd.Timestamp("2010-01-01"), until=pd.Timestamp("2015-12-31"),
+    )  # fmt: skip
+    assert membership_as_of(parsed, "2015-06-01").empty
+    assert status(membership_as_of(parsed, "2014-06-01"), "sco", "belarus") == "dialogue partner"
+
+
+def test_status_matrix_orders_members_by_how_many_organisations():
+    current = membership_as_of(SCO, "2019-08-18")
+    matrix = status_matrix(current, ["csto", "sco"])
+    assert list(matrix.columns) == ["csto", "sco"]
+    assert list(matrix.index) == ["belarus", "china", "india", "sri_lanka", "uzbekistan"]
+    assert matrix.loc["uzbekistan", "csto"] == "suspended"
+    assert pd.isna(matrix.loc["china", "csto"])
+
+
+def test_status_counts_count_a_member_of_two_organisations_once():
+    both = frame(
+        ("shanghai_five", "china", "founding member", "1996", "2002", None, "reference"),
+        ("sco", "china", "founding member", "2001-06-15", None, None, "reference"),
+        ("sco", "belarus", "observer", "2001", None, None, "reference"),
+    )
+    history = membership_history(both, ["1997-12-31", "2001-12-31"])
+    counts = status_counts(history)
+    assert counts.to_dict("index") == {
+        pd.Timestamp("1997-12-31"): {"founding member": 1, "observer": 0},
+        pd.Timestamp("2001-12-31"): {"founding member": 1, "observer": 1},
+    }
+
+
+def test_the_bundled_ledger_gives_the_sco_of_august_2019():
+    import marchwest
+
+    current = membership_as_of(marchwest.memberships(), "2019-08-18", organisations=["sco"])
+    by_status = current.groupby("status", observed=True)["member_id"].apply(sorted).to_dict()
+    assert len(by_status["founding member"]) + len(by_status["member"]) == 8
+    assert by_status["member"] == ["india", "pakistan"]
+    assert by_status["observer"] == ["afghanistan", "belarus", "iran", "mongolia"]

@@ -17,8 +17,10 @@ import pandas as pd
 
 DateLike = str | dt.date | pd.Timestamp
 
-# When two rows for one organisation and member are in force on the same day (only on a
-# hand-over date), the one that started last wins; on a tie, the earlier status in this order.
+# When several rows for one organisation and member are in force on a day, a row with a known
+# ``since`` beats one counted from ``known_on`` (the article's "China is a member" does not hide
+# the reference's "founding member since 2001"); then the one that started last wins (a
+# hand-over); then the earlier status in this order.
 STATUS_ORDER = [
     "founding member",
     "member",
@@ -65,8 +67,8 @@ def membership_as_of(
         _rank=rows.loc[in_force, "status"].map(_status_rank),
     )
     current = current.sort_values(
-        ["organisation_id", "member_id", "_start", "_rank"],
-        ascending=[True, True, False, True],
+        ["organisation_id", "member_id", "since_known", "_start", "_rank"],
+        ascending=[True, True, False, False, True],
         kind="stable",
     )
     current = current.drop_duplicates(["organisation_id", "member_id"], keep="first")
@@ -116,8 +118,12 @@ def _as_timestamp(date: DateLike) -> pd.Timestamp:
 
 
 def _first_days(rows: pd.DataFrame, column: str) -> pd.Series:
-    """The first day each value of ``column`` can mean (NaT when empty or open)."""
-    values = rows[column]
+    """The first day each value of ``column`` can mean (NaT when empty or open).
+
+    Reads the EDTF text of ``<column>_edtf`` when the table has it (``memberships()`` does:
+    its ``until`` holds the last day a date can mean), else ``column`` itself.
+    """
+    values = rows[f"{column}_edtf"] if f"{column}_edtf" in rows.columns else rows[column]
     if pd.api.types.is_datetime64_any_dtype(values):
         return values.astype("datetime64[ns]")
     return pd.Series(
@@ -128,7 +134,9 @@ def _first_days(rows: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _edtf_first_day(value: object, column: str, index: object) -> pd.Timestamp:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return pd.NaT
+    if isinstance(value, float) and pd.isna(value):
         return pd.NaT
     if isinstance(value, dt.date | pd.Timestamp):
         return pd.Timestamp(value)
@@ -144,3 +152,32 @@ def _edtf_first_day(value: object, column: str, index: object) -> pd.Timestamp:
             f"memberships row {index}: {column} {text!r} is not an EDTF date ({error})"
         ) from None
     return pd.Timestamp(time.strftime("%Y-%m-%d", lower))
+
+
+def status_matrix(current: pd.DataFrame, organisations: Iterable[str]) -> pd.DataFrame:
+    """Members (rows) by ``organisations`` (columns, in that order): the status, or NA.
+
+    ``current`` is a ``membership_as_of`` result. Rows run from the member in most
+    organisations to the fewest, then by id.
+    """
+    organisations = list(organisations)
+    rows = current[current["organisation_id"].isin(organisations)]
+    matrix = rows.pivot(index="member_id", columns="organisation_id", values="status")
+    matrix = matrix.reindex(columns=organisations).astype("string")
+    order = sorted(matrix.index, key=lambda member: (-matrix.loc[member].notna().sum(), member))
+    return matrix.loc[order].rename_axis(index="member_id", columns="organisation_id")
+
+
+def status_counts(history: pd.DataFrame) -> pd.DataFrame:
+    """How many members hold each status on each date of a ``membership_history``.
+
+    A member of two organisations counted together (the Shanghai Five and the SCO) counts once,
+    with its higher status. Columns: the statuses present, in ``STATUS_ORDER``; index: ``date``.
+    """
+    ranked = history.assign(_rank=history["status"].map(_status_rank))
+    ranked = ranked.sort_values(["date", "member_id", "_rank"], kind="stable")
+    single = ranked.drop_duplicates(["date", "member_id"])
+    counts = single.groupby(["date", "status"], observed=True).size().unstack(fill_value=0)
+    present = [status for status in STATUS_ORDER if status in counts.columns]
+    dates = pd.Index(sorted(history["date"].unique()), name="date")
+    return counts.reindex(index=dates, columns=present, fill_value=0).rename_axis(columns="status")
