@@ -1,0 +1,227 @@
+"""The site in headless Chromium, from disk (file://) with every request outside the site refused.
+
+Each page: no console error, no request outside the site, every plotly output drawn, maps drawn from
+the bundled topojson; the timeline's hover label shows the article's words; HTML in a label stays text.
+Screenshots go to <site>/screenshots/. Without /usr/bin/chromium the tests skip (fail in CI).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from _chromium import launch
+
+import marchwest
+from marchwest.page import fold
+from marchwest.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from marchwest.site import Page, build_site, describe_page, plotly_outputs
+
+SITE_NOTEBOOKS = sorted((Path(__file__).parent / "data" / "site").glob("*.ipynb"))
+REAL_NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+TIMELINE = "02-timeline"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def test_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("browser") / "site"
+    build_site(SITE_NOTEBOOKS, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def real_site() -> Path:
+    """The project's site, built as `make site` builds it (site/ is git-ignored)."""
+    out = PROJECT_ROOT / "site"
+    build_site(REAL_NOTEBOOKS, out)
+    return out
+
+
+class OpenPage:
+    """A page loaded from disk, with every console error and every request outside the site recorded."""
+
+    def __init__(self, browser, site: Path, href: str):
+        self.site_prefix = site.resolve().as_uri() + "/"
+        self.context = browser.new_context(viewport={"width": 1200, "height": 900})
+        self.context.route("**/*", self._route)
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", self._record)
+        self.page.goto((site / href).resolve().as_uri(), wait_until="load")
+
+    def _inside(self, url: str) -> bool:
+        # data: URLs are the page's own bytes (matplotlib PNGs), never a download.
+        return url.startswith((self.site_prefix, "data:"))
+
+    def _record(self, request) -> None:
+        if not self._inside(request.url):
+            self.outside.append(request.url)
+
+    def _route(self, route) -> None:
+        if self._inside(route.request.url):
+            route.continue_()
+        else:
+            route.abort()
+
+    def wait_for_figures(self, count: int) -> None:
+        self.page.wait_for_function(
+            "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n", arg=count
+        )
+
+    def screenshot(self, site: Path, name: str) -> Path:
+        path = site / "screenshots" / f"{name}.png"
+        path.parent.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def check_page(browser, site: Path, page: Page) -> OpenPage:
+    """Open one notebook's page and check it is whole; return it open for more checks."""
+    opened = OpenPage(browser, site, page.href)
+    if page.plotly_figures:
+        opened.wait_for_figures(page.plotly_figures)
+    drawn = opened.page.evaluate(
+        """() => Array.from(document.querySelectorAll('div.plotly-graph-div')).map(div =>
+               div.classList.contains('js-plotly-plot') && div.querySelector('svg.main-svg') !== null)"""
+    )
+    assert drawn == [True] * page.plotly_figures, f"{page.href}: plotly outputs drawn {drawn}"
+    if page.maps:
+        land = opened.page.locator(".geolayer .layer.land path, .geolayer .layer.countries path")
+        assert land.count() > 0, f"{page.href}: the map has no land"
+        assert all(len(land.nth(i).get_attribute("d") or "") > 100 for i in range(land.count()))
+    images = opened.page.evaluate(
+        "() => Array.from(document.querySelectorAll('.jp-RenderedImage img')).map(i => i.naturalWidth)"
+    )
+    assert all(width > 0 for width in images), f"{page.href}: an image did not load"
+    opened.screenshot(site, Path(page.href).stem)
+    assert opened.errors == [], f"{page.href}: console errors"
+    assert opened.outside == [], f"{page.href}: requests outside the site"
+    return opened
+
+
+def hover_labels(opened: OpenPage, min_width: float = 8) -> list[tuple[str, str]]:
+    """(bar's category, hover label text) for every horizontal bar at least ``min_width`` px wide."""
+    page = opened.page
+    bars = page.locator(".js-plotly-plot .barlayer .point path")
+    labels = []
+    for i in range(bars.count()):
+        bar = bars.nth(i)
+        bar.scroll_into_view_if_needed()
+        box = bar.bounding_box()
+        if box is None or box["width"] < min_width:
+            continue
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=4)
+        label = page.locator(".hoverlayer .hovertext")
+        label.first.wait_for(state="attached", timeout=5000)
+        lines = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.hoverlayer .hovertext text')).map(t => {
+                   const lines = t.querySelectorAll('tspan.line');
+                   return lines.length ? Array.from(lines).map(l => l.textContent).join(' ') : t.textContent;
+               }).join(' ')"""
+        )
+        labels.append((str(i), lines))
+        page.mouse.move(0, 0)
+        label.first.wait_for(state="detached", timeout=5000)
+    return labels
+
+
+# The test notebooks: every kind of output, a map, labels that hold HTML.
+
+
+@pytest.mark.parametrize("notebook", SITE_NOTEBOOKS, ids=lambda p: p.stem)
+def test_test_notebook_page_is_whole_offline(browser, test_site, notebook):
+    page = describe_page(notebook, nbformat.read(notebook, as_version=4))
+    check_page(browser, test_site, page).close()
+
+
+def test_hovering_a_bar_shows_its_quote(browser, test_site):
+    notebook = SITE_NOTEBOOKS[0]
+    nb = nbformat.read(notebook, as_version=4)
+    figure = next(f for _, _, f in plotly_outputs(nb) if f["data"][0]["type"] == "bar")
+    quotes = set(figure["data"][0]["hovertext"])
+    opened = check_page(browser, test_site, describe_page(notebook, nb))
+    labels = hover_labels(opened)
+    assert len(labels) >= 2
+    assert all(text in quotes for _, text in labels), labels
+    opened.close()
+
+
+def test_html_in_labels_is_shown_as_text_and_never_run(browser, test_site):
+    notebook = next(p for p in SITE_NOTEBOOKS if p.stem == "03-labels-with-html")
+    opened = check_page(browser, test_site, describe_page(notebook, nbformat.read(notebook, 4)))
+    page = opened.page
+    label = "<img src=x onerror=window.__xss=1>"
+    assert page.evaluate("() => window.__xss") is None
+    assert page.locator("table td", has_text=label).count() == 1, "the table shows the label as text"
+    assert page.locator(".js-plotly-plot .xtick text", has_text=label).count() == 1
+    assert page.locator(".js-plotly-plot .gtitle", has_text=label).count() == 1
+    assert page.locator("img[src='x']").count() == 0
+    opened.close()
+
+
+def test_the_index_opens_offline_and_links_every_page(browser, test_site):
+    opened = OpenPage(browser, test_site, "index.html")
+    links = opened.page.eval_on_selector_all("ol.mw-notebooks a", "as => as.map(a => a.href)")
+    assert links == [(test_site / f"{p.stem}.html").resolve().as_uri() for p in SITE_NOTEBOOKS]
+    opened.screenshot(test_site, "index")
+    assert opened.errors == [] and opened.outside == []
+    opened.close()
+
+
+# The project's notebooks, as `make site` renders them into site/.
+
+
+@pytest.mark.parametrize("notebook", REAL_NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_page_is_whole_offline(browser, real_site, notebook):
+    page = describe_page(notebook, nbformat.read(notebook, as_version=4))
+    check_page(browser, real_site, page).close()
+
+
+def test_the_site_index_opens_offline(browser, real_site):
+    opened = OpenPage(browser, real_site, "index.html")
+    assert opened.page.locator("ol.mw-notebooks a").count() == len(REAL_NOTEBOOKS)
+    opened.screenshot(real_site, "index")
+    assert opened.errors == [] and opened.outside == []
+    opened.close()
+
+
+def test_timeline_hover_shows_the_evidence_quote(browser, real_site):
+    notebook = NOTEBOOKS_DIR / f"{TIMELINE}.ipynb"
+    assert notebook in REAL_NOTEBOOKS, f"{notebook} is missing"
+    opened = check_page(browser, real_site, describe_page(notebook, nbformat.read(notebook, 4)))
+    labels = hover_labels(opened)
+    assert labels, "the timeline has no bar to hover"
+    article = re.sub(r"\s+", " ", fold(marchwest.article().raw))
+    for bar, text in labels:
+        words = re.sub(r"\s+", " ", fold(text))
+        quoted = [piece for piece in re.split(r"[\u2026]|\.\.\.|\"", words) if len(piece.strip()) >= 20]
+        assert any(piece.strip() in article for piece in quoted), f"bar {bar}: no article quote in {text!r}"
+    bars = opened.page.locator(".js-plotly-plot .barlayer .point path")
+    for i in range(bars.count()):
+        box = bars.nth(i).bounding_box()
+        if box and box["width"] >= 8:
+            bars.nth(i).scroll_into_view_if_needed()
+            box = bars.nth(i).bounding_box()
+            opened.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=4)
+            opened.page.locator(".hoverlayer .hovertext").first.wait_for(state="attached")
+            opened.page.screenshot(path=str(real_site / "screenshots" / f"{TIMELINE}-hover.png"))
+            break
+    opened.close()
