@@ -139,6 +139,9 @@ MINIMAL: dict[str, str] = {
 }
 
 
+MINIMAL = {rel: textwrap.dedent(text).lstrip("\n") for rel, text in MINIMAL.items()}
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # Checked ledgers are cached between processes; keep the test session's cache to itself.
     os.environ["MARCHWEST_CACHE_DIR"] = tempfile.mkdtemp(prefix="marchwest-test-cache-")
@@ -158,7 +161,7 @@ def write_ledger(root: Path, files: dict[str, str | bytes | None]) -> Path:
         elif isinstance(content, bytes):
             path.write_bytes(content)
         else:
-            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+            path.write_text(content, encoding="utf-8")
     return root
 
 

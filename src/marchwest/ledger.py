@@ -524,6 +524,9 @@ def _finish(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+_DERIVED = {"date": ("date", "date_precision"), "since": ("since",), "until": ("until",)}
+
+
 def _check_schema(name: str, frame: pd.DataFrame, rows: list[Row], problems: _Problems) -> None:
     """Run the table's pandera schema; turn each failure into a Problem at its file and line."""
     import pandera.errors
@@ -628,7 +631,9 @@ def read_ledger(ledger_dir: Path) -> LedgerData:
         rows["arms_transfers"].append(row)
 
     frames = {name: _frame(TABLES[name], records[name]) for name in TABLE_NAMES}
-    reported = {(p.file, p.row, p.field) for p in problems.items}
+    # A bad value is reported once: not again as the empty column derived from it.
+    reported = {(p.file, p.row, derived)
+                for p in problems.items for derived in _DERIVED.get(p.field, (p.field,))}
     schema_problems = _Problems(root)
     for name in TABLE_NAMES:
         _check_schema(name, frames[name], rows[name], schema_problems)
