@@ -45,23 +45,33 @@ def _transfers() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _tiv() -> pd.DataFrame:
+    return sipri.tiv_from_arms_transfers(_transfers())
+
+
 def _article_ranks() -> pd.DataFrame:
     frame = _transfers()
     return frame[frame["measure"] == "rank"].reset_index(drop=True)
 
 
-def test_sipri_rows_keeps_only_tiv_in_sipri_columns():
-    tiv = arms.sipri_rows(_transfers())
-    assert list(tiv.columns) == ["supplier", "recipient", "year", "tiv"]
-    assert len(tiv) == 4 * 5 - 2 + 3
-    assert tiv.loc[tiv["supplier"] == "united_states", "year"].tolist() == [2010, 2011, 2013]
-
-
-def test_sipri_rows_rejects_a_multi_year_tiv_row():
-    frame = _transfers()
-    frame.loc[0, "period_end"] = 2012
-    with pytest.raises(ValueError, match="more than one year"):
-        arms.sipri_rows(frame)
+def test_published_vs_computed_sets_each_published_figure_beside_the_data():
+    published = pd.DataFrame([
+        {"supplier_id": "china", "recipient_id": "algeria", "rank": 3, "period_start": 2013,
+         "period_end": 2014, "measure": "share of exports", "value": 25.0, "source_id": "fs"},
+        {"supplier_id": "china", "recipient_id": "myanmar", "rank": 3, "period_start": 2010,
+         "period_end": 2011, "measure": "rank", "value": pd.NA, "source_id": "press"},
+        {"supplier_id": "china", "recipient_id": "pakistan", "rank": 1, "period_start": 2013,
+         "period_end": 2014, "measure": "share of exports", "value": 45.0, "source_id": "fs"},
+        {"supplier_id": "china", "recipient_id": "pakistan", "rank": pd.NA, "period_start": 2013,
+         "period_end": 2014, "measure": "share of imports", "value": 70.0, "source_id": "fs"},
+    ])
+    table = arms.published_vs_computed(published, _tiv(), NAMES)
+    assert table["window"].tolist() == ["2010\u201311", "2013\u201314", "2013\u201314"]
+    assert table["recipient"].tolist() == ["Myanmar", "Pakistan", "Algeria"]
+    myanmar, pakistan, algeria = (table.iloc[i] for i in range(3))
+    assert pd.isna(myanmar["published_share_pct"]) and myanmar["computed_rank"] == 3
+    assert (pakistan["published_share_pct"], pakistan["computed_share_pct"]) == (45.0, 49.5)
+    assert (algeria["computed_rank"], algeria["computed_share_pct"]) == (3, 19.8)  # 40 of 202
 
 
 def test_article_order_is_the_ranking_sentence_sorted_by_rank():
@@ -71,7 +81,7 @@ def test_article_order_is_the_ranking_sentence_sorted_by_rank():
 
 
 def test_window_orders_says_which_windows_match():
-    tiv = arms.sipri_rows(_transfers())
+    tiv = _tiv()
     orders = arms.window_orders(tiv, "china", ["pakistan", "bangladesh", "myanmar"],
                                 window_lengths=[2, 5], ends=[2011, 2014])
     by_window = orders.set_index("window")
@@ -81,8 +91,19 @@ def test_window_orders_says_which_windows_match():
     assert orders.loc[1, ["no_1", "no_2", "no_3"]].tolist() == ["pakistan", "bangladesh", "algeria"]
 
 
+def test_orders_overview_puts_both_lengths_side_by_side():
+    tiv = _tiv()
+    orders = arms.window_orders(tiv, "china", ["pakistan", "bangladesh", "myanmar"],
+                                window_lengths=[2, 5], ends=[2011, 2014])
+    table = arms.orders_overview(orders, NAMES)
+    assert list(table.columns) == ["2-year window", "5-year window"]
+    assert list(table.index) == [2011, 2014]
+    assert table.loc[2011, "2-year window"] == "2010\u201311: Pakistan, Bangladesh, Myanmar  \u2713"
+    assert table.loc[2014, "5-year window"] == "2010\u201314: Pakistan, Bangladesh, Algeria  \u2717"
+
+
 def test_window_bars_marks_the_articles_three_and_shows_the_rest_grey():
-    tiv = arms.sipri_rows(_transfers())
+    tiv = _tiv()
     totals = sipri.window_totals(tiv, "china", 2013, 2014)
     fig = arms.window_bars(totals, _article_ranks(), NAMES, window="2013\u201314",
                            caption="Source: synthetic", top=2)
@@ -104,7 +125,7 @@ def test_window_bars_marks_the_articles_three_and_shows_the_rest_grey():
 
 
 def test_window_bars_plotly_hover_carries_the_article_quote():
-    tiv = arms.sipri_rows(_transfers())
+    tiv = _tiv()
     totals = sipri.window_totals(tiv, "china", 2010, 2014)
     fig = arms.window_bars_plotly(totals, _article_ranks(), NAMES, window="2010\u201314",
                                   caption="Source: synthetic")
@@ -118,7 +139,7 @@ def test_window_bars_plotly_hover_carries_the_article_quote():
 
 
 def test_rank_paths_draw_missing_ranks_at_the_bottom():
-    tiv = arms.sipri_rows(_transfers())
+    tiv = _tiv()
     ranks = sipri.window_ranks(tiv, "china", ["algeria", "myanmar", "india"],
                                window_lengths=[1, 2], years=[2011, 2012, 2013])
     fig = arms.rank_paths(ranks, ["algeria", "myanmar", "india"], NAMES, title="t",
@@ -135,7 +156,7 @@ def test_rank_paths_draw_missing_ranks_at_the_bottom():
 
 
 def test_rank_paths_plotly_hover_says_no_deliveries():
-    tiv = arms.sipri_rows(_transfers())
+    tiv = _tiv()
     ranks = sipri.window_ranks(tiv, "china", ["algeria"], window_lengths=[1],
                                years=[2011, 2013])
     fig = arms.rank_paths_plotly(ranks, ["algeria"], NAMES, title="t", caption="c",
@@ -147,7 +168,7 @@ def test_rank_paths_plotly_hover_says_no_deliveries():
 
 
 def test_yearly_lines_fill_years_without_deliveries_with_zero():
-    tiv = arms.sipri_rows(_transfers())
+    tiv = _tiv()
     fig = arms.yearly_lines(tiv, NAMES, recipient="pakistan", others=["china", "united_states"],
                             title="t", caption="c", published=2013, first_year=2010,
                             last_year=2014)
@@ -164,7 +185,7 @@ def test_yearly_lines_fill_years_without_deliveries_with_zero():
 
 
 def test_yearly_lines_need_exactly_one_side():
-    tiv = arms.sipri_rows(_transfers())
+    tiv = _tiv()
     with pytest.raises(ValueError, match="exactly one"):
         arms.yearly_lines(tiv, NAMES, supplier="china", recipient="pakistan", others=[],
                           title="t", caption="c", published=2013, first_year=2010,

@@ -3,7 +3,7 @@
 Inputs are tidy frames (no files are read here):
 
 - ``tiv``: SIPRI rows ``supplier``, ``recipient`` (entity ids), ``year``, ``tiv`` (million TIV),
-  as :func:`sipri_rows` makes them from ``marchwest.arms_transfers()``;
+  as ``marchwest.sipri.tiv_from_arms_transfers`` makes them from ``marchwest.arms_transfers()``;
 - ``totals``: one window, as ``marchwest.sipri.window_totals`` returns it: ``recipient``,
   ``tiv``, ``share_pct``, ``rank`` (1 = largest);
 - ``ranks``: every window, as ``marchwest.sipri.window_ranks`` returns it: ``window_length``,
@@ -63,22 +63,42 @@ def article_order(article_ranks: pd.DataFrame) -> list[str]:
     return ranking_statement(article_ranks)["recipient_id"].tolist()
 
 
-def sipri_rows(arms_transfers: pd.DataFrame) -> pd.DataFrame:
-    """The SIPRI TIV rows of ``arms_transfers()`` as ``marchwest.sipri`` reads them.
+def published_vs_computed(
+    published: pd.DataFrame, tiv: pd.DataFrame, names: Mapping[str, str]
+) -> pd.DataFrame:
+    """SIPRI's published ranks and shares of a supplier's exports beside the same window
+    computed from ``tiv`` (this project's download).
 
-    Columns ``supplier``, ``recipient`` (entity ids), ``year``, ``tiv`` (million TIV).
+    ``published`` holds reference rows of ``arms_transfers()`` with measure "share of exports"
+    or "rank". One row per published figure: ``window``, ``recipient`` (name),
+    ``published_rank``, ``published_share_pct``, ``computed_rank``, ``computed_share_pct``,
+    ``source_id``; ordered by window, then published rank.
     """
-    rows = arms_transfers[arms_transfers["measure"] == "TIV"]
-    if (rows["period_start"] != rows["period_end"]).any():
-        raise ValueError("a TIV row of arms_transfers spans more than one year")
-    return pd.DataFrame(
-        {
-            "supplier": rows["supplier_id"],
-            "recipient": rows["recipient_id"],
-            "year": rows["period_start"].astype("Int64"),
-            "tiv": rows["value"],
-        }
-    ).reset_index(drop=True)
+    rows = published[published["measure"].isin(["share of exports", "rank"])]
+    out = []
+    for row in rows.itertuples():
+        start, end = int(row.period_start), int(row.period_end)
+        totals = window_totals(tiv, row.supplier_id, start, end).set_index("recipient")
+        found = row.recipient_id in totals.index
+        out.append(
+            {
+                "window": _window_label(start, end),
+                "end": end,
+                "recipient": _name(names, row.recipient_id),
+                "published_rank": row.rank,
+                "published_share_pct": row.value if row.measure == "share of exports" else pd.NA,
+                "computed_rank": totals.at[row.recipient_id, "rank"] if found else pd.NA,
+                "computed_share_pct": round(float(totals.at[row.recipient_id, "share_pct"]), 1)
+                if found else pd.NA,
+                "source_id": row.source_id,
+            }
+        )
+    table = pd.DataFrame(out).sort_values(["end", "published_rank", "computed_rank"],
+                                          ignore_index=True)
+    return table.drop(columns="end").astype(
+        {"published_rank": "Int64", "computed_rank": "Int64",
+         "published_share_pct": "Float64", "computed_share_pct": "Float64"}
+    )
 
 
 def window_orders(
@@ -107,6 +127,24 @@ def window_orders(
                 | {"matches_article": top == list(order)}
             )
     return pd.DataFrame(rows)
+
+
+def orders_overview(orders: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+    """:func:`window_orders` as a compact table: one row per last year, one column per length.
+
+    A cell reads "2014–18: Pakistan, Bangladesh, Algeria" followed by "✓" when the window's
+    top recipients come in the article's order and "✗" when they do not.
+    """
+    ranked = [c for c in orders.columns if c.startswith("no_")]
+    cells = [
+        f"{row['window']}: "
+        + ", ".join(_name(names, row[c]) for c in ranked if isinstance(row[c], str))
+        + ("  \u2713" if row["matches_article"] else "  \u2717")
+        for _, row in orders.iterrows()
+    ]
+    table = orders.assign(cell=cells).pivot(index="end", columns="window_length", values="cell")
+    table.columns = [f"{n}-year window" for n in table.columns]
+    return table.rename_axis("last year")
 
 
 def _top_with_article(totals: pd.DataFrame, article: Sequence[str], top: int) -> pd.DataFrame:
