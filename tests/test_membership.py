@@ -9,6 +9,7 @@ from marchwest.membership import (
     latest_change,
     membership_as_of,
     membership_history,
+    same_day_each_year,
     status_counts,
     status_matrix,
 )
@@ -170,3 +171,9 @@ def test_the_bundled_ledger_gives_the_sco_of_august_2019():
     assert len(by_status["founding member"]) + len(by_status["member"]) == 8
     assert by_status["member"] == ["india", "pakistan"]
     assert by_status["observer"] == ["afghanistan", "belarus", "iran", "mongolia"]
+
+
+def test_same_day_each_year_reaches_past_the_last_date():
+    dates = same_day_each_year("2019-08-18", 2022, "2024-07-04")
+    assert dates == [pd.Timestamp(f"{year}-08-18") for year in (2022, 2023, 2024)]
+    assert same_day_each_year("2019-08-18", 2024, "2024-09-01")[-1] == pd.Timestamp("2025-08-18")

@@ -103,6 +103,19 @@ def latest_change(memberships: pd.DataFrame) -> pd.Timestamp:
     return latest
 
 
+def same_day_each_year(day: DateLike, first_year: int, through: DateLike) -> list[pd.Timestamp]:
+    """``day``'s month and day in every year from ``first_year`` until one on or after ``through``.
+
+    The snapshot dates of a yearly history: on the article's 18 August each year, its own
+    year's snapshot is exactly the article's date.
+    """
+    day, through = _as_timestamp(day), _as_timestamp(through)
+    dates = [day.replace(year=first_year)]
+    while dates[-1] < through:
+        dates.append(day.replace(year=dates[-1].year + 1))
+    return dates
+
+
 def _status_rank(status: str) -> int:
     return STATUS_ORDER.index(status) if status in STATUS_ORDER else len(STATUS_ORDER)
 
