@@ -65,6 +65,12 @@ def test_total_row_and_column_are_checked_not_returned():
     ]
 
 
+def test_a_windows_saved_copy_reads_the_same(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(GOOD_LINES).encode("utf-8") + b"\r\n")
+    assert read_tiv_export(path).equals(read_tiv_export(EXPORT))
+
+
 def test_fractional_figures_give_a_float_column(tmp_path):
     path = _variant(tmp_path, _replace(12, "Borduria,10.4,,5,15"))
     tiv = read_tiv_export(path)
