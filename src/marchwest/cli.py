@@ -17,10 +17,15 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from marchwest.errors import LedgerError
     from marchwest.export import export_tables
 
-    export_tables(args.out_dir)
-    print(f"exported the tables to {args.out_dir}")
+    try:
+        export_tables(args.out_dir)
+    except LedgerError as error:
+        print(f"nothing exported: {error}")
+        return 1
+    print(f"exported the tables to {args.out_dir} (CSV, Parquet, datapackage.json)")
     return 0
 
 

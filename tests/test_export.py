@@ -1,0 +1,78 @@
+"""Export: CSV and Parquet per table, and a datapackage.json that frictionless accepts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import marchwest
+from marchwest.export import LIST_SEPARATOR, export_tables
+from marchwest.schema import TABLES
+
+
+def frictionless_report(descriptor: Path) -> dict:
+    result = subprocess.run([sys.executable, "-m", "frictionless", "validate", "--json",
+                             str(descriptor)], capture_output=True, text=True, timeout=300)
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("export")
+    export_tables(out)
+    return out
+
+
+def test_every_table_is_written_twice(exported):
+    for name in TABLES:
+        assert (exported / f"{name}.csv").is_file()
+        assert (exported / f"{name}.parquet").is_file()
+
+
+def test_frictionless_accepts_the_bundled_export(exported):
+    report = frictionless_report(exported / "datapackage.json")
+    assert report["valid"], json.dumps(report["tasks"], indent=1)[:3000]
+    assert report["stats"]["tasks"] == len(TABLES)
+
+
+def test_frictionless_catches_a_broken_export(make_ledger, tmp_path):
+    out = tmp_path / "out"
+    export_tables(out, marchwest.load(make_ledger()))
+    assert frictionless_report(out / "datapackage.json")["valid"]
+    claims = (out / "claims.csv").read_text(encoding="utf-8")
+    (out / "claims.csv").write_text(claims.replace(",supported,", ",maybe,"), encoding="utf-8")
+    report = frictionless_report(out / "datapackage.json")
+    assert not report["valid"]
+    assert "constraint-error" in json.dumps(report)
+
+
+def test_descriptor_describes_every_column(exported):
+    package = json.loads((exported / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        fields = resource["schema"]["fields"]
+        assert [f["name"] for f in fields] == TABLES[resource["name"]].column_names
+        assert all(f["description"] for f in fields)
+    events = next(r for r in package["resources"] if r["name"] == "events")
+    kinds = {f["name"]: f for f in events["schema"]["fields"]}
+    assert kinds["date_start"]["type"] == "date" and kinds["char_start"]["type"] == "integer"
+    assert "meeting" in kinds["kind"]["constraints"]["enum"]
+    assert events["schema"]["primaryKey"] == ["event_id"]
+
+
+def test_csv_and_parquet_hold_the_tables(make_ledger, tmp_path):
+    ledger = marchwest.load(make_ledger())
+    export_tables(tmp_path, ledger)
+    entities = ledger.entities()
+    csv = pd.read_csv(tmp_path / "entities.csv", keep_default_na=False)
+    china = csv.set_index("entity_id").loc["china"]
+    assert china["aliases"] == LIST_SEPARATOR.join(["PRC", "People's Republic of China"])
+    assert list(csv["evidence"]) == list(entities["evidence"].fillna(""))
+    events = pd.read_parquet(tmp_path / "events.parquet")
+    pd.testing.assert_frame_equal(events, ledger.events(), check_categorical=False)
+    csv_events = pd.read_csv(tmp_path / "events.csv", parse_dates=["date_start", "date_end"])
+    assert list(csv_events["date_start"].dropna()) == list(ledger.events()["date_start"].dropna())
