@@ -212,7 +212,8 @@ class Progress:
         columns = _terminal_columns(self.stream)
         out = "\x1b[F" * self.drawn  # back to the first line drawn
         for nb in self.state:
-            out += "\x1b[2K" + self.line(nb)[: columns - 1] + "\n"
+            line = self.line(nb)
+            out += "\x1b[2K" + (line[: columns - 1] if columns > 1 else line) + "\n"
         self.drawn = len(self.state)
         self.stream.write(out)
         self.stream.flush()
@@ -233,7 +234,7 @@ def _terminal_columns(stream: TextIO) -> int:
     try:
         return os.get_terminal_size(stream.fileno()).columns
     except (OSError, ValueError, AttributeError):
-        return 100
+        return 0  # unknown: lines are not cut
 
 
 async def _execute(nb_path: Path, progress: Progress, shutdowns: list[asyncio.Task]) -> NotebookResult:

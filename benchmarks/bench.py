@@ -1,0 +1,312 @@
+"""Speed and size budgets of marchwest, each a ratio to a floor measured in the same run.
+
+    .venv/bin/python benchmarks/bench.py [--runs N] [--only METRIC ...] [--with-make-test]
+
+Every timing is the wall time of a whole process (or a loop of processes), the median of
+``--runs`` runs, the two sides of a comparison alternating (A B, B A, ...) so that the machine's
+drift hits both alike. Prints one table and writes it to benchmarks/results.json; exits 1 if
+any budget fails. Nothing here edits the project: notebooks are executed in temporary copies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS_DIR = ROOT / "notebooks"
+RESULTS = Path(__file__).resolve().parent / "results.json"
+PYTHON = sys.executable
+JUPYTER = str(Path(sys.executable).parent / "jupyter")
+MB = 1_000_000
+SITE_ALLOWANCE = 1.5 * MB  # budget 5: the site may weigh plotly.min.js plus this
+
+
+@dataclass
+class Row:
+    """One line of the table. Times in seconds, sizes in bytes; ratio = value / floor."""
+
+    metric: str
+    value: float | None
+    floor: float | None = None
+    budget: float | None = None  # the largest ratio allowed (None: reported, no budget)
+    unit: str = "s"
+    floor_name: str = ""
+    note: str = ""
+    samples: dict[str, list[float]] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        if self.value is None or not self.floor:
+            return None
+        return self.value / self.floor
+
+    @property
+    def status(self) -> str:
+        if self.value is None:
+            return "n/a" if self.note.startswith("not available") else "FAIL"
+        if self.budget is None:
+            return "info"
+        return "pass" if self.ratio is not None and self.ratio <= self.budget else "FAIL"
+
+
+# ---------------------------------------------------------------- measuring
+
+
+def run_quietly(argv: Sequence[str], cwd: Path = ROOT) -> None:
+    """Run a command; raise with its output if it fails (a failed run is not a timing)."""
+    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
+    if done.returncode != 0:
+        tail = "\n".join((done.stdout + done.stderr).splitlines()[-15:])
+        raise RuntimeError(f"{' '.join(map(str, argv))} exited {done.returncode}:\n{tail}")
+
+
+def timed(action: Callable[[], None]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def compare(runs: int, sides: dict[str, Callable[[], None]],
+            prepare: Callable[[], None] | None = None) -> dict[str, list[float]]:
+    """Time each side ``runs`` times, alternating their order; ``prepare`` runs untimed before each."""
+    names = list(sides)
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    for i in range(runs):
+        for name in names if i % 2 == 0 else names[::-1]:
+            if prepare is not None:
+                prepare()
+            samples[name].append(timed(sides[name]))
+        print(f"  run {i + 1}/{runs}: " + ", ".join(f"{n} {samples[n][-1]:.2f} s" for n in names),
+              file=sys.stderr, flush=True)
+    return samples
+
+
+def python_c(code: str) -> Callable[[], None]:
+    return lambda: run_quietly([PYTHON, "-c", code])
+
+
+def peak_tree_memory(argv: Sequence[str], cwd: Path, every: float = 0.05) -> int:
+    """Run a command once; the largest sum of resident memory over it and all its children."""
+    process = psutil.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while process.poll() is None:
+        total = 0
+        try:
+            for p in [process, *process.children(recursive=True)]:
+                try:
+                    total += p.memory_info().rss
+                except psutil.NoSuchProcess:
+                    pass
+        except psutil.NoSuchProcess:
+            break
+        peak = max(peak, total)
+        time.sleep(every)
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} exited {process.returncode}")
+    return peak
+
+
+# ---------------------------------------------------------------- the metrics
+
+
+def bench_import(runs: int, notebooks_dir: Path) -> list[Row]:
+    samples = compare(runs, {"marchwest": python_c("import marchwest"),
+                             "pandas": python_c("import pandas")})
+    return [Row("import marchwest", statistics.median(samples["marchwest"]),
+                statistics.median(samples["pandas"]), 1.15, floor_name="import pandas",
+                samples=samples)]
+
+
+def bench_tables(runs: int, notebooks_dir: Path) -> list[Row]:
+    samples = compare(runs, {"tables": python_c("import marchwest; marchwest.tables()"),
+                             "pandas": python_c("import pandas")})
+    return [Row("import marchwest; tables() (cold)", statistics.median(samples["tables"]),
+                statistics.median(samples["pandas"]), 1.5, floor_name="import pandas",
+                samples=samples)]
+
+
+def bench_run(runs: int, notebooks_dir: Path) -> list[Row]:
+    notebooks = sorted(notebooks_dir.glob("*.ipynb"))
+    if not notebooks:
+        return [Row("execute notebooks (marchwest run)", None, note="not available: no notebooks/*.ipynb")]
+    with tempfile.TemporaryDirectory(prefix="marchwest-bench-") as tmp:
+        work, out = Path(tmp) / "notebooks", Path(tmp) / "nbconvert-out"
+
+        def fresh_copies() -> None:  # both sides start from the committed notebooks
+            shutil.rmtree(work, ignore_errors=True)
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.copytree(notebooks_dir, work)
+            out.mkdir()
+
+        copies = [work / nb.name for nb in notebooks]
+        marchwest_run = [PYTHON, "-m", "marchwest", "run", *map(str, copies)]
+
+        def naive_loop() -> None:
+            for nb in copies:
+                run_quietly([JUPYTER, "nbconvert", "--to", "notebook", "--execute", str(nb),
+                             "--output-dir", str(out)])
+
+        samples = compare(runs, {"marchwest run": lambda: run_quietly(marchwest_run),
+                                 "nbconvert loop": naive_loop}, prepare=fresh_copies)
+        fresh_copies()
+        peak = peak_tree_memory(marchwest_run, ROOT)
+    n = len(notebooks)
+    return [
+        Row(f"execute {n} notebooks (marchwest run)", statistics.median(samples["marchwest run"]),
+            statistics.median(samples["nbconvert loop"]), 0.5,
+            floor_name=f"nbconvert --execute x{n}", samples=samples),
+        Row("peak memory of marchwest run (process tree)", peak, unit="B"),
+    ]
+
+
+def site_available() -> bool:
+    try:
+        from marchwest.site import site_command  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def bench_site(runs: int, measure_time: bool = True, measure_size: bool = True) -> list[Row]:
+    """`marchwest site` always renders the project's notebooks/, so this does too."""
+    notebooks = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+    rows: list[Row] = []
+    if not site_available() or not notebooks:
+        why = "not available: " + ("no marchwest.site" if notebooks else "no notebooks/*.ipynb")
+        if measure_time:
+            rows.append(Row("build the site", None, note=why))
+        if measure_size:
+            rows.append(Row("site size", None, unit="B", note=why))
+        return rows
+    with tempfile.TemporaryDirectory(prefix="marchwest-bench-") as tmp:
+        site, html = Path(tmp) / "site", Path(tmp) / "html"
+
+        def build_site() -> None:
+            run_quietly([PYTHON, "-m", "marchwest", "site", str(site)])
+
+        def html_loop() -> None:
+            for nb in notebooks:
+                run_quietly([JUPYTER, "nbconvert", "--to", "html", str(nb), "--output-dir", str(html)])
+
+        def clean() -> None:
+            shutil.rmtree(site, ignore_errors=True)
+            shutil.rmtree(html, ignore_errors=True)
+
+        if measure_time:
+            samples = compare(runs, {"marchwest site": build_site, "nbconvert --to html": html_loop},
+                              prepare=clean)
+            rows.append(Row("build the site (marchwest site)", statistics.median(samples["marchwest site"]),
+                            statistics.median(samples["nbconvert --to html"]), 1.0,
+                            floor_name=f"nbconvert --to html x{len(notebooks)}", samples=samples))
+        if measure_size:
+            clean()
+            build_site()
+            size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+            plotly_js = plotly_min_js().stat().st_size
+            rows.append(Row("site size", size, plotly_js + SITE_ALLOWANCE, 1.0, unit="B",
+                            floor_name=f"plotly.min.js ({plotly_js / MB:.2f} MB) + 1.5 MB"))
+    return rows
+
+
+def plotly_min_js() -> Path:
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def bench_sizes(runs: int, notebooks_dir: Path) -> list[Row]:
+    return [Row(f"size of {nb.name}", nb.stat().st_size, unit="B")
+            for nb in sorted(notebooks_dir.glob("*.ipynb"))]
+
+
+def bench_make_test(runs: int, notebooks_dir: Path) -> list[Row]:
+    seconds = timed(lambda: run_quietly(["make", "test"]))
+    return [Row("make test (one run)", seconds)]
+
+
+METRICS: dict[str, Callable[[int, Path], list[Row]]] = {
+    "import": bench_import,
+    "tables": bench_tables,
+    "run": bench_run,
+    "site": lambda runs, _: bench_site(runs, measure_size=False),
+    "site-size": lambda runs, _: bench_site(runs, measure_time=False),
+    "sizes": bench_sizes,
+    "make-test": bench_make_test,
+}
+
+
+# ---------------------------------------------------------------- the table
+
+
+def show(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "B":
+        return f"{value / MB:.2f} MB" if value >= 100_000 else f"{value / 1000:.1f} kB"
+    return f"{value:.2f} s"
+
+
+def table(rows: Sequence[Row]) -> str:
+    header = ["metric", "value", "floor", "ratio", "budget", "result"]
+    lines = [[r.metric, show(r.value, r.unit),
+              (f"{show(r.floor, r.unit)} ({r.floor_name})" if r.floor_name else show(r.floor, r.unit)),
+              "-" if r.ratio is None else f"{r.ratio:.2f}",
+              "-" if r.budget is None else f"<= {r.budget:g}",
+              r.status + (f" ({r.note})" if r.note else "")] for r in rows]
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *lines)]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([fmt.format(*header), rule, *(fmt.format(*line) for line in lines)])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="runs per side (median; default 7)")
+    parser.add_argument("--only", action="append", choices=list(METRICS), metavar="METRIC",
+                        help=f"measure only this metric (repeatable): {', '.join(METRICS)}")
+    parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS_DIR,
+                        help="notebooks to execute and weigh for run and sizes (default: notebooks/)")
+    parser.add_argument("--with-make-test", action="store_true", help="also time one `make test` (long)")
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    chosen = args.only or [m for m in METRICS if m != "make-test" or args.with_make_test]
+
+    started = time.perf_counter()
+    rows: list[Row] = []
+    for name in chosen:
+        print(f"{name} ...", file=sys.stderr, flush=True)
+        try:
+            rows += METRICS[name](args.runs, args.notebooks.resolve())
+        except RuntimeError as error:  # a command failed: the metric fails, the others still run
+            print(error, file=sys.stderr)
+            rows.append(Row(name, None, note=f"error: {str(error).splitlines()[0]}"))
+    total = time.perf_counter() - started
+
+    print(table(rows))
+    print(f"\n{args.runs} run(s) per side, medians; bench took {total:.0f} s on "
+          f"{psutil.cpu_count()} CPU(s), Python {platform.python_version()}")
+    RESULTS.write_text(json.dumps({
+        "runs": args.runs, "bench_seconds": round(total, 1), "cpus": psutil.cpu_count(),
+        "python": platform.python_version(), "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "rows": [{**asdict(r), "ratio": r.ratio, "status": r.status} for r in rows],
+    }, indent=1) + "\n")
+    return 1 if any(r.status == "FAIL" for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
