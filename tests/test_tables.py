@@ -1,0 +1,136 @@
+"""The public tables of the bundled ledger: new typed frames, provenance on every row."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import marchwest
+from marchwest.schema import REFERENCES, TABLES
+
+FUNCTIONS = {name: getattr(marchwest, name) for name in TABLES}
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, pd.DataFrame]:
+    return marchwest.tables()
+
+
+def test_tables_by_name(tables):
+    assert list(tables) == list(TABLES)
+    for name, function in FUNCTIONS.items():
+        pd.testing.assert_frame_equal(function(), tables[name])
+
+
+def test_each_call_hands_out_a_new_frame():
+    events = marchwest.events()
+    events.loc[0, "title"] = "changed"
+    del events["kind"]
+    again = marchwest.events()
+    assert again.loc[0, "title"] != "changed" and "kind" in again
+    assert marchwest.events() is not marchwest.events()
+
+
+def test_columns_and_dtypes(tables):
+    for name, frame in tables.items():
+        table = TABLES[name]
+        assert list(frame.columns) == table.column_names, name
+        for column in table.columns:
+            dtype = frame[column.name].dtype
+            if column.dtype == "category":
+                assert isinstance(dtype, pd.CategoricalDtype), (name, column.name)
+                assert list(dtype.categories) == list(column.vocabulary)
+            elif column.dtype == "string":
+                assert dtype == pd.StringDtype(), (name, column.name)
+            elif column.dtype == "list":
+                assert frame[column.name].map(type).eq(list).all()
+            else:
+                assert dtype == column.dtype, (name, column.name, dtype)
+
+
+def test_every_row_has_provenance(tables):
+    raw = marchwest.article().raw
+    for name, frame in tables.items():
+        if name == "sources":
+            assert set(frame.origin) == {"reference"}
+            continue
+        article_rows = frame[frame.origin == "article"]
+        reference_rows = frame[frame.origin == "reference"]
+        assert article_rows["evidence"].notna().all(), name
+        assert reference_rows["source_id"].notna().all(), name
+        quoted = frame[frame["evidence"].notna()]
+        spans = [raw[s:e] for s, e in zip(quoted["char_start"], quoted["char_end"])]
+        assert spans == list(quoted["evidence"]), name
+
+
+def test_evidence_lies_in_the_article_not_the_chrome(tables):
+    article = marchwest.article()
+    for frame in tables.values():
+        if "char_start" in frame:
+            starts = frame["char_start"].dropna()
+            assert (starts >= article.start).all() and (frame["char_end"].dropna() <= article.end).all()
+
+
+def test_references_resolve(tables):
+    for (name, column), targets in REFERENCES.items():
+        known = set().union(*(set(tables[t][TABLES[t].id_column]) for t in targets))
+        assert set(tables[name][column].dropna()) <= known, (name, column)
+
+
+def test_dates_are_ordered(tables):
+    for name, start, end in (("events", "date_start", "date_end"),
+                             ("figures", "date_start", "date_end"),
+                             ("memberships", "since", "until")):
+        frame = tables[name].dropna(subset=[start, end])
+        assert (frame[start] <= frame[end]).all(), name
+    undated = tables["events"][tables["events"].date_precision == "undated"]
+    assert undated["date_start"].isna().all() and undated["date_end"].isna().all()
+
+
+def test_the_article_itself():
+    article = marchwest.article()
+    assert article.author == "Matthew Johnson" and article.published.isoformat() == "2019-08-18"
+    assert marchwest.article() is article  # parsed once
+
+
+def test_docstrings_say_what_a_row_is_and_list_the_columns():
+    for name, function in FUNCTIONS.items():
+        doc = function.__doc__
+        assert doc.startswith("One row per"), name
+        for column in TABLES[name].column_names:
+            assert column in doc, (name, column)
+
+
+def test_load_gives_the_same_api_for_another_folder(make_ledger):
+    ledger = marchwest.load(make_ledger())
+    for name in TABLES:
+        assert isinstance(getattr(ledger, name)(), pd.DataFrame)
+    assert ledger.article().title == marchwest.article().title
+
+
+def run_python(code: str) -> str:
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, cwd="/")
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_import_is_light():
+    loaded = run_python("import sys, marchwest; print(' '.join(sorted(sys.modules)))").split()
+    for heavy in ("plotly", "matplotlib", "pandera", "pandas", "yaml", "edtf", "pycountry"):
+        assert heavy not in loaded, heavy
+
+
+def test_loading_the_tables_imports_no_plotting_library():
+    loaded = run_python("import sys, marchwest; marchwest.tables();"
+                        " print(' '.join(sorted(sys.modules)))").split()
+    assert "plotly" not in loaded and "matplotlib" not in loaded
+
+
+def test_article_stays_callable_after_every_submodule_is_imported():
+    out = run_python("import marchwest, marchwest.page, marchwest.ledger, marchwest.tables,"
+                     " marchwest.schema, marchwest.export; print(marchwest.article().author)")
+    assert out.strip() == "Matthew Johnson"
