@@ -17,7 +17,7 @@ from _chromium import launch
 import marchwest
 from marchwest.page import fold
 from marchwest.paths import NOTEBOOKS_DIR, PROJECT_ROOT
-from marchwest.site import Page, build_site, describe_page, plotly_outputs
+from marchwest.site import build_site, plotly_outputs
 
 SITE_NOTEBOOKS = sorted((Path(__file__).parent / "data" / "site").glob("*.ipynb"))
 REAL_NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
@@ -34,19 +34,23 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="module")
-def test_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("browser") / "site"
-    build_site(SITE_NOTEBOOKS, out)
-    return out
+class Site:
+    """A built site and its pages by notebook name (as built: the notebooks may change meanwhile)."""
+
+    def __init__(self, notebooks: list[Path], out: Path):
+        self.dir = out
+        self.pages = {page.notebook.name: page for page in build_site(notebooks, out)}
 
 
 @pytest.fixture(scope="module")
-def real_site() -> Path:
+def test_site(tmp_path_factory) -> Site:
+    return Site(SITE_NOTEBOOKS, tmp_path_factory.mktemp("browser") / "site")
+
+
+@pytest.fixture(scope="module")
+def real_site() -> Site:
     """The project's site, built as `make site` builds it (site/ is git-ignored)."""
-    out = PROJECT_ROOT / "site"
-    build_site(REAL_NOTEBOOKS, out)
-    return out
+    return Site(REAL_NOTEBOOKS, PROJECT_ROOT / "site")
 
 
 class OpenPage:
@@ -80,7 +84,9 @@ class OpenPage:
 
     def wait_for_figures(self, count: int) -> None:
         self.page.wait_for_function(
-            "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n", arg=count
+            """n => { const divs = document.querySelectorAll('div.plotly-graph-div');
+                      return divs.length >= n && Array.from(divs).every(d => d.querySelector('svg.main-svg')); }""",
+            arg=count,
         )
 
     def screenshot(self, site: Path, name: str) -> Path:
@@ -93,8 +99,9 @@ class OpenPage:
         self.context.close()
 
 
-def check_page(browser, site: Path, page: Page) -> OpenPage:
+def check_page(browser, built: Site, notebook: Path) -> OpenPage:
     """Open one notebook's page and check it is whole; return it open for more checks."""
+    site, page = built.dir, built.pages[notebook.name]
     opened = OpenPage(browser, site, page.href)
     if page.plotly_figures:
         opened.wait_for_figures(page.plotly_figures)
@@ -148,8 +155,7 @@ def hover_labels(opened: OpenPage, min_width: float = 8) -> list[tuple[str, str]
 
 @pytest.mark.parametrize("notebook", SITE_NOTEBOOKS, ids=lambda p: p.stem)
 def test_test_notebook_page_is_whole_offline(browser, test_site, notebook):
-    page = describe_page(notebook, nbformat.read(notebook, as_version=4))
-    check_page(browser, test_site, page).close()
+    check_page(browser, test_site, notebook).close()
 
 
 def test_hovering_a_bar_shows_its_quote(browser, test_site):
@@ -157,7 +163,7 @@ def test_hovering_a_bar_shows_its_quote(browser, test_site):
     nb = nbformat.read(notebook, as_version=4)
     figure = next(f for _, _, f in plotly_outputs(nb) if f["data"][0]["type"] == "bar")
     quotes = set(figure["data"][0]["hovertext"])
-    opened = check_page(browser, test_site, describe_page(notebook, nb))
+    opened = check_page(browser, test_site, notebook)
     labels = hover_labels(opened)
     assert len(labels) >= 2
     assert all(text in quotes for _, text in labels), labels
@@ -166,7 +172,7 @@ def test_hovering_a_bar_shows_its_quote(browser, test_site):
 
 def test_html_in_labels_is_shown_as_text_and_never_run(browser, test_site):
     notebook = next(p for p in SITE_NOTEBOOKS if p.stem == "03-labels-with-html")
-    opened = check_page(browser, test_site, describe_page(notebook, nbformat.read(notebook, 4)))
+    opened = check_page(browser, test_site, notebook)
     page = opened.page
     label = "<img src=x onerror=window.__xss=1>"
     assert page.evaluate("() => window.__xss") is None
@@ -178,10 +184,10 @@ def test_html_in_labels_is_shown_as_text_and_never_run(browser, test_site):
 
 
 def test_the_index_opens_offline_and_links_every_page(browser, test_site):
-    opened = OpenPage(browser, test_site, "index.html")
+    opened = OpenPage(browser, test_site.dir, "index.html")
     links = opened.page.eval_on_selector_all("ol.mw-notebooks a", "as => as.map(a => a.href)")
-    assert links == [(test_site / f"{p.stem}.html").resolve().as_uri() for p in SITE_NOTEBOOKS]
-    opened.screenshot(test_site, "index")
+    assert links == [(test_site.dir / f"{p.stem}.html").resolve().as_uri() for p in SITE_NOTEBOOKS]
+    opened.screenshot(test_site.dir, "index")
     assert opened.errors == [] and opened.outside == []
     opened.close()
 
@@ -191,14 +197,13 @@ def test_the_index_opens_offline_and_links_every_page(browser, test_site):
 
 @pytest.mark.parametrize("notebook", REAL_NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_page_is_whole_offline(browser, real_site, notebook):
-    page = describe_page(notebook, nbformat.read(notebook, as_version=4))
-    check_page(browser, real_site, page).close()
+    check_page(browser, real_site, notebook).close()
 
 
 def test_the_site_index_opens_offline(browser, real_site):
-    opened = OpenPage(browser, real_site, "index.html")
+    opened = OpenPage(browser, real_site.dir, "index.html")
     assert opened.page.locator("ol.mw-notebooks a").count() == len(REAL_NOTEBOOKS)
-    opened.screenshot(real_site, "index")
+    opened.screenshot(real_site.dir, "index")
     assert opened.errors == [] and opened.outside == []
     opened.close()
 
@@ -206,7 +211,7 @@ def test_the_site_index_opens_offline(browser, real_site):
 def test_timeline_hover_shows_the_evidence_quote(browser, real_site):
     notebook = NOTEBOOKS_DIR / f"{TIMELINE}.ipynb"
     assert notebook in REAL_NOTEBOOKS, f"{notebook} is missing"
-    opened = check_page(browser, real_site, describe_page(notebook, nbformat.read(notebook, 4)))
+    opened = check_page(browser, real_site, notebook)
     labels = hover_labels(opened)
     assert labels, "the timeline has no bar to hover"
     article = re.sub(r"\s+", " ", fold(marchwest.article().raw))
@@ -222,6 +227,6 @@ def test_timeline_hover_shows_the_evidence_quote(browser, real_site):
             box = bars.nth(i).bounding_box()
             opened.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=4)
             opened.page.locator(".hoverlayer .hovertext").first.wait_for(state="attached")
-            opened.page.screenshot(path=str(real_site / "screenshots" / f"{TIMELINE}-hover.png"))
+            opened.page.screenshot(path=str(real_site.dir / "screenshots" / f"{TIMELINE}-hover.png"))
             break
     opened.close()
