@@ -19,6 +19,7 @@ from marchwest.site import (
     build_site,
     plotly_div_id,
     plotly_outputs,
+    title_and_summary,
 )
 
 SITE_NOTEBOOKS = sorted((Path(__file__).parent / "data" / "site").glob("*.ipynb"))
@@ -213,3 +214,13 @@ def test_an_earlier_site_is_replaced_without_stale_pages(site, tmp_path):
     shutil.copytree(site, out)
     build_site(SITE_NOTEBOOKS[:1], out)
     assert sorted(p.name for p in out.glob("*.html")) == ["01-charts.html", "index.html"]
+
+
+def test_the_index_line_is_the_first_whole_sentence_of_the_notebooks_own_words():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        "# Arms *and* ranks\n\nThe article ranks them in one sentence:\n\n> Pakistan is first. Then others.\n\n"
+        "- a list item.\n\nThis notebook checks that order. It uses SIPRI."
+    )])
+    assert title_and_summary(nb, Path("x.ipynb")) == ("Arms and ranks", "This notebook checks that order.")
+    nb.metadata.update(title="Given title", description="Given line.")
+    assert title_and_summary(nb, Path("x.ipynb")) == ("Given title", "Given line.")

@@ -123,9 +123,10 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
 
 
 def title_and_summary(nb: nbformat.NotebookNode, path: Path) -> tuple[str, str]:
-    """The index's words for a notebook: its first heading and the first sentence under it.
+    """The index's words for a notebook: its first heading and the first whole sentence under it.
 
-    Notebook metadata ``title`` and ``description`` take precedence.
+    The sentence is the first one ending in ``.``, ``!`` or ``?`` in the first markdown cell's own
+    paragraphs (not in a block quote or a list). Notebook metadata ``title`` and ``description`` win.
     """
     import mistune
     from bs4 import BeautifulSoup
@@ -133,11 +134,15 @@ def title_and_summary(nb: nbformat.NotebookNode, path: Path) -> tuple[str, str]:
     title, summary = nb.metadata.get("title"), nb.metadata.get("description")
     first_markdown = next((cell.source for cell in nb.cells if cell.cell_type == "markdown"), "")
     soup = BeautifulSoup(mistune.html(first_markdown), "html.parser")
-    if not title and (heading := soup.find(re.compile("^h[1-6]$"))):
-        title = heading.get_text(" ", strip=True)
-    if not summary and (paragraph := soup.find("p")):
-        text = " ".join(paragraph.get_text(" ", strip=True).split())
-        summary = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    if not title and (heading := soup.find(re.compile("^h[1-6]$"), recursive=False)):
+        title = " ".join(heading.get_text().split())
+    if not summary:
+        sentences = (
+            sentence
+            for paragraph in soup.find_all("p", recursive=False)
+            for sentence in re.split(r"(?<=[.!?])\s+", " ".join(paragraph.get_text().split()))
+        )
+        summary = next((s for s in sentences if s.endswith((".", "!", "?"))), None)
     if not title or not summary:
         missing = "a '# Title' heading" if not title else "a sentence under the heading"
         raise SiteError(
