@@ -48,6 +48,12 @@ def test_verdict_counts_rejects_an_unknown_verdict():
         factcheck.verdict_counts(claims)
 
 
+def test_by_verdict_orders_claims_by_verdict_then_topic():
+    ordered = factcheck.by_verdict(_claims())
+    assert ordered["claim_id"].tolist() == ["c2", "c1", "c3", "c4"]
+    assert ordered["verdict"].dtype == _claims()["verdict"].dtype  # values untouched
+
+
 def test_verdict_bars_draw_one_coloured_bar_per_verdict():
     fig = factcheck.verdict_bars(_claims(), caption="Sources: synthetic")
     ax = fig.axes[0]

@@ -16,6 +16,7 @@ TIV (trend-indicator value) is SIPRI's volume index of arms deliveries, not a pr
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -205,7 +206,7 @@ def window_bars_plotly(
     evidence = dict(zip(statement["recipient_id"], statement["evidence"]))
     data = _top_with_article(totals, article, top).iloc[::-1]
     said = [
-        f"article's no. {article.index(r) + 1}: \u201c{evidence[r]}\u201d"
+        f"article's no. {article.index(r) + 1}: \u201c{html.escape(evidence[r], quote=False)}\u201d"
         if r in article
         else "not named by the article"
         for r in data["recipient"]

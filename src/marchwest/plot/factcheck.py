@@ -28,6 +28,14 @@ def verdict_counts(claims: pd.DataFrame) -> pd.DataFrame:
     return counts.rename_axis("verdict").reset_index(name="claims")
 
 
+def by_verdict(claims: pd.DataFrame) -> pd.DataFrame:
+    """The claims in verdict order (supported, imprecise, contradicted, unverified), then by
+    topic and claim id."""
+    verdict = pd.Categorical(claims["verdict"], categories=VERDICT_ORDER, ordered=True)
+    ordered = claims.assign(_verdict=verdict).sort_values(["_verdict", "topic", "claim_id"])
+    return ordered.drop(columns="_verdict").reset_index(drop=True)
+
+
 def verdict_bars(claims: pd.DataFrame, *, caption: str) -> Figure:
     """Horizontal bars: how many of the article's checked claims got each verdict."""
     counts = verdict_counts(claims).iloc[::-1]
@@ -47,7 +55,7 @@ def verdict_bars(claims: pd.DataFrame, *, caption: str) -> Figure:
 
 
 def _hover(text: str, width: int = 70) -> str:
-    return "<br>".join(textwrap.wrap(html.escape(str(text)), width))
+    return "<br>".join(textwrap.wrap(html.escape(str(text), quote=False), width))
 
 
 def verdict_bars_plotly(claims: pd.DataFrame, *, caption: str) -> go.Figure:
@@ -63,7 +71,7 @@ def verdict_bars_plotly(claims: pd.DataFrame, *, caption: str) -> go.Figure:
                 name=verdict,
                 marker={"color": VERDICT_COLOURS[verdict], "line": {"color": "white", "width": 1}},
                 customdata=[
-                    [html.escape(topic), _hover(said), _hover(ref)]
+                    [html.escape(topic, quote=False), _hover(said), _hover(ref)]
                     for topic, said, ref in zip(rows["topic"], rows["evidence"], rows["reference"])
                 ],
                 hovertemplate="<b>%{y}</b> (%{customdata[0]})<br><i>Article:</i> %{customdata[1]}"
