@@ -1,0 +1,121 @@
+"""The offline map: TopoJSON decoding, places on a matplotlib basemap, the plotly twin."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from matplotlib.figure import Figure
+
+from marchwest.plot.maps import (
+    WORLD_FILE,
+    decode_arcs,
+    label_offsets,
+    load_world,
+    map_axes,
+    object_rings,
+    places_map_figure,
+    places_map_plotly,
+)
+
+# A quantized topology: a square (two arcs sharing two points) and a line.
+TOPOLOGY = {
+    "type": "Topology",
+    "transform": {"scale": [0.5, 0.25], "translate": [10, 20]},
+    "arcs": [
+        [[0, 0], [2, 0], [0, 4]],  # (10,20) -> (11,20) -> (11,21)
+        [[2, 4], [-2, 0], [0, -4]],  # (11,21) -> (10,21) -> (10,20)
+        [[4, 4], [2, 0]],  # (12,21) -> (13,21)
+    ],
+    "objects": {
+        "land": {"type": "GeometryCollection", "geometries": [{"type": "Polygon", "arcs": [[0, 1]]}]},
+        "coast": {"type": "MultiLineString", "arcs": [[2], [~0]]},
+    },
+}
+
+
+def places() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "place_id": ["gwadar_port", "kashgar", "karachi", "wakhan_corridor", "arabian_sea"],
+            "name": ["Gwadar Port", "Kashgar", "Karachi", "Wakhan Corridor", "Arabian Sea"],
+            "kind": ["port", "city", "city", "corridor", "sea"],
+            "lat": [25.1105, 39.467, 24.86, 37.12924, None],
+            "lon": [62.3396, 75.983, 67.01, 73.61868, None],
+            "source_id": ["a", "b", "c", "d", None],
+        }
+    ).astype({"lat": "Float64", "lon": "Float64"})
+
+
+def test_arcs_are_delta_decoded_then_scaled_and_shifted():
+    arcs = decode_arcs(TOPOLOGY)
+    assert arcs[0].tolist() == [[10, 20], [11, 20], [11, 21]]
+    assert arcs[1].tolist() == [[11, 21], [10, 21], [10, 20]]
+
+
+def test_rings_join_arcs_once_and_reverse_negative_indices():
+    arcs = decode_arcs(TOPOLOGY)
+    (square,) = object_rings(TOPOLOGY, "land", arcs)
+    assert square.tolist() == [[10, 20], [11, 20], [11, 21], [10, 21], [10, 20]]
+    line, reversed_arc = object_rings(TOPOLOGY, "coast", arcs)
+    assert line.tolist() == [[12, 21], [13, 21]]
+    assert reversed_arc.tolist() == [[11, 21], [11, 20], [10, 20]]
+    with pytest.raises(ValueError, match="no object 'rivers'"):
+        object_rings(TOPOLOGY, "rivers", arcs)
+
+
+def test_the_bundled_world_decodes_to_real_coastlines():
+    world = load_world()
+    rings = object_rings(world, "coastlines", decode_arcs(world))
+    points = np.concatenate(rings)
+    assert points[:, 0].min() >= -180 and points[:, 0].max() <= 180
+    assert points[:, 1].min() >= -90 and points[:, 1].max() <= 90
+    # Some coastline point lies within a degree of Karachi's harbour.
+    assert (np.hypot(points[:, 0] - 67.0, points[:, 1] - 24.8) < 1).any()
+
+
+def test_a_broken_world_file_is_named(tmp_path):
+    bad = tmp_path / "world.json"
+    bad.write_text('{"type": "FeatureCollection"}')
+    with pytest.raises(ValueError, match=r"world.json: not a TopoJSON topology"):
+        load_world(bad)
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    with pytest.raises(ValueError, match=r"broken.json: cannot read the world TopoJSON"):
+        load_world(broken)
+    assert WORLD_FILE.name == "world_110m.json"
+
+
+def test_labels_never_overlap_each_other():
+    shown = places().dropna(subset=["lat"])
+    texts = ["Label number one", "Label number two", "Label number three", "Label four"]
+    crowded = shown.assign(lat=[30.0, 30.2, 30.4, 30.6], lon=[70.0, 70.1, 70.2, 70.3])
+    fig, ax = map_axes((60, 80, 20, 40))
+    offsets = label_offsets(fig, ax, crowded, texts)
+    assert len(set(offsets)) == 4
+
+
+def test_matplotlib_map_draws_located_places_the_corridor_and_lists_the_rest():
+    fig = places_map_figure(places(), title="t", caption="Coordinates: test.")
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    labels = sorted(t.get_text() for t in ax.texts)
+    assert labels == ["Gwadar Port", "Karachi", "Kashgar", "Wakhan Corridor"]
+    corridor = [line for line in ax.lines if line.get_linestyle() == "--"]
+    assert corridor[0].get_xdata().tolist() == [62.3396, 75.983]
+    assert len(ax.lines) > 100  # borders and coastlines from the bundled TopoJSON
+    note = fig.texts[-1].get_text()
+    assert "no coordinate in the ledger: Arabian Sea" in note and "Coordinates: test." in note
+
+
+def test_plotly_map_has_hover_and_the_same_extent():
+    fig = places_map_plotly(places(), hover={"wakhan_corridor": "proxy: district centre"})
+    assert isinstance(fig, go.Figure)
+    corridor = fig.data[0]
+    assert corridor.mode == "lines" and list(corridor.lon) == [62.3396, 75.983]
+    names = {name for trace in fig.data[1:] for name in trace.text}
+    assert names == {"Gwadar Port", "Kashgar", "Karachi", "Wakhan Corridor"}
+    wakhan = next(t for t in fig.data if t.name == "corridor")
+    assert wakhan.customdata[0][2] == "proxy: district centre"
+    assert list(fig.layout.geo.lonaxis.range) == [36.0, 124.0]
