@@ -65,12 +65,14 @@ class Failure:
 
 @dataclass(frozen=True)
 class NotebookResult:
-    """One notebook's run: where it was written (None on failure) and how long it took."""
+    """One notebook's run: how it ended, whether the file changed, where the time went."""
 
     notebook: Path
     seconds: float
     failure: Failure | None = None
     changed: bool = False
+    kernel_start_seconds: float = 0.0
+    cell_seconds: tuple[float, ...] = ()  # one per cell run, in notebook order
 
     @property
     def ok(self) -> bool:
@@ -251,6 +253,7 @@ async def _execute(nb_path: Path, progress: Progress, shutdowns: list[asyncio.Ta
                             extra_arguments=list(KERNEL_ARGUMENTS))
     failure: Failure | None = None
     changed = False
+    cell_seconds: list[float] = []
     try:
         try:
             await client.async_start_new_kernel(cwd=str(nb_path.parent))
@@ -259,22 +262,26 @@ async def _execute(nb_path: Path, progress: Progress, shutdowns: list[asyncio.Ta
             nb.metadata["language_info"] = reply["content"]["language_info"]
         except Exception as error:
             failure = Failure(f"the kernel did not start: {type(error).__name__}: {error}")
-        else:
-            for index, cell in enumerate(nb.cells):
-                progress.cell(nb_path, index, len(nb.cells))
-                try:
-                    await client.async_execute_cell(
-                        cell, index, execution_count=client.code_cells_executed + 1)
-                except Exception as error:
-                    failure = _cell_failure(index, cell, error)
-                    break
-            if failure is None:
-                changed = write_atomically(nb_path, notebook_bytes(nb))
+        kernel_started = time.monotonic()
+        for index, cell in enumerate(nb.cells if failure is None else []):
+            progress.cell(nb_path, index, len(nb.cells))
+            cell_started = time.monotonic()
+            try:
+                await client.async_execute_cell(
+                    cell, index, execution_count=client.code_cells_executed + 1)
+            except Exception as error:
+                failure = _cell_failure(index, cell, error)
+                break
+            finally:
+                cell_seconds.append(time.monotonic() - cell_started)
+        if failure is None:
+            changed = write_atomically(nb_path, notebook_bytes(nb))
     finally:
         # The next notebook may start while this kernel shuts down (a graceful shutdown lets
         # the kernel's own clean-up run, e.g. a browser started for a static image export).
         shutdowns.append(asyncio.create_task(_shut_down(client, km)))
-    return NotebookResult(nb_path, time.monotonic() - started, failure, changed)
+    return NotebookResult(nb_path, time.monotonic() - started, failure, changed,
+                          kernel_started - started, tuple(cell_seconds))
 
 
 async def _shut_down(client: NotebookClient, km: AsyncKernelManager) -> None:
