@@ -11,6 +11,7 @@ from matplotlib.patches import Rectangle
 
 from marchwest.plot.timeline import (
     axis_ranges,
+    reference_dates,
     timeline_figure,
     timeline_marks,
     timeline_plotly,
@@ -134,3 +135,24 @@ def test_plotly_timeline_marks_reference_dates_open_ends_and_publication():
     # Two panels: the early one holds only the 1996 mark.
     early = [t for t in fig.data if t.xaxis == "x"]
     assert {y for t in early for y in t.y} == {"Shanghai Five founded"}
+
+
+def test_reference_dates_say_whether_they_fall_within_the_article_date():
+    table = reference_dates(events()).set_index("event_id")
+    assert table.loc["patrol", "agreement"] == "outside the article's date"
+    assert table.loc["patrol", "article_date"] == "June 2019"
+    assert table.loc["patrol", "reference_date"] == "23 July 2019"
+    assert table.loc["base", "agreement"] == "the article gives no date"
+    inside = events().assign(
+        date_start=lambda e: e.date_start.where(e.event_id != "patrol_ref", T("2019-06-23")),
+        date_end=lambda e: e.date_end.where(e.event_id != "patrol_ref", T("2019-06-23")),
+    )
+    assert reference_dates(inside).set_index("event_id").loc["patrol", "agreement"] == (
+        "within the article's date"
+    )
+
+
+def test_plotly_hover_names_the_reference_source():
+    fig = timeline_plotly(events(), published=PUBLISHED, sources={"xinhua": "Xinhua, 24 Jul 2019"})
+    hovers = [row[1] for t in fig.data if t.name == "reference date" for row in t.customdata]
+    assert "reference: Xinhua, 24 Jul 2019" in hovers

@@ -11,6 +11,7 @@ last day, an open end a bar that fades out at the right edge with an arrow. A re
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 
 import matplotlib.dates as mdates
 import pandas as pd
@@ -304,13 +305,44 @@ def _legend_handles(marks: pd.DataFrame) -> list:
     return handles
 
 
-def _hover_text(mark) -> str:
+def _hover_text(mark, sources: Mapping[str, str]) -> str:
     if isinstance(mark.evidence, str) and mark.evidence:
         quote = "<br>".join(textwrap.wrap(" ".join(mark.evidence.split()), 80))
         return f"“{quote}”"
     if isinstance(mark.source_id, str) and mark.source_id:
-        return f"reference: {mark.source_id}"
+        return "reference: " + sources.get(mark.source_id, mark.source_id)
     return ""
+
+
+def reference_dates(events: pd.DataFrame) -> pd.DataFrame:
+    """Each reference row that dates an article event, beside the article's own date.
+
+    Columns: ``event_id`` (the article event), ``title``, ``article_date`` (its ``date_text``),
+    ``reference_date`` (the reference row's ``date_text``), ``reference_start``, ``source_id``
+    and ``agreement``: "within the article's date" when the reference date lies inside the
+    article's interval, "outside the article's date" when it does not, "the article gives no
+    date" for an undated article event.
+    """
+    article = events[events["origin"] == "article"].set_index("event_id")
+    references = events[events["corresponds_to"].notna()]
+    rows = []
+    for ref in references.itertuples():
+        own = article.loc[ref.corresponds_to]
+        if pd.isna(own["date_start"]) and pd.isna(own["date_end"]):
+            agreement = "the article gives no date"
+        else:
+            after_start = pd.isna(own["date_start"]) or ref.date_start >= own["date_start"]
+            before_end = pd.isna(own["date_end"]) or ref.date_end <= own["date_end"]
+            inside = after_start and before_end
+            agreement = "within the article's date" if inside else "outside the article's date"
+        rows.append({
+            "event_id": ref.corresponds_to, "title": own["title"],
+            "article_date": own["date_text"], "reference_date": ref.date_text,
+            "reference_start": ref.date_start, "source_id": ref.source_id, "agreement": agreement,
+        })  # fmt: skip
+    columns = ["event_id", "title", "article_date", "reference_date", "reference_start",
+               "source_id", "agreement"]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
 
 
 def timeline_plotly(
@@ -319,10 +351,12 @@ def timeline_plotly(
     published: pd.Timestamp,
     title: str = "Events in the article, at the precision it gives",
     caption: str = "",
+    sources: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """An interactive timeline: bars (``go.Bar`` with a date ``base``) and day markers.
 
-    Hover shows the date as the source wrote it and the evidence quote (or the source id).
+    Hover shows the date as the source wrote it and the evidence quote (or the source, named
+    by ``sources``: source id to a short citation).
     Bar traces come first, article rows before reference rows; each panel of a broken axis
     holds only the marks it shows, so the first bar is always visible.
     """
@@ -334,7 +368,7 @@ def timeline_plotly(
     marks = marks.assign(
         draw_start=marks["start"].fillna(marks["end"] - fade_span),
         draw_end=marks["end"].fillna(right),
-        hover=[_hover_text(mark) for mark in marks.itertuples()],
+        hover=[_hover_text(mark, sources or {}) for mark in marks.itertuples()],
         date_text=marks["date_text"].fillna(""),
     )
     fig = make_subplots(
