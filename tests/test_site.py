@@ -148,14 +148,15 @@ def test_the_index_lists_every_notebook_credits_the_article_and_offers_the_table
     for words in (article.author, article.title, "18 August 2019", "analysis and quotation"):
         assert words in credit
 
-    downloads = [a["href"] for a in html.select(".mw-downloads a")]
-    assert "data/datapackage.json" in downloads
-    assert any(href.endswith(".csv") for href in downloads)
-    for href in downloads:
-        assert (site / href).is_file()
+    links = [a["href"] for a in html.select("a[download]")]
+    assert "data/datapackage.json" in links
+    for href in links:
+        assert (site / href).is_file(), href
     package = json.loads((site / "data" / "datapackage.json").read_text(encoding="utf-8"))
-    for resource in package["resources"]:
-        assert (site / "data" / resource["path"]).is_file()
+    rows = html.select("table.mw-downloads tbody tr")
+    assert [row.td.get_text(strip=True) for row in rows] == [r["name"] for r in package["resources"]]
+    for row, resource in zip(rows, package["resources"], strict=True):
+        assert f"data/{resource['path']}" in [a["href"] for a in row.select("a[download]")]
 
 
 def test_the_index_escapes_what_it_takes_from_notebooks(tmp_path):

@@ -7,6 +7,7 @@
     site/assets/plotly.min.js  plotly.js, once, from the installed plotly package
     site/assets/notebook.css   JupyterLab's notebook CSS and the site's own, once
     site/assets/<map>.js       the topojson of the plotly maps, only when a page draws one
+    site/images/<notebook>/    the notebook's matplotlib images (PNG)
     site/data/                 every table as CSV with datapackage.json (marchwest.export)
 
 Nothing on a page refers to anything outside the folder, so it works from disk (file://) with no network.
@@ -178,6 +179,10 @@ def make_exporter() -> HTMLExporter:
     config.HTMLExporter.exclude_output_prompt = True
     # The notebook CSS (pygments included) is written once as assets/notebook.css, not into each page.
     config.CSSHTMLHeaderPreprocessor.enabled = False
+    # Images become files (images/<page>/...) rather than base64 in the page: a quarter smaller.
+    config.ExtractOutputPreprocessor.enabled = True
+    config.ExtractOutputPreprocessor.extract_output_types = {"image/png", "image/jpeg"}
+    config.ExtractOutputPreprocessor.output_filename_template = "{cell_index}-{index}{extension}"
     exporter = HTMLExporter(config=config)
     # Empty script URLs: the template then leaves out require.js, MathJax and mermaid (CDN downloads).
     for option in ("require_js_url", "mathjax_url", "mermaid_js_url", "mermaid_layout_elk_js_url"):
@@ -231,11 +236,19 @@ def write_index(out_dir: Path, pages: list[Page]) -> None:
     article = marchwest.article()
     series = article.series
     data_dir = out_dir / "data"
-    downloads = [
-        {"href": f"data/{f.name}", "name": f.name, "size": human_size(f.stat().st_size)}
-        for f in sorted(data_dir.iterdir())
-        if f.is_file()
-    ]
+    package = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+    tables = []
+    for resource in package["resources"]:
+        files = [data_dir / resource["path"], (data_dir / resource["path"]).with_suffix(".parquet")]
+        tables.append({
+            "name": resource["name"],
+            "description": resource.get("description", ""),
+            "files": [
+                {"href": f"data/{f.name}", "format": f.suffix.lstrip(".").upper() if f.suffix != ".parquet"
+                 else "Parquet", "size": human_size(f.stat().st_size)}
+                for f in files if f.is_file()
+            ],
+        })
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, keep_trailing_newline=True)
     html = env.get_template("index.html.j2").render(
         title=f"marchwest: {article.title}",
@@ -246,8 +259,9 @@ def write_index(out_dir: Path, pages: list[Page]) -> None:
             "series": f"part {series.part} of a {series.parts}-part series",
         },
         pages=pages,
-        datapackage="data/datapackage.json",
-        downloads=downloads,
+        datapackage={"href": "data/datapackage.json",
+                     "size": human_size((data_dir / "datapackage.json").stat().st_size)},
+        tables=tables,
     )
     (out_dir / "index.html").write_text(html, encoding="utf-8")
 
@@ -276,6 +290,7 @@ def build_site(notebooks: list[Path], out_dir: Path) -> list[Page]:
             scripts.append("assets/plotly.min.js")
         resources = {
             "metadata": {"name": page.title, "path": str(path.parent)},
+            "output_files_dir": f"images/{page_id(path)}",
             "marchwest": {
                 "notebook": path.name,
                 "scripts": scripts,
@@ -285,8 +300,11 @@ def build_site(notebooks: list[Path], out_dir: Path) -> list[Page]:
                 },
             },
         }
-        html, _ = exporter.from_notebook_node(nb, resources=resources)
+        html, resources = exporter.from_notebook_node(nb, resources=resources)
         (out_dir / page.href).write_text(html, encoding="utf-8")
+        for name, data in resources["outputs"].items():
+            (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
+            (out_dir / name).write_bytes(data)
 
     export_tables(out_dir / "data")
     write_index(out_dir, pages)
