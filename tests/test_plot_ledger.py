@@ -21,9 +21,10 @@ def _tables() -> dict[str, pd.DataFrame]:
     return {
         "events": pd.DataFrame({"origin": ["article", "article", "reference"],
                                 "char_start": [at("Intro"), at("gamma"), pd.NA]}),
+        "claims": pd.DataFrame({"origin": ["reference"], "char_start": [at("delta")]}),
         "entities": pd.DataFrame({"origin": ["article"] * 3,
                                   "char_start": [at("Alpha"), at("beta"), at("End")]}),
-        "sources": pd.DataFrame({"origin": ["reference"] * 2, "char_start": [pd.NA, pd.NA]}),
+        "sources": pd.DataFrame({"origin": ["reference"] * 2}),
     }
 
 
@@ -32,15 +33,17 @@ def test_rows_per_table_counts_by_origin():
     assert counts.loc["events"].tolist() == [2, 1, 3]
     assert counts.loc["entities"].tolist() == [3, 0, 3]
     assert counts.loc["sources"].tolist() == [0, 2, 2]
+    assert counts.loc["claims"].tolist() == [0, 1, 1]
 
 
 def test_facts_per_section_places_each_article_row_by_its_offset():
     counts = ledger.facts_per_section(_tables(), _sections()).set_index("section")
     assert list(counts.index) == ["(introduction)", "Heading A", "Heading B"]
-    assert "sources" not in counts.columns  # no article rows
+    assert "sources" not in counts.columns  # no row quotes the article
     assert counts["events"].tolist() == [1, 1, 0]
     assert counts["entities"].tolist() == [0, 2, 1]
-    assert counts["total"].tolist() == [1, 3, 1]
+    assert counts["claims"].tolist() == [0, 1, 0]  # a reference row that quotes the article
+    assert counts["total"].tolist() == [1, 4, 1]
 
 
 def test_facts_per_section_names_a_row_outside_every_section():
@@ -56,15 +59,15 @@ def test_stacked_bars_draw_segments_in_reading_order():
     assert [t.get_text() for t in ax.get_yticklabels()] == [
         "Heading B", "Heading A", "(introduction)"]
     totals = [t.get_text().strip() for t in ax.texts]
-    assert totals == ["1", "3", "1"]
-    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["events", "entities"]
+    assert totals == ["1", "4", "1"]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["events", "claims", "entities"]
 
 
 def test_stacked_bars_plotly_one_trace_per_table():
     counts = ledger.rows_per_table(_tables())
     fig = ledger.stacked_bars_plotly(counts, label="table", title="t", xlabel="rows", caption="c")
     assert [trace.name for trace in fig.data] == ["article", "reference"]
-    assert list(fig.data[1].x) == [1, 0, 2]
+    assert list(fig.data[1].x) == [1, 1, 0, 2]
     assert fig.layout.barmode == "stack"
 
 
@@ -78,3 +81,22 @@ def test_in_context_at_the_edges_and_out_of_range():
     assert ledger.in_context(RAW, 0, 5, words=3) == ("", "Title", " line Intro text")
     with pytest.raises(ValueError, match="outside the text"):
         ledger.in_context(RAW, 5, len(RAW) + 1)
+
+
+def test_article_sections_put_the_introduction_first():
+    from types import SimpleNamespace as NS
+
+    a, b = RAW.index("Heading A"), RAW.index("Heading B")
+    paragraph = lambda start: NS(start=start)  # noqa: E731
+    article = NS(
+        raw=RAW, start=0, end=len(RAW),
+        sections=[NS(title="Heading A", start=a, end=b), NS(title="Heading B", start=b,
+                                                            end=len(RAW))],
+        paragraphs=[paragraph(RAW.index("Intro")), paragraph(RAW.index("Alpha")),
+                    paragraph(RAW.index("End"))],
+    )
+    sections = ledger.article_sections(article)
+    assert sections["title"].tolist() == [ledger.INTRODUCTION, "Heading A", "Heading B"]
+    assert sections["char_end"].tolist() == [a, b, len(RAW)]
+    assert sections["paragraphs"].tolist() == [1, 1, 1]
+    assert sections["words"].tolist() == [5, 6, 3]

@@ -1,13 +1,14 @@
 """What the ledger holds: rows per table, article facts per section, a row in context (notebook 00).
 
-``tables`` is ``marchwest.tables()`` (a dict of DataFrames by name; article rows carry
-``origin == "article"`` and ``char_start``); ``sections`` is a frame with ``title``,
-``char_start``, ``char_end`` (offsets into the raw page), in reading order.
+``tables`` is ``marchwest.tables()`` (a dict of DataFrames by name; a row that quotes the
+article has ``char_start``); ``sections`` is a frame with ``title``, ``char_start``, ``char_end``
+(offsets into the raw page), in reading order, as :func:`article_sections` makes it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -24,25 +25,50 @@ def rows_per_table(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         name: frame["origin"].value_counts().reindex(list(ORIGIN_COLOURS), fill_value=0)
         for name, frame in tables.items()
     }
-    table = pd.DataFrame(counts).T.rename_axis("table").reset_index()
+    table = pd.DataFrame(counts).T.rename_axis(index="table", columns=None).reset_index()
     table["total"] = table["article"] + table["reference"]
     return table.astype({"article": int, "reference": int, "total": int})
+
+
+INTRODUCTION = "(introduction, before the first heading)"
+
+
+def article_sections(article: Any) -> pd.DataFrame:
+    """The article's parts in reading order: ``title``, ``char_start``, ``char_end``,
+    ``paragraphs``, ``words``.
+
+    ``article`` is ``marchwest.article()``. The text between the title and the first heading
+    (title, byline, introduction) comes first, as :data:`INTRODUCTION`.
+    """
+    first = article.sections[0].start if article.sections else article.end
+    parts = [(INTRODUCTION, article.start, first)]
+    parts += [(s.title, s.start, s.end) for s in article.sections]
+    rows = []
+    for title, start, end in parts:
+        inside = [p for p in article.paragraphs if start <= p.start < end]
+        rows.append({"title": title, "char_start": start, "char_end": end,
+                     "paragraphs": len(inside), "words": len(article.raw[start:end].split())})
+    return pd.DataFrame(rows)
 
 
 def facts_per_section(
     tables: Mapping[str, pd.DataFrame], sections: pd.DataFrame
 ) -> pd.DataFrame:
-    """Article rows per section and table: ``section``, one column per table, ``total``.
+    """Rows that quote the article, per section and table: ``section``, one column per table
+    (tables with no such row left out), ``total``.
 
-    A row belongs to the section whose span holds its ``char_start``. Sections keep their
-    reading order; a row outside every section raises ValueError naming the table and offset.
+    A row quotes the article when it has a ``char_start`` (every article row, and reference
+    rows that carry the article's words, such as claims); it belongs to the section whose span
+    holds that offset. Sections keep their reading order; a row outside every section raises
+    ValueError naming the table and offset.
     """
     sections = sections.reset_index(drop=True)
     starts = sections["char_start"].to_numpy()
     counts = pd.DataFrame(0, index=sections["title"], columns=list(tables))
     for name, frame in tables.items():
-        article_rows = frame[frame["origin"] == "article"]
-        for offset in article_rows["char_start"].astype(int):
+        if "char_start" not in frame.columns:
+            continue
+        for offset in frame["char_start"].dropna().astype(int):
             at = int(starts.searchsorted(offset, side="right")) - 1
             if at < 0 or offset >= int(sections["char_end"].iloc[at]):
                 raise ValueError(f"table {name!r}: a row at offset {offset} is in no section")
@@ -123,6 +149,7 @@ def stacked_bars_plotly(
         title=title,
         xaxis_title=xlabel,
         yaxis={"autorange": "reversed"},
+        legend={"traceorder": "normal"},
         template="plotly_white",
         height=200 + 26 * len(counts),
     )
