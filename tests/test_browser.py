@@ -176,7 +176,9 @@ def test_html_in_labels_is_shown_as_text_and_never_run(browser, test_site):
     page = opened.page
     label = "<img src=x onerror=window.__xss=1>"
     assert page.evaluate("() => window.__xss") is None
-    assert page.locator("table td", has_text=label).count() == 1, "the table shows the label as text"
+    assert page.locator("table td", has_text=label).count() == 1, (
+        "the table shows the label as text"
+    )
     assert page.locator(".js-plotly-plot .xtick text", has_text=label).count() == 1
     assert page.locator(".js-plotly-plot .gtitle", has_text=label).count() == 1
     assert page.locator("img[src='x']").count() == 0
@@ -217,16 +219,24 @@ def test_timeline_hover_shows_the_evidence_quote(browser, real_site):
     article = re.sub(r"\s+", " ", fold(marchwest.article().raw))
     for bar, text in labels:
         words = re.sub(r"\s+", " ", fold(text))
-        quoted = [piece for piece in re.split(r"[\u2026]|\.\.\.|\"", words) if len(piece.strip()) >= 20]
-        assert any(piece.strip() in article for piece in quoted), f"bar {bar}: no article quote in {text!r}"
+        quoted = [
+            piece for piece in re.split(r"[\u2026]|\.\.\.|\"", words) if len(piece.strip()) >= 20
+        ]
+        assert any(piece.strip() in article for piece in quoted), (
+            f"bar {bar}: no article quote in {text!r}"
+        )
     bars = opened.page.locator(".js-plotly-plot .barlayer .point path")
     for i in range(bars.count()):
         box = bars.nth(i).bounding_box()
         if box and box["width"] >= 8:
             bars.nth(i).scroll_into_view_if_needed()
             box = bars.nth(i).bounding_box()
-            opened.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=4)
+            opened.page.mouse.move(
+                box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=4
+            )
             opened.page.locator(".hoverlayer .hovertext").first.wait_for(state="attached")
-            opened.page.screenshot(path=str(real_site.dir / "screenshots" / f"{TIMELINE}-hover.png"))
+            opened.page.screenshot(
+                path=str(real_site.dir / "screenshots" / f"{TIMELINE}-hover.png")
+            )
             break
     opened.close()

@@ -85,7 +85,9 @@ def lab(tmp_path_factory):
         deadline = time.monotonic() + STARTUP_SECONDS
         while True:
             if server.poll() is not None:
-                pytest.fail(f"JupyterLab exited ({server.returncode}):\n{(home / 'lab.log').read_text()}")
+                pytest.fail(
+                    f"JupyterLab exited ({server.returncode}):\n{(home / 'lab.log').read_text()}"
+                )
             try:
                 with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5) as reply:
                     if reply.status == 200:
@@ -93,7 +95,9 @@ def lab(tmp_path_factory):
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"JupyterLab did not answer in {STARTUP_SECONDS} s:\n{(home / 'lab.log').read_text()}")
+                pytest.fail(
+                    f"JupyterLab did not answer in {STARTUP_SECONDS} s:\n{(home / 'lab.log').read_text()}"
+                )
             time.sleep(0.5)
         yield base, token, root, home
     finally:
@@ -183,4 +187,6 @@ def test_notebook_draws_its_figures_and_restarts_and_runs_all_in_jupyterlab(lab,
         page.screenshot(path=str(shots / f"jupyterlab-{notebook.stem}-run-all.png"))
     finally:
         context.close()
-    assert hashlib.sha256(notebook.read_bytes()).hexdigest() == committed, "the committed notebook changed"
+    assert hashlib.sha256(notebook.read_bytes()).hexdigest() == committed, (
+        "the committed notebook changed"
+    )

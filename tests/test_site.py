@@ -26,7 +26,9 @@ SITE_NOTEBOOKS = sorted((Path(__file__).parent / "data" / "site").glob("*.ipynb"
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {str(f.relative_to(folder)): f.read_bytes() for f in sorted(folder.rglob("*")) if f.is_file()}
+    return {
+        str(f.relative_to(folder)): f.read_bytes() for f in sorted(folder.rglob("*")) if f.is_file()
+    }
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -88,7 +90,9 @@ def test_plotly_js_is_written_once_and_every_chart_page_refers_to_it(site):
 
 def test_each_plotly_output_becomes_a_figure_with_a_stable_id(site):
     for notebook in SITE_NOTEBOOKS:
-        expected = [plotly_div_id(notebook, c, o) for c, o, _ in plotly_outputs(nbformat.read(notebook, 4))]
+        expected = [
+            plotly_div_id(notebook, c, o) for c, o, _ in plotly_outputs(nbformat.read(notebook, 4))
+        ]
         assert expected, f"{notebook.name} has no plotly output"
         divs = soup(site / f"{notebook.stem}.html").select("div.plotly-graph-div")
         assert [div["id"] for div in divs] == expected
@@ -113,7 +117,9 @@ def test_the_map_is_shipped_only_to_pages_that_draw_a_map(site):
         srcs = [s.get("src") for s in soup(page).find_all("script") if s.get("src")]
         assert ("assets/world_110m.js" in srcs) == (page.name == "02-map.html"), page.name
         if page.name == "02-map.html":
-            assert srcs == ["assets/world_110m.js", "assets/plotly.min.js"], "the map before plotly.js"
+            assert srcs == ["assets/world_110m.js", "assets/plotly.min.js"], (
+                "the map before plotly.js"
+            )
     script = (site / "assets" / "world_110m.js").read_text(encoding="utf-8")
     assert script.startswith("window.PlotlyGeoAssets")
     bundled = json.loads((ASSETS_DIR / "world_110m.json").read_text(encoding="utf-8"))
@@ -132,7 +138,9 @@ def test_pages_fold_the_code_and_link_to_the_index_and_their_neighbours(site):
         assert links.get("prev") == (names[i - 1] if i > 0 else None)
         assert links.get("next") == (names[i + 1] if i + 1 < len(names) else None)
         code_cells = html.select("div.jp-CodeCell")
-        assert code_cells and all(cell.select_one("details.mw-code > summary") for cell in code_cells)
+        assert code_cells and all(
+            cell.select_one("details.mw-code > summary") for cell in code_cells
+        )
 
 
 def test_the_index_lists_every_notebook_credits_the_article_and_offers_the_tables(site):
@@ -140,7 +148,10 @@ def test_the_index_lists_every_notebook_credits_the_article_and_offers_the_table
     items = html.select("ol.mw-notebooks > li")
     assert [li.a["href"] for li in items] == [f"{p.stem}.html" for p in SITE_NOTEBOOKS]
     assert items[0].get_text(" ", strip=True).startswith("Charts of every kind")
-    assert "A small notebook with a table, two plotly charts and a matplotlib chart." in items[0].get_text()
+    assert (
+        "A small notebook with a table, two plotly charts and a matplotlib chart."
+        in items[0].get_text()
+    )
     assert "It stands in" not in items[0].get_text(), "one sentence per notebook"
 
     article = marchwest.article()
@@ -154,16 +165,18 @@ def test_the_index_lists_every_notebook_credits_the_article_and_offers_the_table
         assert (site / href).is_file(), href
     package = json.loads((site / "data" / "datapackage.json").read_text(encoding="utf-8"))
     rows = html.select("table.mw-downloads tbody tr")
-    assert [row.td.get_text(strip=True) for row in rows] == [r["name"] for r in package["resources"]]
+    assert [row.td.get_text(strip=True) for row in rows] == [
+        r["name"] for r in package["resources"]
+    ]
     for row, resource in zip(rows, package["resources"], strict=True):
         assert f"data/{resource['path']}" in [a["href"] for a in row.select("a[download]")]
 
 
 def test_the_index_escapes_what_it_takes_from_notebooks(tmp_path):
     def hostile(nb):
-        nb.cells[0].source = (
-            "# `<script>window.__xss=1</script>` title\n\nA `<img src=x onerror=window.__xss=2>` & more."
-        )
+        nb.cells[
+            0
+        ].source = "# `<script>window.__xss=1</script>` title\n\nA `<img src=x onerror=window.__xss=2>` & more."
 
     notebook = copy_notebook(SITE_NOTEBOOKS[2], tmp_path / "hostile.ipynb", hostile)
     build_site([notebook], tmp_path / "site")
@@ -178,7 +191,9 @@ def test_a_notebook_without_a_title_is_refused_by_name(tmp_path):
         nb.cells[0].source = "Just a sentence, no heading."
 
     notebook = copy_notebook(SITE_NOTEBOOKS[0], tmp_path / "untitled.ipynb", untitled)
-    with pytest.raises(SiteError, match=r"untitled\.ipynb: the first markdown cell needs a '# Title'"):
+    with pytest.raises(
+        SiteError, match=r"untitled\.ipynb: the first markdown cell needs a '# Title'"
+    ):
         build_site([notebook], tmp_path / "site")
     assert not (tmp_path / "site").exists(), "nothing is written"
 
@@ -199,7 +214,9 @@ def test_a_map_without_a_bundled_topojson_is_refused(tmp_path):
                     figure["layout"].setdefault("geo", {})["scope"] = "asia"
 
     notebook = copy_notebook(SITE_NOTEBOOKS[1], tmp_path / "asia.ipynb", asia)
-    with pytest.raises(SiteError, match=r"asia\.ipynb: cell 2 draws a plotly map that needs .*'asia_110m'"):
+    with pytest.raises(
+        SiteError, match=r"asia\.ipynb: cell 2 draws a plotly map that needs .*'asia_110m'"
+    ):
         build_site([notebook], tmp_path / "site")
 
 
@@ -218,10 +235,17 @@ def test_an_earlier_site_is_replaced_without_stale_pages(site, tmp_path):
 
 
 def test_the_index_line_is_the_first_whole_sentence_of_the_notebooks_own_words():
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
-        "# Arms *and* ranks\n\nThe article ranks them in one sentence:\n\n> Pakistan is first. Then others.\n\n"
-        "- a list item.\n\nThis notebook checks that order. It uses SIPRI."
-    )])
-    assert title_and_summary(nb, Path("x.ipynb")) == ("Arms and ranks", "This notebook checks that order.")
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell(
+                "# Arms *and* ranks\n\nThe article ranks them in one sentence:\n\n> Pakistan is first. Then others.\n\n"
+                "- a list item.\n\nThis notebook checks that order. It uses SIPRI."
+            )
+        ]
+    )
+    assert title_and_summary(nb, Path("x.ipynb")) == (
+        "Arms and ranks",
+        "This notebook checks that order.",
+    )
     nb.metadata.update(title="Given title", description="Given line.")
     assert title_and_summary(nb, Path("x.ipynb")) == ("Given title", "Given line.")

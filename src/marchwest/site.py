@@ -33,11 +33,17 @@ from traitlets.config import Config
 from marchwest.paths import ASSETS_DIR, NOTEBOOKS_DIR
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
-PLOTLY_JS = Path(importlib.util.find_spec("plotly").origin).parent / "package_data" / "plotly.min.js"
+PLOTLY_JS = (
+    Path(importlib.util.find_spec("plotly").origin).parent / "package_data" / "plotly.min.js"
+)
 TEMPLATES_DIR = Path(__file__).resolve().parent / "site_templates"
 TEMPLATE_NAME = "marchwest_site"
 GENERATOR = '<meta name="generator" content="marchwest site">'
 GEO_TRACE_TYPES = frozenset({"scattergeo", "choropleth"})
+DOWNLOAD_FORMATS = {
+    ".csv": "CSV",
+    ".parquet": "Parquet",
+}  # the files export_tables writes per table
 
 
 class SiteError(Exception):
@@ -197,7 +203,10 @@ def notebook_css(exporter: HTMLExporter) -> str:
     from pygments.formatters import HtmlFormatter
 
     env = exporter.environment
-    parts = [env.loader.get_source(env, name)[0] for name in ("static/index.css", "static/theme-light.css")]
+    parts = [
+        env.loader.get_source(env, name)[0]
+        for name in ("static/index.css", "static/theme-light.css")
+    ]
     parts.append(HtmlFormatter(style=JupyterStyle).get_style_defs(".highlight"))
     parts.append((TEMPLATES_DIR / TEMPLATE_NAME / "site.css").read_text(encoding="utf-8"))
     return "\n".join(parts)
@@ -217,8 +226,12 @@ def prepare_out_dir(out_dir: Path) -> None:
     """Empty the output folder if it holds an earlier site; refuse any other non-empty folder."""
     if out_dir.exists() and any(out_dir.iterdir()):
         index = out_dir / "index.html"
-        if not (index.is_file() and GENERATOR in index.read_text(encoding="utf-8", errors="replace")):
-            raise SiteError(f"{out_dir}: not empty and not a marchwest site; choose an empty folder")
+        if not (
+            index.is_file() and GENERATOR in index.read_text(encoding="utf-8", errors="replace")
+        ):
+            raise SiteError(
+                f"{out_dir}: not empty and not a marchwest site; choose an empty folder"
+            )
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
 
@@ -239,17 +252,22 @@ def write_index(out_dir: Path, pages: list[Page]) -> None:
     package = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
     tables = []
     for resource in package["resources"]:
-        files = [data_dir / resource["path"], (data_dir / resource["path"]).with_suffix(".parquet")]
-        tables.append({
-            "name": resource["name"],
-            "description": resource.get("description", ""),
-            "files": [
-                {"href": f"data/{f.name}", "format": f.suffix.lstrip(".").upper() if f.suffix != ".parquet"
-                 else "Parquet", "size": human_size(f.stat().st_size)}
-                for f in files if f.is_file()
-            ],
-        })
-    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, keep_trailing_newline=True)
+        stem = Path(resource["path"]).stem
+        files = [(data_dir / f"{stem}{suffix}", name) for suffix, name in DOWNLOAD_FORMATS.items()]
+        tables.append(
+            {
+                "name": resource["name"],
+                "description": resource.get("description", ""),
+                "files": [
+                    {"href": f"data/{f.name}", "format": name, "size": human_size(f.stat().st_size)}
+                    for f, name in files
+                    if f.is_file()
+                ],
+            }
+        )
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, keep_trailing_newline=True
+    )
     html = env.get_template("index.html.j2").render(
         title=f"marchwest: {article.title}",
         article={
@@ -259,8 +277,10 @@ def write_index(out_dir: Path, pages: list[Page]) -> None:
             "series": f"part {series.part} of a {series.parts}-part series",
         },
         pages=pages,
-        datapackage={"href": "data/datapackage.json",
-                     "size": human_size((data_dir / "datapackage.json").stat().st_size)},
+        datapackage={
+            "href": "data/datapackage.json",
+            "size": human_size((data_dir / "datapackage.json").stat().st_size),
+        },
         tables=tables,
     )
     (out_dir / "index.html").write_text(html, encoding="utf-8")
@@ -295,8 +315,8 @@ def build_site(notebooks: list[Path], out_dir: Path) -> list[Page]:
                 "notebook": path.name,
                 "scripts": scripts,
                 "nav": {
-                    "previous": pages[index - 1].__dict__ if index > 0 else None,
-                    "next": pages[index + 1].__dict__ if index + 1 < len(pages) else None,
+                    "previous": pages[index - 1] if index > 0 else None,
+                    "next": pages[index + 1] if index + 1 < len(pages) else None,
                 },
             },
         }
