@@ -9,8 +9,14 @@ from marchwest import sipri
 from marchwest.plot import arms
 from marchwest.plot.style import OTHER_COLOUR, entity_colour
 
-NAMES = {"pakistan": "Pakistan", "bangladesh": "Bangladesh", "myanmar": "Myanmar",
-         "algeria": "Algeria", "china": "China", "united_states": "United States"}
+NAMES = {
+    "pakistan": "Pakistan",
+    "bangladesh": "Bangladesh",
+    "myanmar": "Myanmar",
+    "algeria": "Algeria",
+    "china": "China",
+    "united_states": "United States",
+}
 QUOTE = "Pakistan is Beijing's top arms destination, followed by Bangladesh and Myanmar"
 
 
@@ -23,24 +29,53 @@ def _transfers() -> pd.DataFrame:
         "algeria": [None, None, 10, 20, 20],  # SIPRI blank: no deliveries, no row
     }
     rows = [
-        {"supplier_id": "china", "recipient_id": r, "period_start": 2010 + i,
-         "period_end": 2010 + i, "measure": "TIV", "value": v, "unit": "million TIV"}
-        for r, values in yearly.items() for i, v in enumerate(values) if v is not None
+        {
+            "supplier_id": "china",
+            "recipient_id": r,
+            "period_start": 2010 + i,
+            "period_end": 2010 + i,
+            "measure": "TIV",
+            "value": v,
+            "unit": "million TIV",
+        }
+        for r, values in yearly.items()
+        for i, v in enumerate(values)
+        if v is not None
     ]
     rows += [
-        {"supplier_id": "united_states", "recipient_id": "pakistan", "period_start": y,
-         "period_end": y, "measure": "TIV", "value": 40.0 - 10 * (y - 2010),
-         "unit": "million TIV"}
+        {
+            "supplier_id": "united_states",
+            "recipient_id": "pakistan",
+            "period_start": y,
+            "period_end": y,
+            "measure": "TIV",
+            "value": 40.0 - 10 * (y - 2010),
+            "unit": "million TIV",
+        }
         for y in (2010, 2011, 2013)  # no US deliveries recorded in 2012 or 2014
     ]
     rows += [
-        {"supplier_id": "china", "recipient_id": r, "period_start": pd.NA, "period_end": pd.NA,
-         "measure": "rank", "rank": k, "evidence": QUOTE, "char_start": 900}
+        {
+            "supplier_id": "china",
+            "recipient_id": r,
+            "period_start": pd.NA,
+            "period_end": pd.NA,
+            "measure": "rank",
+            "rank": k,
+            "evidence": QUOTE,
+            "char_start": 900,
+        }
         for k, r in enumerate(["pakistan", "bangladesh", "myanmar"], start=1)
     ]
     rows.append(  # a later sentence that restates rank 1 on its own
-        {"supplier_id": "china", "recipient_id": "pakistan", "measure": "rank", "rank": 1,
-         "evidence": "Pakistan is China's largest defence customer", "char_start": 2000}
+        {
+            "supplier_id": "china",
+            "recipient_id": "pakistan",
+            "measure": "rank",
+            "rank": 1,
+            "evidence": "Pakistan is China's largest defence customer",
+            "char_start": 2000,
+        }
     )
     return pd.DataFrame(rows)
 
@@ -55,16 +90,50 @@ def _article_ranks() -> pd.DataFrame:
 
 
 def test_published_vs_computed_sets_each_published_figure_beside_the_data():
-    published = pd.DataFrame([
-        {"supplier_id": "china", "recipient_id": "algeria", "rank": 3, "period_start": 2013,
-         "period_end": 2014, "measure": "share of exports", "value": 25.0, "source_id": "fs"},
-        {"supplier_id": "china", "recipient_id": "myanmar", "rank": 3, "period_start": 2010,
-         "period_end": 2011, "measure": "rank", "value": pd.NA, "source_id": "press"},
-        {"supplier_id": "china", "recipient_id": "pakistan", "rank": 1, "period_start": 2013,
-         "period_end": 2014, "measure": "share of exports", "value": 45.0, "source_id": "fs"},
-        {"supplier_id": "china", "recipient_id": "pakistan", "rank": pd.NA, "period_start": 2013,
-         "period_end": 2014, "measure": "share of imports", "value": 70.0, "source_id": "fs"},
-    ])
+    published = pd.DataFrame(
+        [
+            {
+                "supplier_id": "china",
+                "recipient_id": "algeria",
+                "rank": 3,
+                "period_start": 2013,
+                "period_end": 2014,
+                "measure": "share of exports",
+                "value": 25.0,
+                "source_id": "fs",
+            },
+            {
+                "supplier_id": "china",
+                "recipient_id": "myanmar",
+                "rank": 3,
+                "period_start": 2010,
+                "period_end": 2011,
+                "measure": "rank",
+                "value": pd.NA,
+                "source_id": "press",
+            },
+            {
+                "supplier_id": "china",
+                "recipient_id": "pakistan",
+                "rank": 1,
+                "period_start": 2013,
+                "period_end": 2014,
+                "measure": "share of exports",
+                "value": 45.0,
+                "source_id": "fs",
+            },
+            {
+                "supplier_id": "china",
+                "recipient_id": "pakistan",
+                "rank": pd.NA,
+                "period_start": 2013,
+                "period_end": 2014,
+                "measure": "share of imports",
+                "value": 70.0,
+                "source_id": "fs",
+            },
+        ]
+    )
     table = arms.published_vs_computed(published, _tiv(), NAMES)
     assert table["window"].tolist() == ["2010\u201311", "2013\u201314", "2013\u201314"]
     assert table["recipient"].tolist() == ["Myanmar", "Pakistan", "Algeria"]
@@ -82,8 +151,13 @@ def test_article_order_is_the_ranking_sentence_sorted_by_rank():
 
 def test_window_orders_says_which_windows_match():
     tiv = _tiv()
-    orders = arms.window_orders(tiv, "china", ["pakistan", "bangladesh", "myanmar"],
-                                window_lengths=[2, 5], ends=[2011, 2014])
+    orders = arms.window_orders(
+        tiv,
+        "china",
+        ["pakistan", "bangladesh", "myanmar"],
+        window_lengths=[2, 5],
+        ends=[2011, 2014],
+    )
     by_window = orders.set_index("window")
     assert list(by_window.index) == ["2010\u201311", "2013\u201314", "2007\u201311", "2010\u201314"]
     assert by_window["matches_article"].tolist() == [True, False, True, False]
@@ -93,8 +167,13 @@ def test_window_orders_says_which_windows_match():
 
 def test_orders_overview_puts_both_lengths_side_by_side():
     tiv = _tiv()
-    orders = arms.window_orders(tiv, "china", ["pakistan", "bangladesh", "myanmar"],
-                                window_lengths=[2, 5], ends=[2011, 2014])
+    orders = arms.window_orders(
+        tiv,
+        "china",
+        ["pakistan", "bangladesh", "myanmar"],
+        window_lengths=[2, 5],
+        ends=[2011, 2014],
+    )
     table = arms.orders_overview(orders, NAMES)
     assert list(table.columns) == ["2-year window", "5-year window"]
     assert list(table.index) == [2011, 2014]
@@ -105,30 +184,36 @@ def test_orders_overview_puts_both_lengths_side_by_side():
 def test_window_bars_marks_the_articles_three_and_shows_the_rest_grey():
     tiv = _tiv()
     totals = sipri.window_totals(tiv, "china", 2013, 2014)
-    fig = arms.window_bars(totals, _article_ranks(), NAMES, window="2013\u201314",
-                           caption="Source: synthetic", top=2)
+    fig = arms.window_bars(
+        totals, _article_ranks(), NAMES, window="2013\u201314", caption="Source: synthetic", top=2
+    )
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_yticklabels()]
     # top two plus Myanmar (named by the article although 4th), largest at the top
     assert labels == ["4. Myanmar", "2. Bangladesh", "1. Pakistan"]
     colours = [bar.get_facecolor() for bar in ax.patches]
     import matplotlib.colors as mcolors
+
     assert colours[0] == mcolors.to_rgba(entity_colour("myanmar"))
     assert ax.get_xlabel() == "SIPRI TIV (millions)"
     texts = " ".join(t.get_text() for t in ax.texts)
     assert "2  (1.0 %)   article's no. 3" in texts  # Myanmar: 2 of 202
     assert "Source: synthetic" in fig.get_supxlabel()
     full = arms.window_bars(totals, _article_ranks(), NAMES, window="x", caption="c", top=4)
-    algeria = [p for p, t in zip(full.axes[0].patches, full.axes[0].get_yticklabels())
-               if "Algeria" in t.get_text()][0]
+    algeria = next(
+        p
+        for p, t in zip(full.axes[0].patches, full.axes[0].get_yticklabels())
+        if "Algeria" in t.get_text()
+    )
     assert algeria.get_facecolor() == mcolors.to_rgba(OTHER_COLOUR)
 
 
 def test_window_bars_plotly_hover_carries_the_article_quote():
     tiv = _tiv()
     totals = sipri.window_totals(tiv, "china", 2010, 2014)
-    fig = arms.window_bars_plotly(totals, _article_ranks(), NAMES, window="2010\u201314",
-                                  caption="Source: synthetic")
+    fig = arms.window_bars_plotly(
+        totals, _article_ranks(), NAMES, window="2010\u201314", caption="Source: synthetic"
+    )
     bar = fig.data[0]
     assert list(bar.y)[-1] == "1. Pakistan"
     said = [c[1] for c in bar.customdata]
@@ -140,10 +225,22 @@ def test_window_bars_plotly_hover_carries_the_article_quote():
 
 def test_rank_paths_draw_missing_ranks_at_the_bottom():
     tiv = _tiv()
-    ranks = sipri.window_ranks(tiv, "china", ["algeria", "myanmar", "india"],
-                               window_lengths=[1, 2], years=[2011, 2012, 2013])
-    fig = arms.rank_paths(ranks, ["algeria", "myanmar", "india"], NAMES, title="t",
-                          caption="c", published=2013, worst=3)
+    ranks = sipri.window_ranks(
+        tiv,
+        "china",
+        ["algeria", "myanmar", "india"],
+        window_lengths=[1, 2],
+        years=[2011, 2012, 2013],
+    )
+    fig = arms.rank_paths(
+        ranks,
+        ["algeria", "myanmar", "india"],
+        NAMES,
+        title="t",
+        caption="c",
+        published=2013,
+        worst=3,
+    )
     one_year, two_years = fig.axes[:2]
     assert (one_year.get_title(), two_years.get_title()) == ("1-year windows", "2-year windows")
     algeria, myanmar, india = one_year.lines[:3]
@@ -157,10 +254,8 @@ def test_rank_paths_draw_missing_ranks_at_the_bottom():
 
 def test_rank_paths_plotly_hover_says_no_deliveries():
     tiv = _tiv()
-    ranks = sipri.window_ranks(tiv, "china", ["algeria"], window_lengths=[1],
-                               years=[2011, 2013])
-    fig = arms.rank_paths_plotly(ranks, ["algeria"], NAMES, title="t", caption="c",
-                                 published=2013)
+    ranks = sipri.window_ranks(tiv, "china", ["algeria"], window_lengths=[1], years=[2011, 2013])
+    fig = arms.rank_paths_plotly(ranks, ["algeria"], NAMES, title="t", caption="c", published=2013)
     trace = fig.data[0]
     assert list(trace.y) == [8, 3]
     assert trace.customdata[0][1] == "none (no deliveries)"
@@ -169,9 +264,17 @@ def test_rank_paths_plotly_hover_says_no_deliveries():
 
 def test_yearly_lines_fill_years_without_deliveries_with_zero():
     tiv = _tiv()
-    fig = arms.yearly_lines(tiv, NAMES, recipient="pakistan", others=["china", "united_states"],
-                            title="t", caption="c", published=2013, first_year=2010,
-                            last_year=2014)
+    fig = arms.yearly_lines(
+        tiv,
+        NAMES,
+        recipient="pakistan",
+        others=["china", "united_states"],
+        title="t",
+        caption="c",
+        published=2013,
+        first_year=2010,
+        last_year=2014,
+    )
     ax = fig.axes[0]
     china, usa = ax.lines[:2]
     assert list(usa.get_ydata()) == [40, 30, 0, 10, 0]
@@ -179,14 +282,31 @@ def test_yearly_lines_fill_years_without_deliveries_with_zero():
     assert [line.get_label() for line in (china, usa)] == ["China", "United States"]
     assert ax.get_ylabel() == "SIPRI TIV (millions)"
     plotly_fig = arms.yearly_lines_plotly(
-        tiv, NAMES, supplier="china", others=["myanmar"], title="t", caption="c",
-        published=2013, first_year=2010, last_year=2014)
+        tiv,
+        NAMES,
+        supplier="china",
+        others=["myanmar"],
+        title="t",
+        caption="c",
+        published=2013,
+        first_year=2010,
+        last_year=2014,
+    )
     assert list(plotly_fig.data[0].y) == [15, 15, 5, 1, 1]
 
 
 def test_yearly_lines_need_exactly_one_side():
     tiv = _tiv()
     with pytest.raises(ValueError, match="exactly one"):
-        arms.yearly_lines(tiv, NAMES, supplier="china", recipient="pakistan", others=[],
-                          title="t", caption="c", published=2013, first_year=2010,
-                          last_year=2014)
+        arms.yearly_lines(
+            tiv,
+            NAMES,
+            supplier="china",
+            recipient="pakistan",
+            others=[],
+            title="t",
+            caption="c",
+            published=2013,
+            first_year=2010,
+            last_year=2014,
+        )

@@ -29,7 +29,7 @@ def _sources() -> pd.DataFrame:
         {
             "source_id": ["xinhua", "wiki", "sipri", "supchina"],
             "title": ["Xinhua & co", "CSTO <page>", "SIPRI fact sheet", "SupChina"],
-            "url": ["https://x.example/a?b=1&c=2", "https://w.example/\"q\"", "", None],
+            "url": ["https://x.example/a?b=1&c=2", 'https://w.example/"q"', "", None],
         }
     )
 
@@ -38,7 +38,11 @@ def test_verdict_counts_lists_every_verdict_in_order():
     counts = factcheck.verdict_counts(_claims())
     assert counts["verdict"].tolist() == VERDICT_ORDER
     assert dict(zip(counts["verdict"], counts["claims"])) == {
-        "supported": 1, "imprecise": 1, "contradicted": 2, "unverified": 0}
+        "supported": 1,
+        "imprecise": 1,
+        "contradicted": 2,
+        "unverified": 0,
+    }
 
 
 def test_verdict_counts_rejects_an_unknown_verdict():
@@ -80,7 +84,10 @@ def test_disagreements_pair_the_articles_words_with_the_reference_and_source():
     assert table["claim_id"].tolist() == ["c3", "c4", "c1"]  # contradicted first, then imprecise
     first = table.iloc[0]
     assert (first["article"], first["reference"], first["source"]) == (
-        "in June 2019", "23 July 2019", "Xinhua & co")
+        "in June 2019",
+        "23 July 2019",
+        "Xinhua & co",
+    )
     assert first["url"] == "https://x.example/a?b=1&c=2"
     assert "c2" not in set(table["claim_id"])
 
@@ -92,8 +99,9 @@ def test_disagreements_name_a_claim_with_an_unknown_source():
 
 
 def test_styled_table_escapes_every_cell_and_links_sources():
-    html = factcheck.styled_table(factcheck.disagreements(_claims(), _sources()),
-                                  table_id="claims").to_html()
+    html = factcheck.styled_table(
+        factcheck.disagreements(_claims(), _sources()), table_id="claims"
+    ).to_html()
     assert "Common Security &lt;Treaty&gt;" in html
     assert "<Treaty>" not in html and "<page>" not in html
     assert '<a href="https://x.example/a?b=1&amp;c=2">Xinhua &amp; co</a>' in html

@@ -12,18 +12,28 @@ RAW = "Title line\n\nIntro text here.\n\nHeading A\n\nAlpha beta gamma delta.\n\
 
 def _sections() -> pd.DataFrame:
     a, b = RAW.index("Heading A"), RAW.index("Heading B")
-    return pd.DataFrame({"title": ["(introduction)", "Heading A", "Heading B"],
-                         "char_start": [0, a, b], "char_end": [a, b, len(RAW)]})
+    return pd.DataFrame(
+        {
+            "title": ["(introduction)", "Heading A", "Heading B"],
+            "char_start": [0, a, b],
+            "char_end": [a, b, len(RAW)],
+        }
+    )
 
 
 def _tables() -> dict[str, pd.DataFrame]:
     at = RAW.index
     return {
-        "events": pd.DataFrame({"origin": ["article", "article", "reference"],
-                                "char_start": [at("Intro"), at("gamma"), pd.NA]}),
+        "events": pd.DataFrame(
+            {
+                "origin": ["article", "article", "reference"],
+                "char_start": [at("Intro"), at("gamma"), pd.NA],
+            }
+        ),
         "claims": pd.DataFrame({"origin": ["reference"], "char_start": [at("delta")]}),
-        "entities": pd.DataFrame({"origin": ["article"] * 3,
-                                  "char_start": [at("Alpha"), at("beta"), at("End")]}),
+        "entities": pd.DataFrame(
+            {"origin": ["article"] * 3, "char_start": [at("Alpha"), at("beta"), at("End")]}
+        ),
         "sources": pd.DataFrame({"origin": ["reference"] * 2}),
     }
 
@@ -57,7 +67,10 @@ def test_stacked_bars_draw_segments_in_reading_order():
     fig = ledger.stacked_bars(counts, label="section", title="t", xlabel="rows", caption="c")
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == [
-        "Heading B", "Heading A", "(introduction)"]
+        "Heading B",
+        "Heading A",
+        "(introduction)",
+    ]
     totals = [t.get_text().strip() for t in ax.texts]
     assert totals == ["1", "4", "1"]
     assert [t.get_text() for t in fig.legends[0].get_texts()] == ["events", "claims", "entities"]
@@ -87,13 +100,20 @@ def test_article_sections_put_the_introduction_first():
     from types import SimpleNamespace as NS
 
     a, b = RAW.index("Heading A"), RAW.index("Heading B")
-    paragraph = lambda start: NS(start=start)  # noqa: E731
+    paragraph = lambda start: NS(start=start)
     article = NS(
-        raw=RAW, start=0, end=len(RAW),
-        sections=[NS(title="Heading A", start=a, end=b), NS(title="Heading B", start=b,
-                                                            end=len(RAW))],
-        paragraphs=[paragraph(RAW.index("Intro")), paragraph(RAW.index("Alpha")),
-                    paragraph(RAW.index("End"))],
+        raw=RAW,
+        start=0,
+        end=len(RAW),
+        sections=[
+            NS(title="Heading A", start=a, end=b),
+            NS(title="Heading B", start=b, end=len(RAW)),
+        ],
+        paragraphs=[
+            paragraph(RAW.index("Intro")),
+            paragraph(RAW.index("Alpha")),
+            paragraph(RAW.index("End")),
+        ],
     )
     sections = ledger.article_sections(article)
     assert sections["title"].tolist() == [ledger.INTRODUCTION, "Heading A", "Heading B"]

@@ -23,7 +23,6 @@ import pandas as pd
 import plotly.graph_objects as go
 from matplotlib.figure import Figure
 
-from marchwest.sipri import window_totals
 from marchwest.plot.style import (
     FONT_FAMILY,
     OTHER_COLOUR,
@@ -31,6 +30,7 @@ from marchwest.plot.style import (
     mpl_caption,
     plotly_caption,
 )
+from marchwest.sipri import window_totals
 
 TIV_LABEL = "SIPRI TIV (millions)"
 
@@ -90,15 +90,21 @@ def published_vs_computed(
                 "published_share_pct": row.value if row.measure == "share of exports" else pd.NA,
                 "computed_rank": totals.at[row.recipient_id, "rank"] if found else pd.NA,
                 "computed_share_pct": round(float(totals.at[row.recipient_id, "share_pct"]), 1)
-                if found else pd.NA,
+                if found
+                else pd.NA,
                 "source_id": row.source_id,
             }
         )
-    table = pd.DataFrame(out).sort_values(["end", "published_rank", "computed_rank"],
-                                          ignore_index=True)
+    table = pd.DataFrame(out).sort_values(
+        ["end", "published_rank", "computed_rank"], ignore_index=True
+    )
     return table.drop(columns="end").astype(
-        {"published_rank": "Int64", "computed_rank": "Int64",
-         "published_share_pct": "Float64", "computed_share_pct": "Float64"}
+        {
+            "published_rank": "Int64",
+            "computed_rank": "Int64",
+            "published_share_pct": "Float64",
+            "computed_share_pct": "Float64",
+        }
     )
 
 
@@ -122,8 +128,12 @@ def window_orders(
             start = end - length + 1
             top = window_totals(tiv, supplier, start, end)["recipient"].head(len(order)).tolist()
             rows.append(
-                {"window": _window_label(start, end), "window_length": length,
-                 "start": start, "end": end}
+                {
+                    "window": _window_label(start, end),
+                    "window_length": length,
+                    "start": start,
+                    "end": end,
+                }
                 | {f"no_{k}": r for k, r in enumerate(top, start=1)}
                 | {"matches_article": top == list(order)}
             )
@@ -169,9 +179,7 @@ def window_bars(
     data = _top_with_article(totals, article, top).iloc[::-1]
     fig = Figure(figsize=(8.5, 0.55 * len(data) + 2.2), layout="constrained")
     ax = fig.add_subplot()
-    colours = [
-        entity_colour(r) if r in article else OTHER_COLOUR for r in data["recipient"]
-    ]
+    colours = [entity_colour(r) if r in article else OTHER_COLOUR for r in data["recipient"]]
     ax.barh(
         [f"{int(k)}. {_name(names, r)}" for k, r in zip(data["rank"], data["recipient"])],
         data["tiv"],
@@ -220,7 +228,8 @@ def window_bars_plotly(
                 entity_colour(r) if r in article else OTHER_COLOUR for r in data["recipient"]
             ],
             text=[
-                f"{t:,.0f} ({s:.1f} %)" + (f"  article's no. {article.index(r) + 1}" if r in article else "")
+                f"{t:,.0f} ({s:.1f} %)"
+                + (f"  article's no. {article.index(r) + 1}" if r in article else "")
                 for t, s, r in zip(data["tiv"], data["share_pct"], data["recipient"])
             ],
             textposition="outside",
@@ -287,12 +296,22 @@ def rank_paths(
         ax.axvspan(published - 0.5, panel["end"].max() + 0.5, color="#EEEEEE", zorder=0)
         ax.axvline(published - 1, color="#444444", linestyle="--", linewidth=1)
         ax.text(
-            published - 1.2, 0.6, f"last window\nbefore {published}",
-            ha="right", va="top", fontsize=8, color="#444444",
+            published - 1.2,
+            0.6,
+            f"last window\nbefore {published}",
+            ha="right",
+            va="top",
+            fontsize=8,
+            color="#444444",
         )
         ax.text(
-            published - 0.3, 0.6, "after the\narticle",
-            ha="left", va="top", fontsize=8, color="#777777",
+            published - 0.3,
+            0.6,
+            "after the\narticle",
+            ha="left",
+            va="top",
+            fontsize=8,
+            color="#777777",
         )
         ax.set_title(f"{years}-year windows")
         ax.set_xlabel("last year of the window")
@@ -323,7 +342,9 @@ def rank_paths_plotly(
     ranks = _ranks_for_plot(ranks, worst)
     lengths = sorted(ranks["window_length"].unique())
     fig = make_subplots(
-        rows=1, cols=len(lengths), shared_yaxes=True,
+        rows=1,
+        cols=len(lengths),
+        shared_yaxes=True,
         subplot_titles=[f"{y}-year windows" for y in lengths],
     )
     for col, years in enumerate(lengths, start=1):
@@ -345,16 +366,23 @@ def rank_paths_plotly(
                     + " %{customdata[0]}: rank %{customdata[1]}"
                     "<br>%{customdata[2]:,.0f} million TIV (%{customdata[3]:.1f} %)<extra></extra>",
                 ),
-                row=1, col=col,
+                row=1,
+                col=col,
             )
         fig.add_vrect(
-            x0=published - 0.5, x1=panel["end"].max() + 0.5,
-            fillcolor="#EEEEEE", line_width=0, layer="below", row=1, col=col,
+            x0=published - 0.5,
+            x1=panel["end"].max() + 0.5,
+            fillcolor="#EEEEEE",
+            line_width=0,
+            layer="below",
+            row=1,
+            col=col,
         )
         fig.add_vline(x=published - 1, line_dash="dash", line_color="#444444", row=1, col=col)
         fig.update_xaxes(title_text="last year of the window", row=1, col=col)
     fig.update_yaxes(
-        range=[worst + 0.5, 0.5], tickvals=list(range(1, worst + 1)),
+        range=[worst + 0.5, 0.5],
+        tickvals=list(range(1, worst + 1)),
         ticktext=[str(k) for k in range(1, worst)] + [f"{worst}+"],
     )
     fig.update_yaxes(title_text="rank among China's arms recipients", row=1, col=1)
@@ -392,20 +420,29 @@ def yearly_lines(
     Years with no recorded deliveries are drawn as 0.
     """
     key, fixed, fixed_id = _line_axes(supplier, recipient)
-    table = _yearly(tiv, key, fixed, fixed_id, others).reindex(
-        range(first_year, last_year + 1), fill_value=0
-    ).fillna(0)
+    table = (
+        _yearly(tiv, key, fixed, fixed_id, others)
+        .reindex(range(first_year, last_year + 1), fill_value=0)
+        .fillna(0)
+    )
     fig = Figure(figsize=(10, 4.6), layout="constrained")
     ax = fig.add_subplot()
     for other in others:
         if other in table:
-            ax.plot(table.index, table[other], marker="o", markersize=3,
-                    color=entity_colour(other), label=_name(names, other))
+            ax.plot(
+                table.index,
+                table[other],
+                marker="o",
+                markersize=3,
+                color=entity_colour(other),
+                label=_name(names, other),
+            )
     top = float(table[[o for o in others if o in table]].to_numpy().max()) * 1.18
     ax.set_ylim(0, top)
     ax.axvline(published + 7.6 / 12, color="#444444", linestyle="--", linewidth=1)
-    ax.text(published + 7.6 / 12, top, " article\n (Aug 2019)", va="top",
-            fontsize=8, color="#444444")
+    ax.text(
+        published + 7.6 / 12, top, " article\n (Aug 2019)", va="top", fontsize=8, color="#444444"
+    )
     ax.set_xlabel("year of delivery")
     ax.set_ylabel(TIV_LABEL)
     ax.set_title(title)
@@ -431,25 +468,38 @@ def yearly_lines_plotly(
 ) -> go.Figure:
     """Interactive twin of :func:`yearly_lines`."""
     key, fixed, fixed_id = _line_axes(supplier, recipient)
-    table = _yearly(tiv, key, fixed, fixed_id, others).reindex(
-        range(first_year, last_year + 1), fill_value=0
-    ).fillna(0)
+    table = (
+        _yearly(tiv, key, fixed, fixed_id, others)
+        .reindex(range(first_year, last_year + 1), fill_value=0)
+        .fillna(0)
+    )
     fig = go.Figure()
     for other in others:
         if other in table:
             fig.add_trace(
                 go.Scatter(
-                    x=list(table.index), y=table[other], mode="lines+markers",
-                    name=_name(names, other), line_color=entity_colour(other),
+                    x=list(table.index),
+                    y=table[other],
+                    mode="lines+markers",
+                    name=_name(names, other),
+                    line_color=entity_colour(other),
                     hovertemplate=_name(names, other)
                     + " %{x}: %{y:,.0f} million TIV<extra></extra>",
                 )
             )
-    fig.add_vline(x=published + 7.6 / 12, line_dash="dash", line_color="#444444",
-                  annotation_text="article (Aug 2019)", annotation_position="top right")
+    fig.add_vline(
+        x=published + 7.6 / 12,
+        line_dash="dash",
+        line_color="#444444",
+        annotation_text="article (Aug 2019)",
+        annotation_position="top right",
+    )
     fig.update_layout(
-        title=title, xaxis_title="year of delivery", yaxis_title=TIV_LABEL,
-        yaxis_range=[0, float(table.to_numpy().max()) * 1.18], template="plotly_white",
+        title=title,
+        xaxis_title="year of delivery",
+        yaxis_title=TIV_LABEL,
+        yaxis_range=[0, float(table.to_numpy().max()) * 1.18],
+        template="plotly_white",
         height=460,
         hovermode="x unified",
     )

@@ -41,8 +41,9 @@ def verdict_bars(claims: pd.DataFrame, *, caption: str) -> Figure:
     counts = verdict_counts(claims).iloc[::-1]
     fig = Figure(figsize=(8, 3.4), layout="constrained")
     ax = fig.add_subplot()
-    ax.barh(counts["verdict"], counts["claims"],
-            color=[VERDICT_COLOURS[v] for v in counts["verdict"]])
+    ax.barh(
+        counts["verdict"], counts["claims"], color=[VERDICT_COLOURS[v] for v in counts["verdict"]]
+    )
     for y, n in enumerate(counts["claims"]):
         ax.text(n, y, f" {n}", va="center", fontsize=10)
     ax.set_xlim(0, max(counts["claims"].max(), 1) * 1.15)

@@ -46,14 +46,19 @@ def article_sections(article: Any) -> pd.DataFrame:
     rows = []
     for title, start, end in parts:
         inside = [p for p in article.paragraphs if start <= p.start < end]
-        rows.append({"title": title, "char_start": start, "char_end": end,
-                     "paragraphs": len(inside), "words": len(article.raw[start:end].split())})
+        rows.append(
+            {
+                "title": title,
+                "char_start": start,
+                "char_end": end,
+                "paragraphs": len(inside),
+                "words": len(article.raw[start:end].split()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def facts_per_section(
-    tables: Mapping[str, pd.DataFrame], sections: pd.DataFrame
-) -> pd.DataFrame:
+def facts_per_section(tables: Mapping[str, pd.DataFrame], sections: pd.DataFrame) -> pd.DataFrame:
     """Rows that quote the article, per section and table: ``section``, one column per table
     (tables with no such row left out), ``total``.
 
@@ -169,6 +174,6 @@ def in_context(raw: str, start: int, end: int, *, words: int = 8) -> tuple[str, 
     after = " ".join(raw[end:].split()[:words]) if words else ""
     if raw[:start][-1:].isspace():
         before += " "
-    if raw[end:end + 1].isspace():
+    if raw[end : end + 1].isspace():
         after = " " + after
     return before, raw[start:end], after
