@@ -137,9 +137,9 @@ def _unique_labels(lines: pd.DataFrame) -> dict[int, str]:
 def axis_ranges(
     marks: pd.DataFrame, published: pd.Timestamp
 ) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
-    """The date range of each panel: two when a long empty stretch splits early from late events.
+    """The date range of each panel: the axis breaks wherever a long stretch holds no mark.
 
-    The axis breaks where no mark falls for more than half the whole span and four years.
+    A stretch is long when it is longer than a quarter of the whole span and than four years.
     """
     first = marks["start"].fillna(marks["end"] - _ONE_DAY)
     last = marks["end"].fillna(pd.concat([first, pd.Series([published])]).max())
@@ -151,11 +151,13 @@ def axis_ranges(
         else:
             clusters.append([start, end])
     whole = clusters[-1][1] - clusters[0][0]
-    gaps = [(later[0] - earlier[1], i) for i, (earlier, later) in enumerate(zip(clusters, clusters[1:]))]
-    ranges = [(clusters[0][0], clusters[-1][1])]
-    if gaps and max(gaps)[0] > max(whole / 2, _LONG_GAP):
-        split = max(gaps)[1]
-        ranges = [(clusters[0][0], clusters[split][1]), (clusters[split + 1][0], clusters[-1][1])]
+    threshold = max(whole / 4, _LONG_GAP)
+    ranges = [[clusters[0][0], clusters[0][1]]]
+    for earlier, later in zip(clusters, clusters[1:]):
+        if later[0] - earlier[1] > threshold:
+            ranges.append([later[0], later[1]])
+        else:
+            ranges[-1][1] = later[1]
     return [_padded(left, right) for left, right in ranges]
 
 
@@ -179,7 +181,7 @@ def timeline_figure(
 ) -> Figure:
     """A matplotlib timeline of ``events``, with the publication date as a dashed line.
 
-    When a long empty stretch separates early from late events the date axis is broken in two.
+    Where a long stretch holds no event the date axis is broken (see ``axis_ranges``).
     """
     marks = timeline_marks(events)
     ranges = axis_ranges(marks, published)
@@ -200,16 +202,19 @@ def timeline_figure(
                 rotation=90, color="#333333",
             )  # fmt: skip
         ax.set_xlim(mdates.date2num(left), mdates.date2num(right))
-        ticks = max(3, round(9 * ratios[list(axes).index(ax)]))
-        locator = mdates.AutoDateLocator(minticks=2, maxticks=ticks)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        if _short_panel(left, right, ratios[list(axes).index(ax)]):
+            ax.set_xticks([mdates.date2num(left + (right - left) / 2)], [_years(left, right)])
+        else:
+            ticks = max(3, round(9 * ratios[list(axes).index(ax)]))
+            locator = mdates.AutoDateLocator(minticks=2, maxticks=ticks)
+            ax.xaxis.set_major_locator(locator)
+            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
         ax.set_axisbelow(True)
     axes[0].set_yticks(range(len(lines)), lines, fontsize=8.5)
     axes[0].set_ylim(len(lines) - 0.4, -0.6)
-    if len(axes) == 2:
-        _break_marks(*axes)
+    for left_ax, right_ax in zip(axes, axes[1:]):
+        _break_marks(left_ax, right_ax)
     axes[-1].set_xlabel(DATE_LABEL, fontsize=9)
     fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontfamily=FONT_FAMILY)
     axes[-1].legend(
@@ -231,8 +236,8 @@ def _draw_mark(ax, mark, far_right: pd.Timestamp, fade_span: pd.Timedelta, last_
         ax.plot(
             mdates.date2num(mark.start), mark.line,
             marker="D" if reference else "o", markersize=7 if reference else 8,
-            markerfacecolor="white" if reference else colour,
-            markeredgecolor="black" if reference else colour, markeredgewidth=1.4,
+            markerfacecolor="white" if reference else colour, markeredgecolor=colour,
+            markeredgewidth=1.8 if reference else 1.4,
             linestyle="none", zorder=3,
         )  # fmt: skip
         return
@@ -255,6 +260,16 @@ def _draw_mark(ax, mark, far_right: pd.Timestamp, fade_span: pd.Timedelta, last_
                 mdates.date2num(end), mark.line, marker=">", color=colour, markersize=9,
                 clip_on=False,
             )  # fmt: skip
+
+
+def _short_panel(left: pd.Timestamp, right: pd.Timestamp, share: float) -> bool:
+    """A narrow panel of under three years: one tick in its middle, naming its years."""
+    return (right - left).days < 3 * 366 and share < 0.3
+
+
+def _years(left: pd.Timestamp, right: pd.Timestamp) -> str:
+    first, last = (left + pd.Timedelta(days=45)).year, (right - pd.Timedelta(days=45)).year
+    return f"{first}" if first == last else f"{first}–{last}"
 
 
 def _break_marks(left_ax, right_ax) -> None:
@@ -284,16 +299,19 @@ def _legend_handles(marks: pd.DataFrame) -> list:
         Patch(facecolor=theme_colour(theme), label=theme)
         for theme in sorted(marks["theme"].unique())
     ]
-    handles.append(
-        Line2D([], [], marker="o", linestyle="none", color="#666666", label="a day (article)")
-    )
-    if (marks["origin"] == "reference").any():
+    article, reference = marks["origin"] == "article", marks["origin"] == "reference"
+    if (article & (marks["shape"] == "marker")).any():
+        handles.append(
+            Line2D([], [], marker="o", linestyle="none", color="#666666", label="a day (article)")
+        )
+    if (reference & (marks["shape"] == "marker")).any():
         handles.append(
             Line2D(
                 [], [], marker="D", linestyle="none", markerfacecolor="white",
-                markeredgecolor="black", label="reference date (a day)",
+                markeredgecolor="#666666", markeredgewidth=1.8, label="reference date (a day)",
             )  # fmt: skip
         )
+    if (reference & (marks["shape"] == "bar")).any():
         handles.append(
             Patch(facecolor="white", edgecolor="#666666", hatch="////", label="reference period")
         )
@@ -372,7 +390,7 @@ def timeline_plotly(
         date_text=marks["date_text"].fillna(""),
     )
     fig = make_subplots(
-        rows=1, cols=len(ranges), shared_yaxes=True, horizontal_spacing=0.015,
+        rows=1, cols=len(ranges), shared_yaxes=True, horizontal_spacing=0.025,
         column_widths=_panel_widths(marks, ranges),
     )  # fmt: skip
     shown = [
@@ -398,10 +416,14 @@ def timeline_plotly(
         yanchor="bottom", text=f"published {published:%-d %b %Y}", showarrow=False,
         font={"size": 11},
     )  # fmt: skip
+    widths = _panel_widths(marks, ranges)
     for column, (panel_left, panel_right) in enumerate(ranges, start=1):
+        middle = (panel_left + (panel_right - panel_left) / 2).strftime("%Y-%m-%d")
+        short = _short_panel(panel_left, panel_right, widths[column - 1])
         fig.update_xaxes(
             type="date", range=[panel_left.strftime("%Y-%m-%d"), panel_right.strftime("%Y-%m-%d")],
             showgrid=True, row=1, col=column,
+            **({"tickvals": [middle], "ticktext": [_years(panel_left, panel_right)]} if short else {}),
         )  # fmt: skip
     fig.update_xaxes(title={"text": DATE_LABEL}, row=1, col=len(ranges))
     fig.update_yaxes(
@@ -414,14 +436,14 @@ def timeline_plotly(
     )
     bottom = 90 + 16 * note.count("<br>") if note else 70
     fig.update_layout(
-        title={"text": title},
+        title={"text": title, "y": 0.99, "yref": "container", "yanchor": "top"},
         barmode="overlay",
         height=200 + 26 * len(lines) + bottom,
         template="plotly_white",
         font={"family": FONT_FAMILY},
-        legend={"orientation": "h", "x": 0, "y": 1.04, "yanchor": "bottom"},
+        legend={"orientation": "h", "x": 0, "y": 1.03, "yanchor": "bottom"},
         hoverlabel={"align": "left"},
-        margin={"t": 140},
+        margin={"t": 150},
     )
     if note:
         plotly_caption(fig, note, bottom=bottom)
@@ -429,12 +451,12 @@ def timeline_plotly(
 
 
 def _panel_widths(marks: pd.DataFrame, ranges: list) -> list[float]:
-    """Each panel's share of the width: by the marks it shows, at least a fifth."""
+    """Each panel's share of the width: by the marks it shows, at least an eighth."""
     counts = [
         max(((marks["start"] <= right) & (marks["end"].isna() | (marks["end"] >= left))).sum(), 1)
         for left, right in ranges
     ]
-    shares = [max(count / sum(counts), 0.22) for count in counts]
+    shares = [max(count / sum(counts), 0.12) for count in counts]
     return [share / sum(shares) for share in shares]
 
 
@@ -487,7 +509,7 @@ def _marker_trace(group: pd.DataFrame, name: str, legend: bool) -> go.Scatter:
         marker={
             "symbol": "diamond-open" if reference else "circle",
             "size": 10 if reference else 11,
-            "color": "black" if reference else theme_colour(group["theme"].iloc[0]),
+            "color": group["theme"].map(theme_colour).tolist(),
             "line": {"width": 2 if reference else 0},
         },
         customdata=group[_HOVER_COLUMNS].values.tolist(),
