@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+    from matplotlib.figure import Figure
+
 # Keyed by entity_id. Colour-blind-aware (Okabe-Ito based); China is always the same red.
 ENTITY_COLOURS: dict[str, str] = {
     "china": "#D55E00",
@@ -57,12 +63,12 @@ def entity_colour(entity_id: str) -> str:
     return ENTITY_COLOURS.get(entity_id, OTHER_COLOUR)
 
 
-def mpl_caption(fig, text: str) -> None:
+def mpl_caption(fig: Figure, text: str) -> None:
     """Write a source/method caption under a matplotlib figure (constrained layout keeps room)."""
     fig.supxlabel(text, x=0.01, ha="left", fontsize=CAPTION_SIZE, color="#444444")
 
 
-def plotly_caption(fig, text: str, *, bottom: int = 110) -> None:
+def plotly_caption(fig: go.Figure, text: str, *, bottom: int = 110) -> None:
     """Write a source/method caption under a plotly figure, in its bottom margin."""
     fig.add_annotation(
         text=text.replace("\n", "<br>"),
