@@ -83,14 +83,14 @@ def timed(action: Callable[[], None]) -> float:
 
 
 def compare(runs: int, sides: dict[str, Callable[[], None]],
-            prepare: Callable[[], None] | None = None) -> dict[str, list[float]]:
-    """Time each side ``runs`` times, alternating their order; ``prepare`` runs untimed before each."""
+            prepare: Callable[[str], None] | None = None) -> dict[str, list[float]]:
+    """Time each side ``runs`` times, alternating their order; ``prepare(side)`` runs untimed first."""
     names = list(sides)
     samples: dict[str, list[float]] = {name: [] for name in names}
     for i in range(runs):
         for name in names if i % 2 == 0 else names[::-1]:
             if prepare is not None:
-                prepare()
+                prepare(name)
             samples[name].append(timed(sides[name]))
         print(f"  run {i + 1}/{runs}: " + ", ".join(f"{n} {samples[n][-1]:.2f} s" for n in names),
               file=sys.stderr, flush=True)
@@ -155,7 +155,7 @@ def bench_run(runs: int, notebooks_dir: Path) -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="marchwest-bench-") as tmp:
         work, out = Path(tmp) / "notebooks", Path(tmp) / "nbconvert-out"
 
-        def fresh_copies() -> None:  # both sides start from the committed notebooks
+        def fresh_copies(side: str = "") -> None:  # both sides start from the committed notebooks
             shutil.rmtree(work, ignore_errors=True)
             shutil.rmtree(out, ignore_errors=True)
             shutil.copytree(notebooks_dir, work)
@@ -214,45 +214,35 @@ def site_available() -> bool:
     return True
 
 
-def bench_site(runs: int, measure_time: bool = True, measure_size: bool = True) -> list[Row]:
-    """`marchwest site` always renders the project's notebooks/, so this does too."""
+def bench_site(runs: int, notebooks_dir: Path) -> list[Row]:
+    """`marchwest site` always renders the project's notebooks/, so both sides do."""
     notebooks = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
-    rows: list[Row] = []
     if not site_available() or not notebooks:
         why = "not available: " + ("no marchwest.site" if notebooks else "no notebooks/*.ipynb")
-        if measure_time:
-            rows.append(Row("build the site", None, note=why))
-        if measure_size:
-            rows.append(Row("site size", None, unit="B", note=why))
-        return rows
+        return [Row("build the site", None, note=why), Row("site size", None, unit="B", note=why)]
     with tempfile.TemporaryDirectory(prefix="marchwest-bench-") as tmp:
         site, html = Path(tmp) / "site", Path(tmp) / "html"
-
-        def build_site() -> None:
-            run_quietly([PYTHON, "-m", "marchwest", "site", str(site)])
+        outputs = {"marchwest site": site, "nbconvert --to html": html}
 
         def html_loop() -> None:
             for nb in notebooks:
                 run_quietly([JUPYTER, "nbconvert", "--to", "html", str(nb), "--output-dir", str(html)])
 
-        def clean() -> None:
-            shutil.rmtree(site, ignore_errors=True)
-            shutil.rmtree(html, ignore_errors=True)
-
-        if measure_time:
-            samples = compare(runs, {"marchwest site": build_site, "nbconvert --to html": html_loop},
-                              prepare=clean)
-            rows.append(Row("build the site (marchwest site)", statistics.median(samples["marchwest site"]),
-                            statistics.median(samples["nbconvert --to html"]), 1.0,
-                            floor_name=f"nbconvert --to html x{len(notebooks)}", samples=samples))
-        if measure_size:
-            clean()
-            build_site()
-            size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-            plotly_js = plotly_min_js().stat().st_size
-            rows.append(Row("site size", size, plotly_js + SITE_ALLOWANCE, 1.0, unit="B",
-                            floor_name=f"plotly.min.js ({plotly_js / MB:.2f} MB) + 1.5 MB"))
-    return rows
+        samples = compare(
+            runs,
+            {"marchwest site": lambda: run_quietly([PYTHON, "-m", "marchwest", "site", str(site)]),
+             "nbconvert --to html": html_loop},
+            prepare=lambda side: shutil.rmtree(outputs[side], ignore_errors=True),
+        )
+        size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())  # the last build
+    plotly_js = plotly_min_js().stat().st_size
+    return [
+        Row("build the site (marchwest site)", statistics.median(samples["marchwest site"]),
+            statistics.median(samples["nbconvert --to html"]), 1.0,
+            floor_name=f"nbconvert --to html x{len(notebooks)}", samples=samples),
+        Row("site size", size, plotly_js + SITE_ALLOWANCE, 1.0, unit="B",
+            floor_name=f"plotly.min.js ({plotly_js / MB:.2f} MB) + 1.5 MB"),
+    ]
 
 
 def plotly_min_js() -> Path:
@@ -275,8 +265,7 @@ METRICS: dict[str, Callable[[int, Path], list[Row]]] = {
     "import": bench_import,
     "tables": bench_tables,
     "run": bench_run,
-    "site": lambda runs, _: bench_site(runs, measure_size=False),
-    "site-size": lambda runs, _: bench_site(runs, measure_time=False),
+    "site": bench_site,
     "sizes": bench_sizes,
     "breakdown": bench_breakdown,
     "make-test": bench_make_test,
