@@ -9,17 +9,22 @@ import pandas as pd
 import pytest
 
 import marchwest
-from marchwest.ledger import parse_edtf, read_ledger, read_ledger_cached
+from marchwest import dates
+from marchwest.ledger import read_ledger, read_ledger_cached
 
 from conftest import MINIMAL
 
 
 def problems(root: Path) -> list[marchwest.Problem]:
-    """The problems a ledger folder is reported to have (it must have some)."""
+    """The problems a ledger folder is reported to have (it must have some). Loading checks
+    the column rules with pandas; the pandera schemas must find exactly the same problems."""
     with pytest.raises(marchwest.LedgerError) as error:
         marchwest.load(root).tables()
     assert error.value.problems
     assert str(error.value).count("\n  - ") == len(error.value.problems)
+    with pytest.raises(marchwest.LedgerError) as by_pandera:
+        read_ledger(root, reference_checks=True)
+    assert by_pandera.value.problems == error.value.problems
     return error.value.problems
 
 
@@ -101,15 +106,44 @@ def test_sipri_rows_become_tiv_arms_transfers(make_ledger):
     assert list(tiv.period_start) == list(tiv.period_end) == [2017, 2017]
 
 
+VALID_DATES = ["2019-07-23", "2019-07", "2019", "2019-07-21/2019-07-31", "2019-04/2019-06",
+               "2018/..", "../2020", "2019-07-21/..", "2020-02-29", "2020-02", "1996/2001-06"]
+BAD_DATES = ["2019-13", "2019-02-30", "2019-02-29", "2019-00", "2019-07-32", "July 2019",
+             "2019/", "/2020", "..", "../..", "2019~", "2019-XX", "19", "2019/2018",
+             "2019-07-31/2019-07-21", "2019-07-21/2019-07-31/2019-08-01"]
+
+
 def test_edtf_forms():
-    assert parse_edtf("2018/..").end is None
-    assert parse_edtf("../2020").start is None
-    assert parse_edtf("2019").precision == "year"
-    assert parse_edtf("2019-07-23").precision == "day"
-    assert parse_edtf("2019-07-21/2019-07-31").precision is None
-    for bad in ("2019-13", "2019-02-30", "2019-02-29", "July 2019", "2019/", "..", "2019~"):
+    assert dates.parse("2018/..").end is None
+    assert dates.parse("../2020").start is None
+    assert dates.parse("2019").precision == "year"
+    assert dates.parse("2019-07-23").precision == "day"
+    assert dates.parse("2019-07-21/2019-07-31").precision is None
+    assert dates.parse("2020-02").end.day == 29
+    for bad in BAD_DATES:
         with pytest.raises(ValueError, match="bad date"):
-            parse_edtf(bad)
+            dates.parse(bad)
+
+
+@pytest.mark.parametrize("text", VALID_DATES)
+def test_the_fast_date_parser_agrees_with_the_edtf_package(text):
+    assert dates.parse(text) == dates.parse_with_edtf(text)
+
+
+@pytest.mark.parametrize("text", BAD_DATES)
+def test_the_edtf_package_rejects_the_same_dates(text):
+    with pytest.raises(ValueError, match="bad date"):
+        dates.parse_with_edtf(text)
+
+
+def test_validate_reports_a_date_the_edtf_package_reads_differently(make_ledger, monkeypatch):
+    root = make_ledger()
+    read_ledger(root, reference_checks=True)
+    wrong = dates.EdtfDate("2019-04", None, None, "month")
+    monkeypatch.setattr(dates, "parse_with_edtf", lambda text: wrong if text == "2019-04"
+                        else dates.parse(text))
+    with pytest.raises(marchwest.LedgerError, match="the edtf package reads '2019-04'"):
+        read_ledger(root, reference_checks=True)
 
 
 def test_a_user_ledger_may_pin_its_article(make_ledger):

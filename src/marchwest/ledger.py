@@ -15,11 +15,11 @@ import io
 import os
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from marchwest import paths
+from marchwest import dates, paths
+from marchwest.dates import EdtfDate
 from marchwest.page import Article, ArticleError, QuoteError, parse_article
 from marchwest.errors import LedgerError, Problem
 from marchwest.schema import (
@@ -31,6 +31,7 @@ from marchwest.schema import (
     TABLES,
     Key,
     Table,
+    rule_message,
 )
 
 if TYPE_CHECKING:
@@ -41,7 +42,6 @@ CHECKSUM_FILE = "raw/article.sha256"
 SIPRI_FILE = "external/sipri_tiv.csv"
 SIPRI_COLUMNS = ["supplier", "recipient", "year", "tiv", "source_id"]
 FOLDERS = {"facts": "article", "external": "reference"}
-_EDTF_PART = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?|\.\.")
 
 
 @dataclass
@@ -70,6 +70,7 @@ class _Problems:
         self.root = root
         self.items: list[Problem] = []
         self._names: dict[str, str] = {}
+        self.dates: list[tuple[Row, str, EdtfDate]] = []  # every date read, for reference checks
 
     def name(self, rel: str) -> str:
         if rel not in self._names:
@@ -301,58 +302,17 @@ def _participants(node: Any, event: Row, problems: _Problems) -> list[Row]:
 # Dates
 
 
-@dataclass(frozen=True)
-class EdtfDate:
-    text: str
-    start: dt.date | None  # None: open
-    end: dt.date | None
-    precision: str | None  # day | month | year for a single date, None for an interval
-
-
-@cache
-def parse_edtf(text: str) -> EdtfDate:
-    """Parse the EDTF subset the ledger uses (YYYY, YYYY-MM, YYYY-MM-DD, START/END, '..' for an
-    open end) with the `edtf` package. Raises ValueError saying what is wrong.
-
-    The `edtf` grammar is used at the level a value needs (level 0 for dates and closed
-    intervals, the level 1 interval for open ends): its full grammar tries every level and is
-    ~10x slower.
-    """
-    from edtf.parser import grammar
-
-    parts = text.split("/")
-    if (len(parts) > 2 or not all(_EDTF_PART.fullmatch(p) for p in parts)
-            or parts[0] == ".." and len(parts) == 1 or parts == ["..", ".."]):
-        raise ValueError(f"bad date {text!r}: write EDTF such as 2019-07-23, 2019-07, 2019,"
-                         " 2019-07-21/2019-07-31, 2018/.. or ../2020")
-    level = grammar.level1Interval if ".." in parts else grammar.level0Expression
-    try:
-        parsed = level.parse_string(text, parse_all=True)[0]
-    except grammar.ParseException:
-        raise ValueError(f"bad date {text!r}: not a valid EDTF date") from None
-
-    def day(bound: Any) -> dt.date | None:
-        return None if isinstance(bound, float) else dt.date(*bound[:3])
-
-    try:
-        start, end = day(parsed.lower_strict()), day(parsed.upper_strict())
-    except ValueError as error:  # 2019-02-29
-        raise ValueError(f"bad date {text!r}: {error}") from None
-    if start is not None and end is not None and start > end:
-        raise ValueError(f"bad date {text!r}: the start is after the end")
-    precision = getattr(parsed, "precision", None) if len(parts) == 1 else None
-    return EdtfDate(text, start, end, precision)
-
-
 def _date(row: Row, key: str, problems: _Problems) -> EdtfDate | None:
     text = row.values.get(key)
     if text is None:
         return None
     try:
-        return parse_edtf(text)
+        parsed = dates.parse(text)
     except ValueError as error:
         problems.at(row, str(error), key)
         return None
+    problems.dates.append((row, key, parsed))
+    return parsed
 
 
 def _precision(row: Row, date: EdtfDate | None, problems: _Problems) -> str | None:
@@ -527,41 +487,33 @@ def _finish(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
 _DERIVED = {"date": ("date", "date_precision"), "since": ("since",), "until": ("until",)}
 
 
-def _check_schema(name: str, frame: pd.DataFrame, rows: list[Row], problems: _Problems) -> None:
-    """Run the table's pandera schema; turn each failure into a Problem at its file and line."""
-    import pandera.errors
+def _check_columns(name: str, frame: pd.DataFrame, rows: list[Row], problems: _Problems,
+                   reference_checks: bool) -> None:
+    """Check the column rules of schema.py; each failure becomes a Problem at its file and line."""
+    from marchwest.schema import column_failures, pandera_failures
 
-    from marchwest.schema import pandera_schemas
-
-    try:
-        pandera_schemas()[name].validate(frame, lazy=True)
-    except pandera.errors.SchemaErrors as error:
-        cases = error.failure_cases
-        for case in cases.itertuples(index=False):
-            column, value, index = case.column, case.failure_case, case.index
-            row = rows[int(index)] if index is not None and index == index else None
-            message = _failure_message(case.check, value, frame, column, index, rows)
-            if row is None:
-                problems.items.append(Problem(f"{name} table", message, field=column))
-            else:
-                problems.at(row, message, _field_name(name, column))
+    failures = column_failures(name, frame)
+    if reference_checks:
+        failures += pandera_failures(name, frame)
+    table = TABLES[name]
+    for failure in dict.fromkeys(failures):
+        column = table.column(failure.column)
+        if failure.rule == "unique":
+            others = [rows[i] for i in frame.index[frame[column.name] == failure.value]
+                      if i != failure.index]
+            where = "; ".join(f"{r.file} line {r.line}" for r in others)
+            message = f"duplicate id {failure.value!r} (also at {where})"
+        else:
+            message = rule_message(column, failure.rule, failure.value)
+        if 0 <= failure.index < len(rows):
+            problems.at(rows[failure.index], message, _field_name(name, column.name))
+        else:
+            problems.items.append(Problem(f"the {name} table", message, field=column.name))
 
 
 def _field_name(table: str, column: str) -> str:
     """The YAML key behind a column (participants' entity_id is written `entity`)."""
-    return {("participants", "entity_id"): "entity", ("participants", "role"): "role"}.get(
-        (table, column), column)
-
-
-def _failure_message(check: str, value: Any, frame: pd.DataFrame, column: str, index: Any,
-                     rows: list[Row]) -> str:
-    if check == "field_uniqueness":
-        others = [rows[i] for i in frame.index[frame[column] == value] if i != index]
-        where = "; ".join(f"{r.file} line {r.line}" for r in others)
-        return f"duplicate id {value!r} (also at {where})" if where else f"duplicate {value!r}"
-    if check == "not_nullable":
-        return "missing value (it is required)"
-    return f"{value!r}: {check}"
+    return {("participants", "entity_id"): "entity"}.get((table, column), column)
 
 
 def _check_references(frames: dict[str, pd.DataFrame], rows: dict[str, list[Row]],
@@ -583,8 +535,24 @@ def _check_references(frames: dict[str, pd.DataFrame], rows: dict[str, list[Row]
                         "corresponds_to")
 
 
-def read_ledger(ledger_dir: Path) -> LedgerData:
-    """Read and check a ledger folder; raise LedgerError listing every problem."""
+def _check_dates_with_edtf(problems: _Problems) -> None:
+    for row, key, parsed in problems.dates:
+        try:
+            reference = dates.parse_with_edtf(parsed.text)
+        except ValueError as error:
+            reference = error
+        if reference != parsed:
+            problems.at(row, f"the edtf package reads {parsed.text!r} as {reference},"
+                        f" the ledger as {parsed}", key)
+
+
+def read_ledger(ledger_dir: Path, *, reference_checks: bool = False) -> LedgerData:
+    """Read and check a ledger folder; raise LedgerError listing every problem.
+
+    ``reference_checks`` also runs the reference libraries over what loading checked with
+    faster means: the pandera schemas over the frames, the ``edtf`` package over the dates
+    (each slower to import than the whole load; ``validate`` and the tests use them).
+    """
     root = Path(ledger_dir)
     problems = _Problems(root)
     if not root.is_dir():
@@ -636,9 +604,11 @@ def read_ledger(ledger_dir: Path) -> LedgerData:
                 for p in problems.items for derived in _DERIVED.get(p.field, (p.field,))}
     schema_problems = _Problems(root)
     for name in TABLE_NAMES:
-        _check_schema(name, frames[name], rows[name], schema_problems)
+        _check_columns(name, frames[name], rows[name], schema_problems, reference_checks)
     problems.items += [p for p in schema_problems.items if (p.file, p.row, p.field) not in reported]
     _check_references(frames, rows, problems)
+    if reference_checks:
+        _check_dates_with_edtf(problems)
     if problems.items or article is None:
         raise LedgerError(_unique(problems.items), root)
     return LedgerData(article, {name: _finish(TABLES[name], frames[name]) for name in TABLE_NAMES})
@@ -727,7 +697,7 @@ def validate_command(ledger_dir: Path | None) -> int:
     """`python -m marchwest validate [DIR]`: report every problem; 0 if none, else 1."""
     root = Path(ledger_dir) if ledger_dir is not None else paths.bundled_ledger_dir()
     try:
-        data = read_ledger(root)
+        data = read_ledger(root, reference_checks=True)
     except LedgerError as error:
         print(error)
         return 1

@@ -13,6 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import pandas as pd
     import pandera.pandas as pa
 
 ORIGINS = ("article", "reference")
@@ -316,6 +317,98 @@ def iso3_codes() -> frozenset[str]:
     return frozenset(c.alpha_3 for c in pycountry.countries) | frozenset(
         c.alpha_3 for c in pycountry.historic_countries
     )
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A value of a table breaking one of its column's rules."""
+
+    index: int  # the row's position in the frame
+    column: str
+    rule: str  # required | unique | vocabulary | iso3 | bounds | dtype
+    value: Any = None
+
+
+def _value_rule(column: Column) -> str | None:
+    """The rule a column's values must follow beyond being present and unique (at most one)."""
+    if column.vocabulary is not None:
+        return "vocabulary"
+    if column.iso3:
+        return "iso3"
+    if column.bounds is not None:
+        return "bounds"
+    return None
+
+
+def rule_message(column: Column, rule: str, value: Any) -> str:
+    """What is wrong, in words (duplicates are worded by the ledger, which knows the rows)."""
+    if rule == "required":
+        return "missing value (it is required)"
+    if rule == "vocabulary":
+        return f"{value!r} is not one of: {', '.join(column.vocabulary or ())}"
+    if rule == "iso3":
+        return f"{value!r} is not an ISO 3166-1 alpha-3 code"
+    if rule == "bounds":
+        lo, hi = column.bounds or (None, None)
+        return f"{value!r} is out of range [{lo:g}, {hi:g}]"
+    if rule == "unique":
+        return f"duplicate value {value!r}"
+    return f"{value!r}: wrong type (expected {column.dtype})"
+
+
+def column_failures(name: str, frame: pd.DataFrame) -> list[Failure]:
+    """Every value of ``frame`` that breaks a column rule of table ``name``.
+
+    The rules of :func:`pandera_schemas`, checked with vectorised pandas: importing pandera
+    takes longer than loading and checking the whole ledger, so loading uses this, while
+    ``python -m marchwest validate`` and the tests also run the pandera schemas (and the tests
+    assert that both find the same failures). Dtypes are set by the ledger when it builds
+    the frame; pandera checks them too.
+    """
+    failures = []
+    for column in TABLES[name].columns:
+        values = frame[column.name]
+        present = values.notna() if column.dtype != "list" else values.map(bool)
+        if column.required:
+            failures += [Failure(i, column.name, "required") for i in values.index[~present]]
+        rule = _value_rule(column)
+        if rule is not None:
+            if rule == "bounds":
+                allowed = values.between(*column.bounds).fillna(False)
+            else:
+                allowed = values.isin(column.vocabulary if rule == "vocabulary" else iso3_codes())
+            bad = present & ~allowed
+            failures += [Failure(i, column.name, rule, values[i]) for i in values.index[bad]]
+        if column.unique:
+            bad = present & values.duplicated(keep=False)
+            failures += [Failure(i, column.name, "unique", values[i]) for i in values.index[bad]]
+    return failures
+
+
+def pandera_failures(name: str, frame: pd.DataFrame) -> list[Failure]:
+    """Every failure the pandera schema of table ``name`` finds in ``frame`` (dtypes too)."""
+    import pandera.errors
+
+    try:
+        pandera_schemas()[name].validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as error:
+        table = TABLES[name]
+        failures = []
+        for case in error.failure_cases.itertuples(index=False):
+            column = table.column(case.column)
+            if case.check == "not_nullable":
+                rule = "required"
+            elif case.check == "field_uniqueness":
+                rule = "unique"
+            elif str(case.check).startswith("dtype("):
+                rule = "dtype"
+            else:
+                rule = _value_rule(column) or str(case.check)
+            index = -1 if case.index is None or case.index != case.index else int(case.index)
+            failures.append(Failure(index, case.column, rule,
+                                    None if rule == "required" else case.failure_case))
+        return failures
+    return []
 
 
 @cache
