@@ -442,6 +442,8 @@ def timeline_plotly(
         template="plotly_white",
         font={"family": FONT_FAMILY},
         legend={"orientation": "h", "x": 0, "y": 1.03, "yanchor": "bottom"},
+        hovermode="closest",
+        hoverdistance=2,  # a marker takes the hover only under the mouse, never a bar's middle
         hoverlabel={"align": "left"},
         margin={"t": 150},
     )
