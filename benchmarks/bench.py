@@ -19,7 +19,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -69,8 +68,14 @@ class Row:
 
 def run_quietly(argv: Sequence[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> None:
     """Run a command; raise with its output if it fails (a failed run is not a timing)."""
-    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True,
-                          env=None if env is None else {**os.environ, **env})
+    done = subprocess.run(
+        argv,
+        check=False,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=None if env is None else {**os.environ, **env},
+    )
     if done.returncode != 0:
         tail = "\n".join((done.stdout + done.stderr).splitlines()[-15:])
         raise RuntimeError(f"{' '.join(map(str, argv))} exited {done.returncode}:\n{tail}")
@@ -82,9 +87,10 @@ def timed(action: Callable[[], None]) -> float:
     return time.perf_counter() - started
 
 
-def compare(runs: int, sides: dict[str, Callable[[], None]],
-            prepare: Callable[[str], None] | None = None) -> dict[str, list[float]]:
-    """Time each side ``runs`` times, alternating their order; ``prepare(side)`` runs untimed first."""
+def compare(
+    runs: int, sides: dict[str, Callable[[], None]], prepare: Callable[[str], None] | None = None
+) -> dict[str, list[float]]:
+    """Time each side ``runs`` times, alternating the order; ``prepare(side)`` runs first."""
     names = list(sides)
     samples: dict[str, list[float]] = {name: [] for name in names}
     for i in range(runs):
@@ -92,8 +98,11 @@ def compare(runs: int, sides: dict[str, Callable[[], None]],
             if prepare is not None:
                 prepare(name)
             samples[name].append(timed(sides[name]))
-        print(f"  run {i + 1}/{runs}: " + ", ".join(f"{n} {samples[n][-1]:.2f} s" for n in names),
-              file=sys.stderr, flush=True)
+        print(
+            f"  run {i + 1}/{runs}: " + ", ".join(f"{n} {samples[n][-1]:.2f} s" for n in names),
+            file=sys.stderr,
+            flush=True,
+        )
     return samples
 
 
@@ -126,11 +135,19 @@ def peak_tree_memory(argv: Sequence[str], cwd: Path, every: float = 0.05) -> int
 
 
 def bench_import(runs: int, notebooks_dir: Path) -> list[Row]:
-    samples = compare(runs, {"marchwest": python_c("import marchwest"),
-                             "pandas": python_c("import pandas")})
-    return [Row("import marchwest", statistics.median(samples["marchwest"]),
-                statistics.median(samples["pandas"]), 1.15, floor_name="import pandas",
-                samples=samples)]
+    samples = compare(
+        runs, {"marchwest": python_c("import marchwest"), "pandas": python_c("import pandas")}
+    )
+    return [
+        Row(
+            "import marchwest",
+            statistics.median(samples["marchwest"]),
+            statistics.median(samples["pandas"]),
+            1.15,
+            floor_name="import pandas",
+            samples=samples,
+        )
+    ]
 
 
 def bench_tables(runs: int, notebooks_dir: Path) -> list[Row]:
@@ -138,20 +155,44 @@ def bench_tables(runs: int, notebooks_dir: Path) -> list[Row]:
     Warm, reported without a budget: a later process served from that cache."""
     code = "import marchwest; marchwest.tables()"
     python_c(code)()  # fill the cache for the warm side
-    samples = compare(runs, {"cold": python_c(code, env={"MARCHWEST_CACHE": "off"}),
-                             "pandas": python_c("import pandas"),
-                             "warm": python_c(code)})
+    samples = compare(
+        runs,
+        {
+            "cold": python_c(code, env={"MARCHWEST_CACHE": "off"}),
+            "pandas": python_c("import pandas"),
+            "warm": python_c(code),
+        },
+    )
     floor = statistics.median(samples["pandas"])
-    return [Row("import marchwest; tables() (cold)", statistics.median(samples["cold"]), floor, 1.5,
-                floor_name="import pandas", note="MARCHWEST_CACHE=off", samples=samples),
-            Row("import marchwest; tables() (warm cache)", statistics.median(samples["warm"]), floor,
-                floor_name="import pandas")]
+    return [
+        Row(
+            "import marchwest; tables() (cold)",
+            statistics.median(samples["cold"]),
+            floor,
+            1.5,
+            floor_name="import pandas",
+            note="MARCHWEST_CACHE=off",
+            samples=samples,
+        ),
+        Row(
+            "import marchwest; tables() (warm cache)",
+            statistics.median(samples["warm"]),
+            floor,
+            floor_name="import pandas",
+        ),
+    ]
 
 
 def bench_run(runs: int, notebooks_dir: Path) -> list[Row]:
     notebooks = sorted(notebooks_dir.glob("*.ipynb"))
     if not notebooks:
-        return [Row("execute notebooks (marchwest run)", None, note="not available: no notebooks/*.ipynb")]
+        return [
+            Row(
+                "execute notebooks (marchwest run)",
+                None,
+                note="not available: no notebooks/*.ipynb",
+            )
+        ]
     with tempfile.TemporaryDirectory(prefix="marchwest-bench-") as tmp:
         work, out = Path(tmp) / "notebooks", Path(tmp) / "nbconvert-out"
 
@@ -166,18 +207,36 @@ def bench_run(runs: int, notebooks_dir: Path) -> list[Row]:
 
         def naive_loop() -> None:
             for nb in copies:
-                run_quietly([JUPYTER, "nbconvert", "--to", "notebook", "--execute", str(nb),
-                             "--output-dir", str(out)])
+                run_quietly(
+                    [
+                        JUPYTER,
+                        "nbconvert",
+                        "--to",
+                        "notebook",
+                        "--execute",
+                        str(nb),
+                        "--output-dir",
+                        str(out),
+                    ]
+                )
 
-        samples = compare(runs, {"marchwest run": lambda: run_quietly(marchwest_run),
-                                 "nbconvert loop": naive_loop}, prepare=fresh_copies)
+        samples = compare(
+            runs,
+            {"marchwest run": lambda: run_quietly(marchwest_run), "nbconvert loop": naive_loop},
+            prepare=fresh_copies,
+        )
         fresh_copies()
         peak = peak_tree_memory(marchwest_run, ROOT)
     n = len(notebooks)
     return [
-        Row(f"execute {n} notebooks (marchwest run)", statistics.median(samples["marchwest run"]),
-            statistics.median(samples["nbconvert loop"]), 0.5,
-            floor_name=f"nbconvert --execute x{n}", samples=samples),
+        Row(
+            f"execute {n} notebooks (marchwest run)",
+            statistics.median(samples["marchwest run"]),
+            statistics.median(samples["nbconvert loop"]),
+            0.5,
+            floor_name=f"nbconvert --execute x{n}",
+            samples=samples,
+        ),
         Row("peak memory of marchwest run (process tree)", peak, unit="B"),
     ]
 
@@ -198,11 +257,17 @@ def bench_breakdown(runs: int, notebooks_dir: Path) -> list[Row]:
         for result in results:
             cells = nbformat.read(result.notebook, as_version=4).cells
             slowest = sorted(enumerate(result.cell_seconds), key=lambda pair: -pair[1])[:3]
-            where = "; ".join(f"cell {i} {s:.1f} s `{cells[i].source.splitlines()[0][:28]}`"
-                              for i, s in slowest)
-            rows.append(Row(f"{result.notebook.name} alone", result.seconds,
-                            note=f"kernel start {result.kernel_start_seconds:.1f} s; {where}"
-                            + ("" if result.ok else f"; FAILED {result.failure.describe()}")))
+            where = "; ".join(
+                f"cell {i} {s:.1f} s `{cells[i].source.splitlines()[0][:28]}`" for i, s in slowest
+            )
+            rows.append(
+                Row(
+                    f"{result.notebook.name} alone",
+                    result.seconds,
+                    note=f"kernel start {result.kernel_start_seconds:.1f} s; {where}"
+                    + ("" if result.ok else f"; FAILED {result.failure.describe()}"),
+                )
+            )
     return rows
 
 
@@ -226,22 +291,39 @@ def bench_site(runs: int, notebooks_dir: Path) -> list[Row]:
 
         def html_loop() -> None:
             for nb in notebooks:
-                run_quietly([JUPYTER, "nbconvert", "--to", "html", str(nb), "--output-dir", str(html)])
+                run_quietly(
+                    [JUPYTER, "nbconvert", "--to", "html", str(nb), "--output-dir", str(html)]
+                )
 
         samples = compare(
             runs,
-            {"marchwest site": lambda: run_quietly([PYTHON, "-m", "marchwest", "site", str(site)]),
-             "nbconvert --to html": html_loop},
+            {
+                "marchwest site": lambda: run_quietly(
+                    [PYTHON, "-m", "marchwest", "site", str(site)]
+                ),
+                "nbconvert --to html": html_loop,
+            },
             prepare=lambda side: shutil.rmtree(outputs[side], ignore_errors=True),
         )
         size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())  # the last build
     plotly_js = plotly_min_js().stat().st_size
     return [
-        Row("build the site (marchwest site)", statistics.median(samples["marchwest site"]),
-            statistics.median(samples["nbconvert --to html"]), 1.0,
-            floor_name=f"nbconvert --to html x{len(notebooks)}", samples=samples),
-        Row("site size", size, plotly_js + SITE_ALLOWANCE, 1.0, unit="B",
-            floor_name=f"plotly.min.js ({plotly_js / MB:.2f} MB) + 1.5 MB"),
+        Row(
+            "build the site (marchwest site)",
+            statistics.median(samples["marchwest site"]),
+            statistics.median(samples["nbconvert --to html"]),
+            1.0,
+            floor_name=f"nbconvert --to html x{len(notebooks)}",
+            samples=samples,
+        ),
+        Row(
+            "site size",
+            size,
+            plotly_js + SITE_ALLOWANCE,
+            1.0,
+            unit="B",
+            floor_name=f"plotly.min.js ({plotly_js / MB:.2f} MB) + 1.5 MB",
+        ),
     ]
 
 
@@ -252,8 +334,10 @@ def plotly_min_js() -> Path:
 
 
 def bench_sizes(runs: int, notebooks_dir: Path) -> list[Row]:
-    return [Row(f"size of {nb.name}", nb.stat().st_size, unit="B")
-            for nb in sorted(notebooks_dir.glob("*.ipynb"))]
+    return [
+        Row(f"size of {nb.name}", nb.stat().st_size, unit="B")
+        for nb in sorted(notebooks_dir.glob("*.ipynb"))
+    ]
 
 
 def bench_make_test(runs: int, notebooks_dir: Path) -> list[Row]:
@@ -285,12 +369,22 @@ def show(value: float | None, unit: str) -> str:
 
 def table(rows: Sequence[Row]) -> str:
     header = ["metric", "value", "floor", "ratio", "budget", "result"]
-    lines = [[r.metric, show(r.value, r.unit),
-              (f"{show(r.floor, r.unit)} ({r.floor_name})" if r.floor_name else show(r.floor, r.unit)),
-              "-" if r.ratio is None else f"{r.ratio:.2f}",
-              "-" if r.budget is None else f"<= {r.budget:g}",
-              r.status + (f" ({r.note})" if r.note else "")] for r in rows]
-    widths = [max(len(str(x)) for x in column) for column in zip(header, *lines)]
+    lines = [
+        [
+            r.metric,
+            show(r.value, r.unit),
+            (
+                f"{show(r.floor, r.unit)} ({r.floor_name})"
+                if r.floor_name
+                else show(r.floor, r.unit)
+            ),
+            "-" if r.ratio is None else f"{r.ratio:.2f}",
+            "-" if r.budget is None else f"<= {r.budget:g}",
+            r.status + (f" ({r.note})" if r.note else ""),
+        ]
+        for r in rows
+    ]
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *lines, strict=True)]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([fmt.format(*header), rule, *(fmt.format(*line) for line in lines)])
@@ -299,11 +393,22 @@ def table(rows: Sequence[Row]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="runs per side (median; default 7)")
-    parser.add_argument("--only", action="append", choices=list(METRICS), metavar="METRIC",
-                        help=f"measure only this metric (repeatable): {', '.join(METRICS)}")
-    parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS_DIR,
-                        help="notebooks to execute and weigh for run and sizes (default: notebooks/)")
-    parser.add_argument("--with-make-test", action="store_true", help="also time one `make test` (long)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=list(METRICS),
+        metavar="METRIC",
+        help=f"measure only this metric (repeatable): {', '.join(METRICS)}",
+    )
+    parser.add_argument(
+        "--notebooks",
+        type=Path,
+        default=NOTEBOOKS_DIR,
+        help="notebooks to execute and weigh for run and sizes (default: notebooks/)",
+    )
+    parser.add_argument(
+        "--with-make-test", action="store_true", help="also time one `make test` (long)"
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -321,13 +426,24 @@ def main(argv: list[str] | None = None) -> int:
     total = time.perf_counter() - started
 
     print(table(rows))
-    print(f"\n{args.runs} run(s) per side, medians; bench took {total:.0f} s on "
-          f"{psutil.cpu_count()} CPU(s), Python {platform.python_version()}")
-    RESULTS.write_text(json.dumps({
-        "runs": args.runs, "bench_seconds": round(total, 1), "cpus": psutil.cpu_count(),
-        "python": platform.python_version(), "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "rows": [{**asdict(r), "ratio": r.ratio, "status": r.status} for r in rows],
-    }, indent=1) + "\n")
+    print(
+        f"\n{args.runs} run(s) per side, medians; bench took {total:.0f} s on "
+        f"{psutil.cpu_count()} CPU(s), Python {platform.python_version()}"
+    )
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "runs": args.runs,
+                "bench_seconds": round(total, 1),
+                "cpus": psutil.cpu_count(),
+                "python": platform.python_version(),
+                "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "rows": [{**asdict(r), "ratio": r.ratio, "status": r.status} for r in rows],
+            },
+            indent=1,
+        )
+        + "\n"
+    )
     return 1 if any(r.status == "FAIL" for r in rows) else 0
 
 

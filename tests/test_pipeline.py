@@ -21,18 +21,31 @@ TEST_NOTEBOOKS = Path(__file__).parent / "data" / "notebooks"
 
 
 def copy_test_notebooks(folder: Path) -> Path:
-    shutil.copytree(TEST_NOTEBOOKS, folder, ignore=shutil.ignore_patterns("conftest.py", "__pycache__"))
+    shutil.copytree(
+        TEST_NOTEBOOKS, folder, ignore=shutil.ignore_patterns("conftest.py", "__pycache__")
+    )
     return folder
 
 
 @pytest.fixture(scope="module")
 def cli_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
-    """`run raises.ipynb good.ipynb --jobs 1` from another folder, output to a pipe (not a terminal)."""
+    """`run raises.ipynb good.ipynb --jobs 1` from another folder, output to a pipe (no tty)."""
     folder = copy_test_notebooks(tmp_path_factory.mktemp("run") / "notebooks")
-    done = subprocess.run(
-        [sys.executable, "-m", "marchwest", "run", "notebooks/raises.ipynb", "notebooks/good.ipynb",
-         "--jobs", "1"],
-        cwd=folder.parent, capture_output=True, text=True, timeout=300,
+    done = subprocess.run(  # noqa: PLW1510 (the exit code is what the tests check)
+        [
+            sys.executable,
+            "-m",
+            "marchwest",
+            "run",
+            "notebooks/raises.ipynb",
+            "notebooks/good.ipynb",
+            "--jobs",
+            "1",
+        ],
+        cwd=folder.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     return folder, done
 
@@ -78,10 +91,16 @@ def test_a_notebook_that_raises_is_reported_and_left_unchanged(cli_run):
 def test_the_others_still_run_and_progress_is_one_line_per_event(cli_run):
     _, done = cli_run
     lines = done.stdout.splitlines()
-    events = [line.split()[:2] for line in lines if line.split()[:1] in (["start"], ["done"], ["failed"])]
+    events = [
+        line.split()[:2] for line in lines if line.split()[:1] in (["start"], ["done"], ["failed"])
+    ]
     # --jobs 1: one after the other, in the order given, the good one after the failure
-    assert events == [["start", "raises.ipynb"], ["failed", "raises.ipynb"],
-                      ["start", "good.ipynb"], ["done", "good.ipynb"]]
+    assert events == [
+        ["start", "raises.ipynb"],
+        ["failed", "raises.ipynb"],
+        ["start", "good.ipynb"],
+        ["done", "good.ipynb"],
+    ]
     assert lines[-1].startswith("FAILED: 1 of 2 notebooks in ")
     assert "1 kernel(s) at once (1 written, 0 unchanged, 1 failed)" in lines[-1]
     assert "Kernel is running over TCP" not in done.stderr
@@ -99,7 +118,10 @@ def test_running_again_gives_identical_bytes_with_two_kernels(cli_run, tmp_path)
     out = io.StringIO()
     results = pipeline.run_notebooks([again, fresh], jobs=2, stream=out)
 
-    assert [(r.notebook, r.ok, r.changed) for r in results] == [(again, True, False), (fresh, True, True)]
+    assert [(r.notebook, r.ok, r.changed) for r in results] == [
+        (again, True, False),
+        (fresh, True, True),
+    ]
     assert again.read_bytes() == executed
     assert fresh.read_bytes() == executed
     assert "unchanged good.ipynb" in out.getvalue()
@@ -118,7 +140,11 @@ def test_default_notebooks_are_the_project_notebooks_in_order(tmp_path, monkeypa
     for name in ["02-b.ipynb", "00-a.ipynb", "notes.md", "01-c.ipynb"]:
         (tmp_path / name).write_text("")
     monkeypatch.setattr(pipeline, "NOTEBOOKS_DIR", tmp_path)
-    assert [p.name for p in pipeline.default_notebooks()] == ["00-a.ipynb", "01-c.ipynb", "02-b.ipynb"]
+    assert [p.name for p in pipeline.default_notebooks()] == [
+        "00-a.ipynb",
+        "01-c.ipynb",
+        "02-b.ipynb",
+    ]
 
 
 def test_jobs_below_one_is_refused(tmp_path, capsys):
@@ -156,13 +182,14 @@ def test_live_progress_redraws_one_line_per_notebook(tmp_path):
     progress.cell(first, 2, 9)
     progress.finish(pipeline.NotebookResult(first, 1.25, changed=True))
     progress.start(second)
-    progress.finish(pipeline.NotebookResult(second, 0.5, pipeline.Failure("ValueError: no", 3, "x = 1")))
+    failure = pipeline.Failure("ValueError: no", 3, "x = 1")
+    progress.finish(pipeline.NotebookResult(second, 0.5, failure))
 
     frames = out.getvalue().split("\x1b[F\x1b[F")  # each redraw moves back up over both lines
     assert len(frames) > 3
     last = [line.replace("\x1b[2K", "") for line in frames[-1].splitlines()]
     assert last[0].startswith("✓ 00-first.ipynb ") and "1.2 s" in last[0] and "written" in last[0]
-    assert last[1].startswith("✗ 01-second.ipynb") and "cell index 3 `x = 1`: ValueError: no" in last[1]
+    assert last[1].startswith("✗ 01-second.ipynb")
+    assert "cell index 3 `x = 1`: ValueError: no" in last[1]
     running = [line for line in out.getvalue().split("\x1b[2K") if "running" in line]
     assert any("cell 3/9" in line for line in running)
-

@@ -17,10 +17,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import ClassVar, TextIO
 
 import nbformat
-from jupyter_client.kernelspec import NATIVE_KERNEL_NAME, KernelSpecManager
+from jupyter_client.kernelspec import NATIVE_KERNEL_NAME, KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
@@ -40,7 +40,7 @@ class CurrentEnvKernelSpecs(KernelSpecManager):
     run our notebooks: this is what ``nbval --nbval-current-env`` does for the tests.
     """
 
-    def get_kernel_spec(self, kernel_name: str):  # noqa: ANN201 (jupyter_client's KernelSpec)
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
         if kernel_name == NATIVE_KERNEL_NAME:
             from ipykernel.kernelspec import RESOURCES, get_kernel_dict
 
@@ -101,7 +101,7 @@ def notebook_bytes(nb: nbformat.NotebookNode) -> bytes:
 
 
 def write_atomically(path: Path, data: bytes) -> bool:
-    """Replace ``path`` with ``data`` in one step (never half-written); False if it was unchanged."""
+    """Replace ``path`` with ``data`` in one step (never half-written); False if unchanged."""
     if path.exists() and path.read_bytes() == data:
         return False
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -138,8 +138,11 @@ def _cell_failure(index: int, cell: nbformat.NotebookNode, error: BaseException)
     if isinstance(error, CellExecutionError):
         message = f"{error.ename}: {error.evalue}"
         lines = next(
-            (out.get("traceback", []) for out in cell.get("outputs", [])
-             if out.get("output_type") == "error"),
+            (
+                out.get("traceback", [])
+                for out in cell.get("outputs", [])
+                if out.get("output_type") == "error"
+            ),
             [],
         )
         traceback = _ANSI_ESCAPE.sub("", "\n".join(lines))
@@ -156,7 +159,13 @@ class Progress:
     time, done, failed), redrawn in place. Elsewhere (CI logs, pipes): one line per event.
     """
 
-    SYMBOLS = {"waiting": "·", "running": "▶", "done": "✓", "unchanged": "✓", "failed": "✗"}
+    SYMBOLS: ClassVar[dict[str, str]] = {
+        "waiting": "·",
+        "running": "▶",
+        "done": "✓",
+        "unchanged": "✓",
+        "failed": "✗",
+    }
 
     def __init__(self, notebooks: Sequence[Path], stream: TextIO, live: bool | None = None):
         self.stream = stream
@@ -239,18 +248,30 @@ def _terminal_columns(stream: TextIO) -> int:
         return 0  # unknown: lines are not cut
 
 
-async def _execute(nb_path: Path, progress: Progress, shutdowns: list[asyncio.Task]) -> NotebookResult:
+async def _execute(
+    nb_path: Path, progress: Progress, shutdowns: list[asyncio.Task]
+) -> NotebookResult:
     """Run one notebook in a fresh kernel started in its folder; write it back if every cell ran."""
     started = time.monotonic()
     progress.start(nb_path)
     try:
         nb = nbformat.read(nb_path, as_version=4)
-    except Exception as error:  # unreadable JSON, not a notebook, missing file
-        return NotebookResult(nb_path, time.monotonic() - started,
-                              Failure(f"cannot read the notebook: {type(error).__name__}: {error}"))
-    km = AsyncKernelManager(kernel_name=NATIVE_KERNEL_NAME, kernel_spec_manager=CurrentEnvKernelSpecs())
-    client = NotebookClient(nb, km=km, kernel_name=NATIVE_KERNEL_NAME, record_timing=False,
-                            extra_arguments=list(KERNEL_ARGUMENTS))
+    except Exception as error:  # noqa: BLE001 (unreadable JSON, not a notebook, missing file)
+        return NotebookResult(
+            nb_path,
+            time.monotonic() - started,
+            Failure(f"cannot read the notebook: {type(error).__name__}: {error}"),
+        )
+    km = AsyncKernelManager(
+        kernel_name=NATIVE_KERNEL_NAME, kernel_spec_manager=CurrentEnvKernelSpecs()
+    )
+    client = NotebookClient(
+        nb,
+        km=km,
+        kernel_name=NATIVE_KERNEL_NAME,
+        record_timing=False,
+        extra_arguments=list(KERNEL_ARGUMENTS),
+    )
     failure: Failure | None = None
     changed = False
     cell_seconds: list[float] = []
@@ -260,7 +281,7 @@ async def _execute(nb_path: Path, progress: Progress, shutdowns: list[asyncio.Ta
             await client.async_start_new_kernel_client()
             reply = await client.async_wait_for_reply(client.kc.kernel_info())
             nb.metadata["language_info"] = reply["content"]["language_info"]
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 (reported; the other notebooks go on)
             failure = Failure(f"the kernel did not start: {type(error).__name__}: {error}")
         kernel_started = time.monotonic()
         for index, cell in enumerate(nb.cells if failure is None else []):
@@ -268,8 +289,9 @@ async def _execute(nb_path: Path, progress: Progress, shutdowns: list[asyncio.Ta
             cell_started = time.monotonic()
             try:
                 await client.async_execute_cell(
-                    cell, index, execution_count=client.code_cells_executed + 1)
-            except Exception as error:
+                    cell, index, execution_count=client.code_cells_executed + 1
+                )
+            except Exception as error:  # noqa: BLE001 (a raising cell, a dead kernel, a timeout)
                 failure = _cell_failure(index, cell, error)
                 break
             finally:
@@ -280,8 +302,14 @@ async def _execute(nb_path: Path, progress: Progress, shutdowns: list[asyncio.Ta
         # The next notebook may start while this kernel shuts down (a graceful shutdown lets
         # the kernel's own clean-up run, e.g. a browser started for a static image export).
         shutdowns.append(asyncio.create_task(_shut_down(client, km)))
-    return NotebookResult(nb_path, time.monotonic() - started, failure, changed,
-                          kernel_started - started, tuple(cell_seconds))
+    return NotebookResult(
+        nb_path,
+        time.monotonic() - started,
+        failure,
+        changed,
+        kernel_started - started,
+        tuple(cell_seconds),
+    )
 
 
 async def _shut_down(client: NotebookClient, km: AsyncKernelManager) -> None:
@@ -291,7 +319,9 @@ async def _shut_down(client: NotebookClient, km: AsyncKernelManager) -> None:
         await km.shutdown_kernel()  # also removes the connection file
 
 
-async def _run_all(notebooks: Sequence[Path], jobs: int, progress: Progress) -> list[NotebookResult]:
+async def _run_all(
+    notebooks: Sequence[Path], jobs: int, progress: Progress
+) -> list[NotebookResult]:
     slots = asyncio.Semaphore(jobs)
     shutdowns: list[asyncio.Task] = []
 
@@ -311,9 +341,14 @@ async def _run_all(notebooks: Sequence[Path], jobs: int, progress: Progress) -> 
             progress.draw()
 
 
-def run_notebooks(notebooks: Sequence[Path], *, jobs: int | None = None,
-                  stream: TextIO | None = None, live: bool | None = None) -> list[NotebookResult]:
-    """Execute each notebook in place, up to ``jobs`` kernels at once, showing progress on ``stream``.
+def run_notebooks(
+    notebooks: Sequence[Path],
+    *,
+    jobs: int | None = None,
+    stream: TextIO | None = None,
+    live: bool | None = None,
+) -> list[NotebookResult]:
+    """Execute each notebook in place, ``jobs`` kernels at once, showing progress on ``stream``.
 
     Notebooks start in the order given. A failing notebook is left untouched on disk and does
     not stop the others. Returns one result per notebook, in the order given.
@@ -328,9 +363,15 @@ def summary(results: Sequence[NotebookResult], seconds: float, jobs: int) -> str
     """One line: how many notebooks ran, failed, were written, and how long it took."""
     failed = sum(not r.ok for r in results)
     written = sum(r.changed for r in results)
-    verdict = f"FAILED: {failed} of {len(results)} notebooks" if failed else f"{len(results)} notebooks ran"
-    return (f"{verdict} in {seconds:.1f} s, {jobs} kernel(s) at once"
-            f" ({written} written, {len(results) - failed - written} unchanged, {failed} failed)")
+    verdict = (
+        f"FAILED: {failed} of {len(results)} notebooks"
+        if failed
+        else f"{len(results)} notebooks ran"
+    )
+    return (
+        f"{verdict} in {seconds:.1f} s, {jobs} kernel(s) at once"
+        f" ({written} written, {len(results) - failed - written} unchanged, {failed} failed)"
+    )
 
 
 def report(results: Sequence[NotebookResult], stream: TextIO) -> None:
@@ -345,7 +386,7 @@ def report(results: Sequence[NotebookResult], stream: TextIO) -> None:
 
 
 def run_command(notebooks: list[Path], jobs: int | None = None) -> int:
-    """``python -m marchwest run``: execute the notebooks (default: all of notebooks/), 1 if any failed."""
+    """``python -m marchwest run``: execute notebooks (default: notebooks/*); 1 if any failed."""
     if jobs is not None and jobs < 1:
         print(f"--jobs must be at least 1, not {jobs}", file=sys.stderr)
         return 2
