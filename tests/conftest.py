@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -140,11 +138,6 @@ MINIMAL: dict[str, str] = {
 
 
 MINIMAL = {rel: textwrap.dedent(text).lstrip("\n") for rel, text in MINIMAL.items()}
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    # Checked ledgers are cached between processes; keep the test session's cache to itself.
-    os.environ["MARCHWEST_CACHE_DIR"] = tempfile.mkdtemp(prefix="marchwest-test-cache-")
 
 
 def write_ledger(root: Path, files: dict[str, str | bytes | None]) -> Path:

@@ -10,7 +10,7 @@ import pytest
 
 import marchwest
 from marchwest import dates
-from marchwest.ledger import read_ledger, read_ledger_cached
+from marchwest.ledger import read_ledger
 
 from conftest import MINIMAL
 
@@ -378,20 +378,3 @@ def test_every_problem_is_reported_together_and_nothing_partial(make_ledger):
 def test_not_a_folder(tmp_path):
     with pytest.raises(marchwest.LedgerError, match="not a folder"):
         read_ledger(tmp_path / "nowhere")
-
-
-def test_a_checked_ledger_is_cached_and_rechecked_when_a_file_changes(make_ledger, tmp_path,
-                                                                       monkeypatch):
-    monkeypatch.setenv("MARCHWEST_CACHE_DIR", str(tmp_path / "cache"))
-    root = make_ledger()
-    first = read_ledger_cached(root)
-    assert len(list((tmp_path / "cache").glob("ledger-*.pickle"))) == 1
-    again = read_ledger_cached(root)
-    pd.testing.assert_frame_equal(first.frames["events"], again.frames["events"])
-    (root / "facts" / "claims.yaml").write_text(
-        MINIMAL["facts/claims.yaml"].replace("supported", "maybe"), encoding="utf-8")
-    with pytest.raises(marchwest.LedgerError):
-        read_ledger_cached(root)
-    monkeypatch.setenv("MARCHWEST_CACHE", "off")
-    with pytest.raises(marchwest.LedgerError):
-        read_ledger_cached(root)

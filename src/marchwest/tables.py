@@ -39,9 +39,9 @@ class Ledger:
 
     def _checked(self) -> LedgerData:
         if self._data is None:
-            from marchwest.ledger import read_ledger_cached
+            from marchwest.ledger import read_ledger
 
-            self._data = read_ledger_cached(self.path)
+            self._data = read_ledger(self.path)
         return self._data
 
     def _table(self, name: str) -> pd.DataFrame:
