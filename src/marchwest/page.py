@@ -23,11 +23,12 @@ CARDINALS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 HEADING_MAX_CHARS = 80
 FINAL_PUNCTUATION = ".!?:;,\"'”’)"
 
-QUOTE_FOLDS = {
+QUOTE_FOLDS = str.maketrans({
     **dict.fromkeys("‘’‚‛′", "'"),
     **dict.fromkeys("“”„″", '"'),
     **dict.fromkeys("–—‒−", "-"),
-}
+})
+WHITE_SPACE = re.compile(r"\s+")  # the characters str.isspace() accepts, no-break space too
 
 
 class ArticleError(ValueError):
@@ -76,28 +77,28 @@ class Series:
 def normalise(text: str) -> tuple[str, list[int], list[int]]:
     """Fold white space, quotes and dashes; return the folded text and, for each of its
     characters, where it starts and ends in ``text`` (so a match maps back to the original)."""
-    out: list[str] = []
+    folded = text.translate(QUOTE_FOLDS)  # one character for one: offsets are kept
+    pieces: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    in_space = False
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            if in_space:
-                ends[-1] = i + 1
-                continue
-            in_space = True
-            out.append(" ")
-        else:
-            in_space = False
-            out.append(QUOTE_FOLDS.get(ch, ch))
-        starts.append(i)
-        ends.append(i + 1)
-    return "".join(out), starts, ends
+    at = 0
+    for run in WHITE_SPACE.finditer(folded):
+        pieces.append(folded[at : run.start()])
+        starts.extend(range(at, run.start()))
+        ends.extend(range(at + 1, run.start() + 1))
+        pieces.append(" ")
+        starts.append(run.start())
+        ends.append(run.end())
+        at = run.end()
+    pieces.append(folded[at:])
+    starts.extend(range(at, len(folded)))
+    ends.extend(range(at + 1, len(folded) + 1))
+    return "".join(pieces), starts, ends
 
 
 def fold(text: str) -> str:
     """The normalised form of a typed quote (outer white space dropped)."""
-    return normalise(text.strip())[0]
+    return WHITE_SPACE.sub(" ", text.strip().translate(QUOTE_FOLDS))
 
 
 @dataclass(frozen=True)
