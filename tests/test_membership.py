@@ -7,6 +7,8 @@ import pytest
 
 from marchwest.membership import (
     latest_change,
+    members_by_status,
+    membership_notes,
     membership_as_of,
     membership_history,
     same_day_each_year,
@@ -177,3 +179,21 @@ def test_same_day_each_year_reaches_past_the_last_date():
     dates = same_day_each_year("2019-08-18", 2022, "2024-07-04")
     assert dates == [pd.Timestamp(f"{year}-08-18") for year in (2022, 2023, 2024)]
     assert same_day_each_year("2019-08-18", 2024, "2024-09-01")[-1] == pd.Timestamp("2025-08-18")
+
+
+def test_members_by_status_names_who_and_matches_the_counts():
+    history = membership_history(SCO, ["2020-01-01"], ["sco"])
+    names = members_by_status(history, {"china": "China", "sri_lanka": "Sri Lanka"})
+    row = names.loc[pd.Timestamp("2020-01-01")]
+    assert row["founding member"] == "China"
+    assert row["dialogue partner"] == "Sri Lanka"
+    assert row["observer"] == "belarus"
+    assert names.shape == status_counts(history).shape
+
+
+def test_membership_notes_say_since_or_attested():
+    current = membership_as_of(SCO, "2019-08-18", ["sco"]).set_index("member_id")
+    notes = membership_notes(current)
+    assert notes["india"] == "since 2017-06"
+    assert notes["sri_lanka"] == "attested on 2019-08 (start unknown)"
+    assert notes["belarus"] == "since 2015, until 2024-07-04"

@@ -10,8 +10,9 @@ attests it: before that the ledger knows nothing about it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
@@ -156,15 +157,20 @@ def _edtf_first_day(value: object, column: str, index: object) -> pd.Timestamp:
     text = str(value).strip()
     if not text or text.startswith(".."):
         return pd.NaT
-    from edtf import parse_edtf
-
     try:
-        lower = parse_edtf(text).lower_strict()
+        return _parsed_first_day(text)
     except Exception as error:  # edtf raises its own EDTFParseException, or TypeError
         raise ValueError(
             f"memberships row {index}: {column} {text!r} is not an EDTF date ({error})"
         ) from None
-    return pd.Timestamp(time.strftime("%Y-%m-%d", lower))
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_first_day(text: str) -> pd.Timestamp:
+    """The first day an EDTF date can mean (edtf parses slowly: each text is parsed once)."""
+    from edtf import parse_edtf
+
+    return pd.Timestamp(time.strftime("%Y-%m-%d", parse_edtf(text).lower_strict()))
 
 
 def status_matrix(current: pd.DataFrame, organisations: Iterable[str]) -> pd.DataFrame:
@@ -194,3 +200,50 @@ def status_counts(history: pd.DataFrame) -> pd.DataFrame:
     present = [status for status in STATUS_ORDER if status in counts.columns]
     dates = pd.Index(sorted(history["date"].unique()), name="date")
     return counts.reindex(index=dates, columns=present, fill_value=0).rename_axis(columns="status")
+
+
+def members_by_status(
+    history: pd.DataFrame, labels: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Who held each status on each date: dates by statuses, names joined by commas.
+
+    Same shape as ``status_counts(history)``; each member appears once per date, with its
+    higher status. ``labels`` maps member ids to names.
+    """
+    labels = labels or {}
+    ranked = history.assign(_rank=history["status"].map(_status_rank))
+    single = ranked.sort_values(["date", "member_id", "_rank"], kind="stable").drop_duplicates(
+        ["date", "member_id"]
+    )
+    single = single.assign(name=single["member_id"].map(lambda m: labels.get(m, m)))
+    names = single.groupby(["date", "status"], observed=True)["name"].agg(
+        lambda group: ", ".join(sorted(group))
+    )
+    counts = status_counts(history)
+    return names.unstack().reindex_like(counts).astype("string").fillna("")
+
+
+def membership_notes(current: pd.DataFrame) -> pd.Series:
+    """For each row of a ``membership_as_of`` result, when its status started, as text.
+
+    "since 2017-06-09", or "attested on 2019-06 (start unknown)" for a row counted from its
+    ``known_on`` date; "until ..." follows when the status has an end.
+    """
+    since = _edtf_text(current, "since")
+    known_on = _edtf_text(current, "known_on") if "known_on" in current.columns else since
+    until = _edtf_text(current, "until")
+    notes = []
+    for start, attested, end in zip(since, known_on, until, strict=True):
+        note = f"since {start}" if start else f"attested on {attested} (start unknown)"
+        notes.append(note + (f", until {end}" if end else ""))
+    return pd.Series(notes, index=current.index, dtype="string")
+
+
+def _edtf_text(rows: pd.DataFrame, column: str) -> list[str]:
+    values = rows[f"{column}_edtf"] if f"{column}_edtf" in rows.columns else rows[column]
+    return [
+        "" if value is None or value is pd.NA or value is pd.NaT or (
+            isinstance(value, float) and pd.isna(value)
+        ) else (f"{value:%Y-%m-%d}" if isinstance(value, pd.Timestamp) else str(value))
+        for value in values
+    ]

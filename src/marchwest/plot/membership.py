@@ -44,6 +44,12 @@ def _statuses(matrix: pd.DataFrame) -> list[str]:
     return ordered + sorted(present - set(ordered))
 
 
+def _wrapped(text: str, fig: Figure) -> str:
+    """``text`` broken into lines that fit the figure's width at caption size."""
+    width = int(fig.get_figwidth() * 15)
+    return "\n".join(textwrap.fill(line, width) for line in text.splitlines())
+
+
 def _text_colour(background: str) -> str:
     red, green, blue = to_rgb(background)
     return "white" if 0.299 * red + 0.587 * green + 0.114 * blue < 0.5 else "#222222"
@@ -99,7 +105,7 @@ def status_grid_figure(
     )  # fmt: skip
     fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontfamily=FONT_FAMILY)
     if caption:
-        mpl_caption(fig, caption)
+        mpl_caption(fig, _wrapped(caption, fig))
     return fig
 
 
@@ -131,6 +137,8 @@ def status_grid_plotly(
     )
     rows = [_label(row_labels, key) for key in matrix.index]
     columns = [_label(column_labels, key) for key in matrix.columns]
+    if annotate:
+        columns = ["<br>".join(textwrap.wrap(name, 14)) for name in columns]
     fig = go.Figure(
         go.Heatmap(
             z=codes.tolist(),
@@ -163,10 +171,14 @@ def status_grid_plotly(
         height=170 + 30 * len(rows),
         width=None,
         yaxis={"autorange": "reversed", "tickfont": {"size": 12}},
-        xaxis={"side": "top" if annotate else "bottom", "title": {"text": xlabel}},
+        xaxis={
+            "side": "top" if annotate else "bottom", "title": {"text": xlabel}, "tickangle": 0,
+        },
+        margin={"t": 150 if annotate else 80},
     )
     if caption:
-        plotly_caption(fig, caption, bottom=90)
+        text = "<br>".join(textwrap.wrap(caption, 150))
+        plotly_caption(fig, text, bottom=70 + 16 * text.count("<br>"))
     return fig
 
 
@@ -215,7 +227,7 @@ def status_counts_figure(
     ax.legend(loc="upper left", fontsize=8, title="status", title_fontsize=8, frameon=False)
     ax.set_title(title, loc="left", fontsize=12, fontfamily=FONT_FAMILY)
     if caption:
-        mpl_caption(fig, caption)
+        mpl_caption(fig, _wrapped(caption, fig))
     return fig
 
 
@@ -274,5 +286,6 @@ def status_counts_plotly(
         hoverlabel={"align": "left"},
     )
     if caption:
-        plotly_caption(fig, caption, bottom=100)
+        text = "<br>".join(textwrap.wrap(caption, 150))
+        plotly_caption(fig, text, bottom=90 + 16 * text.count("<br>"))
     return fig
