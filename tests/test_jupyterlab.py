@@ -120,6 +120,13 @@ def browser():
         chromium.close()
 
 
+# True once the notebook open in the main area shows exactly n plotly figures, each drawn.
+FIGURES_DRAWN = """([name, n]) => {
+    const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    if (!panel || !panel.context || panel.context.path !== name) return false;
+    const plots = panel.node.querySelectorAll('.js-plotly-plot');
+    return plots.length === n && Array.from(plots).every(plot => plot.querySelector('.main-svg'));
+}"""
 NOTEBOOK_STATE = """() => {
     const panel = window.jupyterapp.shell.currentWidget;
     const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
@@ -146,10 +153,8 @@ def test_notebook_draws_its_figures_and_restarts_and_runs_all_in_jupyterlab(lab,
     try:
         page.goto(f"{base}/lab/tree/{notebook.name}?token={token}", timeout=STARTUP_SECONDS * 1000)
         page.wait_for_function(
-            "n => document.querySelectorAll('.jp-NotebookPanel .js-plotly-plot .main-svg').length >= n",
-            arg=figures, timeout=STARTUP_SECONDS * 1000,
-        )  # fmt: skip
-        assert page.locator(".jp-NotebookPanel .js-plotly-plot").count() == figures
+            FIGURES_DRAWN, arg=[notebook.name, figures], timeout=STARTUP_SECONDS * 1000
+        )
         page.wait_for_function(
             "() => { const p = window.jupyterapp.shell.currentWidget;"
             " return p && p.sessionContext.session && p.sessionContext.session.kernel"
@@ -160,7 +165,9 @@ def test_notebook_draws_its_figures_and_restarts_and_runs_all_in_jupyterlab(lab,
         site = PROJECT_ROOT / "site"
         shots = (site if (site / "index.html").is_file() else home) / "screenshots"
         shots.mkdir(parents=True, exist_ok=True)
-        page.locator(".jp-NotebookPanel .js-plotly-plot").first.scroll_into_view_if_needed()
+        page.locator(
+            ".jp-NotebookPanel:not(.lm-mod-hidden) .js-plotly-plot"
+        ).first.scroll_into_view_if_needed()
         page.screenshot(path=str(shots / f"jupyterlab-{notebook.stem}-opened.png"))
 
         # Cleared first, so only outputs and counts from this run can satisfy the wait below.
@@ -179,11 +186,10 @@ def test_notebook_draws_its_figures_and_restarts_and_runs_all_in_jupyterlab(lab,
         state = page.evaluate(NOTEBOOK_STATE)
         assert state["errors"] == [], f"{notebook.name}: errors after Restart Kernel and Run All"
         assert state["counts"] == list(range(1, len(state["counts"]) + 1))
-        page.wait_for_function(
-            "n => document.querySelectorAll('.jp-NotebookPanel .js-plotly-plot .main-svg').length >= n",
-            arg=figures, timeout=60_000,
-        )  # fmt: skip
-        page.locator(".jp-NotebookPanel .js-plotly-plot").last.scroll_into_view_if_needed()
+        page.wait_for_function(FIGURES_DRAWN, arg=[notebook.name, figures], timeout=60_000)
+        page.locator(
+            ".jp-NotebookPanel:not(.lm-mod-hidden) .js-plotly-plot"
+        ).last.scroll_into_view_if_needed()
         page.screenshot(path=str(shots / f"jupyterlab-{notebook.stem}-run-all.png"))
     finally:
         context.close()
