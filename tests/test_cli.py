@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import MINIMAL
+from _ledgers import MINIMAL
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

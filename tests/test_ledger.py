@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 import marchwest
-from marchwest import dates
+from marchwest import dates, paths
 from marchwest.ledger import read_ledger
 
-from conftest import MINIMAL
+from _ledgers import MINIMAL, write_ledger
 
 
 def problems(root: Path) -> list[marchwest.Problem]:
@@ -334,12 +334,7 @@ def test_article_changed(make_ledger):
 
 
 def test_the_bundled_article_is_pinned(tmp_path, monkeypatch):
-    from marchwest import paths
-
-    root = tmp_path / "bundled"
-    from conftest import write_ledger
-
-    write_ledger(root, {})
+    root = write_ledger(tmp_path / "bundled", {})
     page = root / "raw" / "article.txt"
     page.write_bytes(page.read_bytes() + b"\n")
     monkeypatch.setattr(paths, "bundled_ledger_dir", lambda: root)

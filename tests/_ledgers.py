@@ -1,0 +1,155 @@
+"""Small synthetic ledgers built around a copy of the real captured page (for the tests)."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+from marchwest import paths
+
+ARTICLE = paths.PROJECT_ROOT / "data" / "raw" / "article.txt"
+
+# A tiny valid ledger: every table has a row; quotes are typed with straight quotes and spaces.
+MINIMAL: dict[str, str] = {
+    "external/sources.yaml": """
+        - source_id: ref_one
+          title: A reference work
+          publisher: Someone
+          url: https://example.org/one
+          published: "2020"
+          accessed: "2026-11-28"
+        """,
+    "facts/entities.yaml": """
+        - entity_id: china
+          name: China
+          kind: country
+          iso3: CHN
+          aliases: [PRC, People's Republic of China]
+          quote: China is redrawing the global security map beyond Asia-Pacific.
+        - entity_id: pakistan
+          name: Pakistan
+          kind: country
+          iso3: PAK
+          quote: China's deep relationship with Pakistan is anchored by security.
+        - entity_id: cpec
+          name: China-Pakistan Economic Corridor
+          kind: initiative
+          quote: China-Pakistan Economic Corridor (CPEC)
+        - entity_id: sco
+          name: Shanghai Cooperation Organisation
+          kind: organisation
+          quote: Within the SCO itself
+        """,
+    "external/entities.yaml": """
+        - entity_id: nigeria
+          name: Nigeria
+          kind: country
+          iso3: NGA
+          source_id: ref_one
+        """,
+    "facts/places.yaml": """
+        - place_id: gwadar_port
+          name: Gwadar Port
+          kind: port
+          iso3: PAK
+          lat: 25.12
+          lon: 62.33
+          source_id: ref_one
+          quote: to link the port of Gwadar with China
+        """,
+    "facts/events.yaml": """
+        - event_id: hayat_meeting_2019
+          title: Chinese officials meet Gen. Hayat
+          kind: meeting
+          date_text: late July 2019
+          date: 2019-07-21/2019-07-31
+          date_precision: part of month
+          participants:
+            - {entity: china, role: party}
+            - {entity: pakistan, role: party}
+          quote: Gen. Zubair Mahmood Hayat in late July 2019
+        - event_id: forum_2019
+          title: Second Belt and Road Forum
+          kind: forum
+          date_text: in April
+          date: 2019-04
+          quote: the Second Belt and Road Forum in April
+        - event_id: cpec_undated
+          title: CPEC grows
+          kind: construction
+          place_id: gwadar_port
+          quote: CPEC has grown from a connectivity-focused initiative
+        """,
+    "external/events.yaml": """
+        - event_id: forum_2019_reference
+          title: Second Belt and Road Forum (reference)
+          kind: forum
+          date: 2019-04-25/2019-04-27
+          date_precision: part of month
+          corresponds_to: forum_2019
+          source_id: ref_one
+        """,
+    "facts/memberships.yaml": """
+        - organisation_id: sco
+          member_id: pakistan
+          status: member
+          since: "2017-06-09"
+          quote: Within the SCO itself
+        """,
+    "external/memberships.yaml": """
+        - organisation_id: sco
+          member_id: china
+          status: founding member
+          since: "2001-06-15"
+          until: ../2020
+          source_id: ref_one
+        """,
+    "facts/arms_transfers.yaml": """
+        - supplier_id: china
+          recipient_id: pakistan
+          rank: 1
+          measure: rank
+          quote: Pakistan is Beijing's top arms destination
+        """,
+    "facts/figures.yaml": """
+        - figure_id: cpec_investment
+          subject_id: cpec
+          measure: investment
+          value: 60
+          unit: billion US dollars
+          qualifier: exactly
+          quote: 60 billion dollar investment
+        """,
+    "facts/claims.yaml": """
+        - claim_id: top_destination
+          topic: arms transfers
+          quote: Pakistan is Beijing's top arms destination
+          reference: Pakistan received the largest share of China's arms exports.
+          verdict: supported
+          source_id: ref_one
+        """,
+    "external/sipri_tiv.csv": "supplier,recipient,year,tiv,source_id\n"
+    "china,pakistan,2017,514,ref_one\nchina,nigeria,2017,0,ref_one\n",
+}
+
+
+MINIMAL = {rel: textwrap.dedent(text).lstrip("\n") for rel, text in MINIMAL.items()}
+
+
+def write_ledger(root: Path, files: dict[str, str | bytes | None]) -> Path:
+    """A ledger folder: the real captured page plus MINIMAL, changed by ``files``
+    (text, bytes, or None to leave a file out)."""
+    (root / "raw").mkdir(parents=True, exist_ok=True)
+    (root / "facts").mkdir(exist_ok=True)
+    (root / "external").mkdir(exist_ok=True)
+    shutil.copyfile(ARTICLE, root / "raw" / "article.txt")
+    for rel, content in {**MINIMAL, **files}.items():
+        path = root / rel
+        if content is None:
+            path.unlink(missing_ok=True)
+        elif isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
