@@ -390,7 +390,7 @@ def run_command(notebooks: list[Path], jobs: int | None = None) -> int:
     if jobs is not None and jobs < 1:
         print(f"--jobs must be at least 1, not {jobs}", file=sys.stderr)
         return 2
-    notebooks = [Path(nb) for nb in notebooks] or default_notebooks()
+    notebooks = list(dict.fromkeys(Path(nb) for nb in notebooks)) or default_notebooks()
     if not notebooks:
         print(f"no notebooks to run in {NOTEBOOKS_DIR}", file=sys.stderr)
         return 1
