@@ -249,3 +249,28 @@ def test_the_index_line_is_the_first_whole_sentence_of_the_notebooks_own_words()
     )
     nb.metadata.update(title="Given title", description="Given line.")
     assert title_and_summary(nb, Path("x.ipynb")) == ("Given title", "Given line.")
+
+
+def test_images_are_files_that_look_the_same_as_in_the_notebook(site):
+    import base64
+    import io
+
+    from PIL import Image, ImageChops, ImageStat
+
+    nb = nbformat.read(SITE_NOTEBOOKS[0], as_version=4)
+    (cell_index, png), *_ = [
+        (i, o.data["image/png"])
+        for i, cell in enumerate(nb.cells)
+        for o in cell.get("outputs", [])
+        if "image/png" in o.get("data", {})
+    ]
+    path = site / "images" / SITE_NOTEBOOKS[0].stem / f"{cell_index}-0.png"
+    assert f'src="images/{SITE_NOTEBOOKS[0].stem}/{cell_index}-0.png"' in (
+        site / f"{SITE_NOTEBOOKS[0].stem}.html"
+    ).read_text(encoding="utf-8")
+    original = Image.open(io.BytesIO(base64.b64decode(png))).convert("RGB")
+    shown = Image.open(path)
+    assert shown.mode == "P" and shown.size == original.size
+    difference = ImageStat.Stat(ImageChops.difference(original, shown.convert("RGB"))).mean
+    assert max(difference) < 1, difference
+    assert path.stat().st_size < len(base64.b64decode(png))
