@@ -19,6 +19,7 @@ from marchwest.site import (
     build_site,
     plotly_div_id,
     plotly_outputs,
+    prune_css,
     title_and_summary,
 )
 
@@ -274,3 +275,26 @@ def test_images_are_files_that_look_the_same_as_in_the_notebook(site):
     difference = ImageStat.Stat(ImageChops.difference(original, shown.convert("RGB"))).mean
     assert max(difference) < 1, difference
     assert path.stat().st_size < len(base64.b64decode(png))
+
+
+def test_the_css_keeps_only_rules_that_can_match_the_pages():
+    css = (
+        ":root { --x: 1px; } .used { color: red; } .unused, .used > .also-used { margin: 0; } "
+        ".unused .used { padding: 0; } @media print { .unused { top: 0; } .used { top: 1px; } } "
+        "@media print { .unused { left: 0; } } @font-face { font-family: x; }"
+    )
+    kept = prune_css(css, {"used", "also-used"})
+    assert ":root" in kept and "--x: 1px" in kept
+    assert ".used {" in kept and ".used > .also-used {" in kept
+    assert "unused" not in kept and "padding" not in kept and "left" not in kept
+    assert "@media print{\n.used { top: 1px; }\n}" in kept.replace(
+        "@media print {", "@media print{"
+    )
+    assert "@font-face" in kept
+
+
+def test_the_site_offers_csv_and_the_data_package(site):
+    package = json.loads((site / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    assert sorted(p.name for p in (site / "data").iterdir()) == sorted(
+        ["datapackage.json"] + [resource["path"] for resource in package["resources"]]
+    )

@@ -41,10 +41,6 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "site_templates"
 TEMPLATE_NAME = "marchwest_site"
 GENERATOR = '<meta name="generator" content="marchwest site">'
 GEO_TRACE_TYPES = frozenset({"scattergeo", "choropleth"})
-DOWNLOAD_FORMATS = {
-    ".csv": "CSV",
-    ".parquet": "Parquet",
-}  # the files export_tables writes per table
 
 
 class SiteError(Exception):
@@ -219,19 +215,69 @@ def make_exporter() -> HTMLExporter:
     return exporter
 
 
-def notebook_css(exporter: HTMLExporter) -> str:
-    """JupyterLab's notebook CSS, its light theme, the code colours and the site's own CSS, in one file."""
+CSS_NOTICE = """/* The site's CSS: JupyterLab's notebook CSS and light theme (through nbconvert's lab template;
+   Copyright (c) Jupyter Development Team and (c) 2014-2017 PhosphorJS Contributors, BSD 3-Clause
+   licence), kept to the rules that can match the site's pages; Pygments code colours; the site's own. */
+"""
+CSS_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+
+
+def notebook_css(exporter: HTMLExporter, used_classes: set[str]) -> str:
+    """The CSS file every page links to, without the rules for classes none of them uses
+    (JupyterLab's CSS styles the whole application: most of it is not for a notebook page)."""
     from jupyterlab_pygments import JupyterStyle
     from pygments.formatters import HtmlFormatter
 
     env = exporter.environment
-    parts = [
+    lab = "\n".join(
         env.loader.get_source(env, name)[0]
         for name in ("static/index.css", "static/theme-light.css")
-    ]
-    parts.append(HtmlFormatter(style=JupyterStyle).get_style_defs(".highlight"))
-    parts.append((TEMPLATES_DIR / TEMPLATE_NAME / "site.css").read_text(encoding="utf-8"))
-    return "\n".join(parts)
+    )
+    return "\n".join(
+        [
+            CSS_NOTICE,
+            prune_css(lab, used_classes),
+            HtmlFormatter(style=JupyterStyle).get_style_defs(".highlight"),
+            (TEMPLATES_DIR / TEMPLATE_NAME / "site.css").read_text(encoding="utf-8"),
+        ]
+    )
+
+
+def prune_css(css: str, used_classes: set[str]) -> str:
+    """``css`` without the selectors that name a class outside ``used_classes`` (nor the rules left
+    with no selector); @media and @supports blocks are pruned inside, other at-rules kept."""
+    import tinycss2
+
+    def prune(rules) -> list[str]:
+        kept = []
+        for rule in rules:
+            if rule.type == "qualified-rule":
+                selectors = [
+                    selector.strip()
+                    for selector in tinycss2.serialize(rule.prelude).split(",")
+                    if set(CSS_CLASS.findall(selector)) <= used_classes
+                ]
+                if selectors:
+                    kept.append(f"{', '.join(selectors)} {{{tinycss2.serialize(rule.content)}}}")
+            elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports"):
+                inner = prune(tinycss2.parse_blocks_contents(rule.content, skip_comments=True))
+                if inner:
+                    prelude = tinycss2.serialize(rule.prelude)
+                    kept.append(f"@{rule.at_keyword}{prelude}{{\n" + "\n".join(inner) + "\n}")
+            elif rule.type == "at-rule":
+                kept.append(tinycss2.serialize([rule]))
+        return kept
+
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    return "\n".join(prune(rules))
+
+
+def page_classes(html: str) -> set[str]:
+    """Every class name a page's elements carry."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    return {name for tag in soup.find_all(class_=True) for name in tag["class"]}
 
 
 def map_script(name: str) -> str:
@@ -262,7 +308,7 @@ def human_size(n_bytes: int) -> str:
     return f"{n_bytes / 1024:.1f} KB" if n_bytes >= 1024 else f"{n_bytes} bytes"
 
 
-def write_index(out_dir: Path, pages: list[Page]) -> None:
+def write_index(out_dir: Path, pages: list[Page]) -> str:
     """index.html: the article's credit, one line per notebook, the table downloads (all escaped)."""
     from jinja2 import Environment, FileSystemLoader
 
@@ -272,21 +318,15 @@ def write_index(out_dir: Path, pages: list[Page]) -> None:
     series = article.series
     data_dir = out_dir / "data"
     package = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
-    tables = []
-    for resource in package["resources"]:
-        stem = Path(resource["path"]).stem
-        files = [(data_dir / f"{stem}{suffix}", name) for suffix, name in DOWNLOAD_FORMATS.items()]
-        tables.append(
-            {
-                "name": resource["name"],
-                "description": resource.get("description", ""),
-                "files": [
-                    {"href": f"data/{f.name}", "format": name, "size": human_size(f.stat().st_size)}
-                    for f, name in files
-                    if f.is_file()
-                ],
-            }
-        )
+    tables = [
+        {
+            "name": resource["name"],
+            "description": resource.get("description", ""),
+            "href": f"data/{resource['path']}",
+            "size": human_size((data_dir / resource["path"]).stat().st_size),
+        }
+        for resource in package["resources"]
+    ]
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, keep_trailing_newline=True
     )
@@ -306,6 +346,7 @@ def write_index(out_dir: Path, pages: list[Page]) -> None:
         tables=tables,
     )
     (out_dir / "index.html").write_text(html, encoding="utf-8")
+    return html
 
 
 def build_site(notebooks: list[Path], out_dir: Path) -> list[Page]:
@@ -325,7 +366,7 @@ def build_site(notebooks: list[Path], out_dir: Path) -> list[Page]:
         (assets / f"{name}.js").write_text(map_script(name), encoding="utf-8")
 
     exporter = make_exporter()
-    (assets / "notebook.css").write_text(notebook_css(exporter), encoding="utf-8")
+    classes = set()
     for index, (page, (path, nb)) in enumerate(zip(pages, books, strict=True)):
         scripts = [f"assets/{name}.js" for name in page.maps]
         if page.plotly_figures:
@@ -344,12 +385,17 @@ def build_site(notebooks: list[Path], out_dir: Path) -> list[Page]:
         }
         html, resources = exporter.from_notebook_node(nb, resources=resources)
         (out_dir / page.href).write_text(html, encoding="utf-8")
+        classes |= page_classes(html)
         for name, data in resources["outputs"].items():
             (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
             (out_dir / name).write_bytes(palette_png(data) if name.endswith(".png") else data)
 
     export_tables(out_dir / "data")
-    write_index(out_dir, pages)
+    # The site offers CSV with datapackage.json; the Parquet twins would only add weight.
+    for parquet in sorted((out_dir / "data").glob("*.parquet")):
+        parquet.unlink()
+    classes |= page_classes(write_index(out_dir, pages))
+    (assets / "notebook.css").write_text(notebook_css(exporter, classes), encoding="utf-8")
     return pages
 
 
