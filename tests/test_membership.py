@@ -8,9 +8,9 @@ import pytest
 from marchwest.membership import (
     latest_change,
     members_by_status,
-    membership_notes,
     membership_as_of,
     membership_history,
+    membership_notes,
     same_day_each_year,
     status_counts,
     status_matrix,
@@ -53,7 +53,9 @@ def test_one_row_per_organisation_and_member_with_the_status_in_force():
 
 
 def test_until_is_exclusive_and_since_counts_from_its_first_day():
-    assert status(membership_as_of(SCO, "2001-06-14"), "shanghai_five", "china") == "founding member"
+    assert (
+        status(membership_as_of(SCO, "2001-06-14"), "shanghai_five", "china") == "founding member"
+    )
     assert status(membership_as_of(SCO, "2001-06-15"), "shanghai_five", "china") is None
     assert status(membership_as_of(SCO, "2001-06-15"), "sco", "china") == "founding member"
     assert status(membership_as_of(SCO, "2017-06-01"), "sco", "india") == "member"
@@ -135,9 +137,11 @@ def test_edtf_columns_take_precedence_over_parsed_dates():
     # memberships() stores `until` as the LAST day ("2015" -> 2015-12-31) beside its EDTF text.
     parsed = frame(("sco", "belarus", "dialogue partner", "2010", "2015", None, "reference"))
     parsed = parsed.assign(
-        since_edtf=parsed.since, until_edtf=parsed.until,
-        since=pd.Timestamp("2010-01-01"), until=pd.Timestamp("2015-12-31"),
-    )  # fmt: skip
+        since_edtf=parsed.since,
+        until_edtf=parsed.until,
+        since=pd.Timestamp("2010-01-01"),
+        until=pd.Timestamp("2015-12-31"),
+    )
     assert membership_as_of(parsed, "2015-06-01").empty
     assert status(membership_as_of(parsed, "2014-06-01"), "sco", "belarus") == "dialogue partner"
 

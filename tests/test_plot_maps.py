@@ -29,7 +29,10 @@ TOPOLOGY = {
         [[4, 4], [2, 0]],  # (12,21) -> (13,21)
     ],
     "objects": {
-        "land": {"type": "GeometryCollection", "geometries": [{"type": "Polygon", "arcs": [[0, 1]]}]},
+        "land": {
+            "type": "GeometryCollection",
+            "geometries": [{"type": "Polygon", "arcs": [[0, 1]]}],
+        },
         "coast": {"type": "MultiLineString", "arcs": [[2], [~0]]},
     },
 }

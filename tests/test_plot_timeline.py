@@ -25,27 +25,124 @@ T = pd.Timestamp
 def events() -> pd.DataFrame:
     rows = [
         # event_id, title, kind, date_text, start, end, precision, origin, evidence, source, corr
-        ("brf", "Second Belt and Road Forum", "forum", "in April",
-         T("2019-04-01"), T("2019-04-30"), "month", "article", "the Forum in April", None, None),
-        ("patrol", "Joint bomber patrol", "patrol", "June 2019",
-         T("2019-06-01"), T("2019-06-30"), "month", "article", "patrol in June 2019", None, None),
-        ("patrol_ref", "First joint patrol (reference)", "patrol", "23 July 2019",
-         T("2019-07-23"), T("2019-07-23"), "day", "reference", None, "xinhua", "patrol"),
-        ("exchanges", "High-level exchanges", "meeting", "since 2018",
-         T("2018-01-01"), pd.NaT, "interval", "article", "since 2018 exchanges", None, None),
-        ("shanghai_five", "Shanghai Five founded", "founding", "26 April 1996",
-         T("1996-04-26"), T("1996-04-26"), "day", "reference", None, "wiki", None),
-        ("taliban", "China engages the Taliban", "negotiation", None,
-         pd.NaT, pd.NaT, "undated", "article", "engage the Taliban", None, None),
-        ("base", "Base offer", "offer", None,
-         pd.NaT, pd.NaT, "undated", "article", "offered a base", None, None),
-        ("base_ref", "Decree on outposts", "offer", "26 Sep 2016",
-         T("2016-09-26"), T("2016-09-26"), "day", "reference", None, "rferl", "base"),
-    ]  # fmt: skip
+        (
+            "brf",
+            "Second Belt and Road Forum",
+            "forum",
+            "in April",
+            T("2019-04-01"),
+            T("2019-04-30"),
+            "month",
+            "article",
+            "the Forum in April",
+            None,
+            None,
+        ),
+        (
+            "patrol",
+            "Joint bomber patrol",
+            "patrol",
+            "June 2019",
+            T("2019-06-01"),
+            T("2019-06-30"),
+            "month",
+            "article",
+            "patrol in June 2019",
+            None,
+            None,
+        ),
+        (
+            "patrol_ref",
+            "First joint patrol (reference)",
+            "patrol",
+            "23 July 2019",
+            T("2019-07-23"),
+            T("2019-07-23"),
+            "day",
+            "reference",
+            None,
+            "xinhua",
+            "patrol",
+        ),
+        (
+            "exchanges",
+            "High-level exchanges",
+            "meeting",
+            "since 2018",
+            T("2018-01-01"),
+            pd.NaT,
+            "interval",
+            "article",
+            "since 2018 exchanges",
+            None,
+            None,
+        ),
+        (
+            "shanghai_five",
+            "Shanghai Five founded",
+            "founding",
+            "26 April 1996",
+            T("1996-04-26"),
+            T("1996-04-26"),
+            "day",
+            "reference",
+            None,
+            "wiki",
+            None,
+        ),
+        (
+            "taliban",
+            "China engages the Taliban",
+            "negotiation",
+            None,
+            pd.NaT,
+            pd.NaT,
+            "undated",
+            "article",
+            "engage the Taliban",
+            None,
+            None,
+        ),
+        (
+            "base",
+            "Base offer",
+            "offer",
+            None,
+            pd.NaT,
+            pd.NaT,
+            "undated",
+            "article",
+            "offered a base",
+            None,
+            None,
+        ),
+        (
+            "base_ref",
+            "Decree on outposts",
+            "offer",
+            "26 Sep 2016",
+            T("2016-09-26"),
+            T("2016-09-26"),
+            "day",
+            "reference",
+            None,
+            "rferl",
+            "base",
+        ),
+    ]
     columns = [
-        "event_id", "title", "kind", "date_text", "date_start", "date_end", "date_precision",
-        "origin", "evidence", "source_id", "corresponds_to",
-    ]  # fmt: skip
+        "event_id",
+        "title",
+        "kind",
+        "date_text",
+        "date_start",
+        "date_end",
+        "date_precision",
+        "origin",
+        "evidence",
+        "source_id",
+        "corresponds_to",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -87,14 +184,18 @@ def test_matplotlib_timeline_draws_bars_markers_and_notes():
     assert isinstance(fig, Figure)
     early, late = fig.axes
     assert [t.get_text() for t in early.get_yticklabels()] == [
-        "Shanghai Five founded", "Base offer", "High-level exchanges",
-        "Second Belt and Road Forum", "Joint bomber patrol",
-    ]  # fmt: skip
+        "Shanghai Five founded",
+        "Base offer",
+        "High-level exchanges",
+        "Second Belt and Road Forum",
+        "Joint bomber patrol",
+    ]
     # The April bar starts on 1 April and is 30 days long.
     april = [
-        p for p in late.patches
+        p
+        for p in late.patches
         if isinstance(p, Rectangle) and p.get_x() == pytest.approx(mdates.date2num(T("2019-04-01")))
-    ]  # fmt: skip
+    ]
     assert [p.get_width() for p in april] == [30.0]
     # The open bar reaches the right edge, which lies after the publication date.
     right = late.get_xlim()[1]

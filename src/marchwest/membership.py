@@ -157,9 +157,11 @@ def _edtf_first_day(value: object, column: str, index: object) -> pd.Timestamp:
     text = str(value).strip()
     if not text or text.startswith(".."):
         return pd.NaT
+    from edtf import EDTFParseException
+
     try:
         return _parsed_first_day(text)
-    except Exception as error:  # edtf raises its own EDTFParseException, or TypeError
+    except (EDTFParseException, TypeError) as error:
         raise ValueError(
             f"memberships row {index}: {column} {text!r} is not an EDTF date ({error})"
         ) from None
@@ -242,8 +244,11 @@ def membership_notes(current: pd.DataFrame) -> pd.Series:
 def _edtf_text(rows: pd.DataFrame, column: str) -> list[str]:
     values = rows[f"{column}_edtf"] if f"{column}_edtf" in rows.columns else rows[column]
     return [
-        "" if value is None or value is pd.NA or value is pd.NaT or (
-            isinstance(value, float) and pd.isna(value)
-        ) else (f"{value:%Y-%m-%d}" if isinstance(value, pd.Timestamp) else str(value))
+        ""
+        if value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float) and pd.isna(value))
+        else (f"{value:%Y-%m-%d}" if isinstance(value, pd.Timestamp) else str(value))
         for value in values
     ]

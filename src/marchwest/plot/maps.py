@@ -44,8 +44,20 @@ LAND, WATER, BORDER, COAST = "#EFEDE6", "#DCEAF4", "#B5B5B5", "#7A8C99"
 CORRIDOR_COLOUR = "#009E73"
 LABEL_SIZE = 9
 # Where a label may go, tried in this order (offsets in points from its place).
-_OFFSETS = [(6, 3), (6, -9), (-6, 3), (-6, -9), (0, 8), (0, -14), (12, 12), (-12, 12),
-            (12, -18), (-12, -18), (0, 22), (0, -28)]  # fmt: skip
+_OFFSETS = [
+    (6, 3),
+    (6, -9),
+    (-6, 3),
+    (-6, -9),
+    (0, 8),
+    (0, -14),
+    (12, 12),
+    (-12, 12),
+    (12, -18),
+    (-12, -18),
+    (0, 22),
+    (0, -28),
+]
 _ALIGN = {1: "left", -1: "right", 0: "center"}
 
 
@@ -145,9 +157,7 @@ def places_map_figure(
     """
     topology = topology or load_world()
     arcs = decode_arcs(topology)
-    note = "\n".join(
-        textwrap.fill(part, 170) for part in (unlocated_note(places), caption) if part
-    )
+    note = "\n".join(textwrap.fill(part, 170) for part in (unlocated_note(places), caption) if part)
     fig, ax = map_axes(extent, note_lines=note.count("\n") + 1 if note else 0)
     ax.set_facecolor(WATER)
     for ring in object_rings(topology, "land", arcs):
@@ -167,22 +177,43 @@ def places_map_figure(
     for kind, group in shown.groupby("kind", observed=True):
         marker, colour = KIND_STYLE.get(str(kind), ("o", "#333333"))
         ax.scatter(
-            group["lon"].astype(float), group["lat"].astype(float), marker=marker, s=42,
-            color=colour, edgecolor="white", linewidth=0.8, zorder=5,
-        )  # fmt: skip
+            group["lon"].astype(float),
+            group["lat"].astype(float),
+            marker=marker,
+            s=42,
+            color=colour,
+            edgecolor="white",
+            linewidth=0.8,
+            zorder=5,
+        )
     _place_labels(fig, ax, shown, labels or {})
     kinds = [str(kind) for kind in shown["kind"].dropna().unique()]
     handles = [
-        Line2D([], [], marker=KIND_STYLE.get(kind, ("o", ""))[0], linestyle="none",
-               color=KIND_STYLE.get(kind, ("", "#333333"))[1], label=kind)
+        Line2D(
+            [],
+            [],
+            marker=KIND_STYLE.get(kind, ("o", ""))[0],
+            linestyle="none",
+            color=KIND_STYLE.get(kind, ("", "#333333"))[1],
+            label=kind,
+        )
         for kind in sorted(kinds)
-    ]  # fmt: skip
+    ]
     if corridor is not None:
         handles.append(
-            Line2D([], [], color=CORRIDOR_COLOUR, linewidth=2, linestyle="--", label="CPEC, as a line")
+            Line2D(
+                [], [], color=CORRIDOR_COLOUR, linewidth=2, linestyle="--", label="CPEC, as a line"
+            )
         )
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8,
-              frameon=False, title="kind of place", title_fontsize=8)  # fmt: skip
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        fontsize=8,
+        frameon=False,
+        title="kind of place",
+        title_fontsize=8,
+    )
     ax.set_title(title, loc="left", fontsize=12, fontfamily=FONT_FAMILY)
     fig.text(0.01, 0.01, note, fontsize=8, color="#444444", va="bottom", ha="left")
     return fig
@@ -211,9 +242,13 @@ def _corridor_line(ax, shown: pd.DataFrame, corridor: tuple[str, str]) -> None:
     if ends[["lat", "lon"]].isna().any().any():
         return
     ax.plot(
-        ends["lon"].astype(float), ends["lat"].astype(float), color=CORRIDOR_COLOUR,
-        linewidth=2.2, linestyle="--", zorder=4,
-    )  # fmt: skip
+        ends["lon"].astype(float),
+        ends["lat"].astype(float),
+        color=CORRIDOR_COLOUR,
+        linewidth=2.2,
+        linestyle="--",
+        zorder=4,
+    )
 
 
 def label_offsets(fig: Figure, ax, shown: pd.DataFrame, texts: Sequence[str]) -> list:
@@ -240,23 +275,34 @@ def label_offsets(fig: Figure, ax, shown: pd.DataFrame, texts: Sequence[str]) ->
                 break
         if best is None:
             dx, dy = _OFFSETS[0]
-            best = ((dx, dy), Bbox.from_bounds(x + dx * to_pixels, y + dy * to_pixels, width, height))
+            best = (
+                (dx, dy),
+                Bbox.from_bounds(x + dx * to_pixels, y + dy * to_pixels, width, height),
+            )
         chosen.append(best[0])
         taken.append(best[1])
     return chosen
 
 
 def _place_labels(fig: Figure, ax, shown: pd.DataFrame, labels: Mapping[str, str]) -> None:
-    texts = [labels.get(pid, name) for pid, name in zip(shown["place_id"], shown["name"], strict=True)]
+    texts = [
+        labels.get(pid, name) for pid, name in zip(shown["place_id"], shown["name"], strict=True)
+    ]
     offsets = label_offsets(fig, ax, shown, texts)
     for (lon, lat), text, (dx, dy) in zip(
         shown[["lon", "lat"]].astype(float).to_numpy(), texts, offsets, strict=True
     ):
         ax.annotate(
-            text, (lon, lat), xytext=(dx, dy), textcoords="offset points", fontsize=LABEL_SIZE,
-            ha=_ALIGN[int(np.sign(dx))], va="bottom", zorder=6,
+            text,
+            (lon, lat),
+            xytext=(dx, dy),
+            textcoords="offset points",
+            fontsize=LABEL_SIZE,
+            ha=_ALIGN[int(np.sign(dx))],
+            va="bottom",
+            zorder=6,
             bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "alpha": 0.7, "linewidth": 0},
-        )  # fmt: skip
+        )
 
 
 def places_map_plotly(
@@ -285,14 +331,20 @@ def places_map_plotly(
         if not ends[["lat", "lon"]].isna().any().any():
             fig.add_trace(
                 go.Scattergeo(
-                    lon=ends["lon"].astype(float).tolist(), lat=ends["lat"].astype(float).tolist(),
-                    mode="lines", name="CPEC, as a line (Gwadar–Kashgar)",
-                    line={"color": CORRIDOR_COLOUR, "width": 3, "dash": "dash"}, hoverinfo="skip",
-                )  # fmt: skip
+                    lon=ends["lon"].astype(float).tolist(),
+                    lat=ends["lat"].astype(float).tolist(),
+                    mode="lines",
+                    name="CPEC, as a line (Gwadar–Kashgar)",
+                    line={"color": CORRIDOR_COLOUR, "width": 3, "dash": "dash"},
+                    hoverinfo="skip",
+                )
             )
     for kind, group in shown.groupby("kind", observed=True):
         marker, colour = KIND_STYLE.get(str(kind), ("o", "#333333"))
-        text = [labels.get(pid, name) for pid, name in zip(group["place_id"], group["name"], strict=True)]
+        text = [
+            labels.get(pid, name)
+            for pid, name in zip(group["place_id"], group["name"], strict=True)
+        ]
         fig.add_trace(
             go.Scattergeo(
                 lon=group["lon"].astype(float).tolist(),
@@ -302,32 +354,55 @@ def places_map_plotly(
                 textposition=[positions[pid] for pid in group["place_id"]],
                 textfont={"size": 11},
                 name=str(kind),
-                marker={"symbol": _PLOTLY_SYMBOLS.get(marker, "circle"), "size": 9, "color": colour,
-                        "line": {"color": "white", "width": 1}},
+                marker={
+                    "symbol": _PLOTLY_SYMBOLS.get(marker, "circle"),
+                    "size": 9,
+                    "color": colour,
+                    "line": {"color": "white", "width": 1},
+                },
                 customdata=[
                     [str(k), f"{lat:.3f}, {lon:.3f}", hover.get(pid, str(source))]
                     for k, lat, lon, pid, source in zip(
-                        group["kind"], group["lat"], group["lon"], group["place_id"],
-                        group["source_id"].fillna("none"), strict=True,
+                        group["kind"],
+                        group["lat"],
+                        group["lon"],
+                        group["place_id"],
+                        group["source_id"].fillna("none"),
+                        strict=True,
                     )
                 ],
                 hovertemplate=(
                     "<b>%{text}</b> (%{customdata[0]})<br>%{customdata[1]} (lat, lon)"
                     "<br>coordinate: %{customdata[2]}<extra></extra>"
                 ),
-            )  # fmt: skip
+            )
         )
     fig.update_geos(
-        projection_type="equirectangular", resolution=110, showland=True, landcolor=LAND,
-        showocean=True, oceancolor=WATER, showlakes=True, lakecolor=WATER, showcountries=True,
-        countrycolor=BORDER, coastlinecolor=COAST, lonaxis_range=[west, east],
-        lataxis_range=[south, north], lonaxis_showgrid=True, lataxis_showgrid=True,
-        lonaxis_dtick=10, lataxis_dtick=10,
-    )  # fmt: skip
+        projection_type="equirectangular",
+        resolution=110,
+        showland=True,
+        landcolor=LAND,
+        showocean=True,
+        oceancolor=WATER,
+        showlakes=True,
+        lakecolor=WATER,
+        showcountries=True,
+        countrycolor=BORDER,
+        coastlinecolor=COAST,
+        lonaxis_range=[west, east],
+        lataxis_range=[south, north],
+        lonaxis_showgrid=True,
+        lataxis_showgrid=True,
+        lonaxis_dtick=10,
+        lataxis_dtick=10,
+    )
     fig.update_layout(
-        title={"text": title}, height=700, font={"family": FONT_FAMILY},
-        margin={"l": 10, "r": 10, "t": 60}, legend={"title": {"text": "kind of place"}},
-    )  # fmt: skip
+        title={"text": title},
+        height=700,
+        font={"family": FONT_FAMILY},
+        margin={"l": 10, "r": 10, "t": 60},
+        legend={"title": {"text": "kind of place"}},
+    )
     note = "<br>".join(
         "<br>".join(textwrap.wrap(part, 150)) for part in (unlocated_note(places), caption) if part
     )
@@ -341,7 +416,9 @@ def _text_positions(
 ) -> dict[str, str]:
     """plotly ``textposition`` per place, from the matplotlib map's label placement."""
     fig, ax = map_axes(extent)
-    texts = [labels.get(pid, name) for pid, name in zip(shown["place_id"], shown["name"], strict=True)]
+    texts = [
+        labels.get(pid, name) for pid, name in zip(shown["place_id"], shown["name"], strict=True)
+    ]
     offsets = label_offsets(fig, ax, shown, texts)
     vertical = {True: "top", False: "bottom"}
     horizontal = {1: " right", -1: " left", 0: " center"}

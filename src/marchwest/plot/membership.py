@@ -88,10 +88,14 @@ def status_grid_figure(
         for (row, column), status in np.ndenumerate(matrix.to_numpy(dtype=object)):
             if isinstance(status, str):
                 ax.text(
-                    column, row, status.replace(" ", "\n") if len(status) > 10 else status,
-                    ha="center", va="center", fontsize=7,
+                    column,
+                    row,
+                    status.replace(" ", "\n") if len(status) > 10 else status,
+                    ha="center",
+                    va="center",
+                    fontsize=7,
                     color=_text_colour(colours[codes[row, column]]),
-                )  # fmt: skip
+                )
     else:
         step = max(1, columns // 15)
         ax.set_xticks(range(0, columns, step), column_names[::step], fontsize=8.5)
@@ -100,9 +104,13 @@ def status_grid_figure(
         ax.set_xlabel(xlabel, fontsize=9)
     ax.legend(
         handles=[Patch(facecolor=colours[i + 1], label=s) for i, s in enumerate(statuses)],
-        loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, title="status",
-        title_fontsize=8, frameon=False,
-    )  # fmt: skip
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        fontsize=8,
+        title="status",
+        title_fontsize=8,
+        frameon=False,
+    )
     fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontfamily=FONT_FAMILY)
     if caption:
         mpl_caption(fig, _wrapped(caption, fig))
@@ -172,7 +180,9 @@ def status_grid_plotly(
         width=None,
         yaxis={"autorange": "reversed", "tickfont": {"size": 12}},
         xaxis={
-            "side": "top" if annotate else "bottom", "title": {"text": xlabel}, "tickangle": 0,
+            "side": "top" if annotate else "bottom",
+            "title": {"text": xlabel},
+            "tickangle": 0,
         },
         margin={"t": 150 if annotate else 80},
     )
@@ -201,9 +211,14 @@ def status_counts_figure(
     for status in counts.columns:
         values = counts[status].to_numpy()
         ax.bar(
-            years, values, bottom=bottom, color=STATUS_COLOURS.get(status, OTHER_COLOUR),
-            edgecolor="white", linewidth=0.5, label=status,
-        )  # fmt: skip
+            years,
+            values,
+            bottom=bottom,
+            color=STATUS_COLOURS.get(status, OTHER_COLOUR),
+            edgecolor="white",
+            linewidth=0.5,
+            label=status,
+        )
         bottom += values
     for year, total in zip(years, bottom, strict=True):
         ax.text(year, total + 0.2, f"{int(total)}", ha="center", va="bottom", fontsize=7)
@@ -212,9 +227,15 @@ def status_counts_figure(
         year, total = years[position], bottom[position]
         ax.bar(year, total, fill=False, edgecolor="black", linewidth=1.6)
         ax.annotate(
-            highlight_label, (year, total + 1.1), xytext=(0, 8), textcoords="offset points",
-            ha="center", va="bottom", fontsize=8, arrowprops={"arrowstyle": "-", "lw": 0.8},
-        )  # fmt: skip
+            highlight_label,
+            (year, total + 1.1),
+            xytext=(0, 8),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            arrowprops={"arrowstyle": "-", "lw": 0.8},
+        )
     ax.set_xticks(years[::2] if len(years) > 16 else years)
     ax.set_ylim(0, bottom.max() + 4)
     ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
@@ -267,13 +288,22 @@ def status_counts_plotly(
         total = int(counts.iloc[position].sum())
         year = years[position]
         fig.add_shape(
-            type="rect", x0=year - 0.42, x1=year + 0.42, y0=0, y1=total,
+            type="rect",
+            x0=year - 0.42,
+            x1=year + 0.42,
+            y0=0,
+            y1=total,
             line={"color": "black", "width": 2},
-        )  # fmt: skip
+        )
         fig.add_annotation(
-            x=year, y=total, text=highlight_label, showarrow=True, arrowhead=0, ay=-30,
+            x=year,
+            y=total,
+            text=highlight_label,
+            showarrow=True,
+            arrowhead=0,
+            ay=-30,
             font={"size": 11},
-        )  # fmt: skip
+        )
     fig.update_layout(
         title={"text": title},
         barmode="stack",

@@ -10,16 +10,17 @@ last day, an open end a bar that fades out at the right edge with an arrow. A re
 
 from __future__ import annotations
 
+import itertools
 import textwrap
 from collections.abc import Mapping
 
 import matplotlib.dates as mdates
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from plotly.subplots import make_subplots
 
 from marchwest.plot.style import (
     EVENT_THEME_COLOURS,
@@ -102,9 +103,22 @@ def timeline_marks(events: pd.DataFrame) -> pd.DataFrame:
     dated["line"] = pd.factorize(dated["anchor"])[0]
     dated["label"] = dated["line"].map(_unique_labels(dated.drop_duplicates("line")))
     columns = [
-        "line", "label", "title", "event_id", "theme", "origin", "shape", "start", "end",
-        "open_start", "open_end", "date_text", "evidence", "source_id", "corresponds_to",
-    ]  # fmt: skip
+        "line",
+        "label",
+        "title",
+        "event_id",
+        "theme",
+        "origin",
+        "shape",
+        "start",
+        "end",
+        "open_start",
+        "open_end",
+        "date_text",
+        "evidence",
+        "source_id",
+        "corresponds_to",
+    ]
     return dated[columns].reset_index(drop=True)
 
 
@@ -153,7 +167,7 @@ def axis_ranges(
     whole = clusters[-1][1] - clusters[0][0]
     threshold = max(whole / 4, _LONG_GAP)
     ranges = [[clusters[0][0], clusters[0][1]]]
-    for earlier, later in zip(clusters, clusters[1:]):
+    for earlier, later in itertools.pairwise(clusters):
         if later[0] - earlier[1] > threshold:
             ranges.append([later[0], later[1]])
         else:
@@ -197,10 +211,16 @@ def timeline_figure(
         if left <= published <= right:
             ax.axvline(mdates.date2num(published), color="#333333", linestyle="--", linewidth=1)
             ax.annotate(
-                f"published {published:%-d %b %Y}", (mdates.date2num(published), -0.5),
-                xytext=(-3, 0), textcoords="offset points", ha="right", va="top", fontsize=8,
-                rotation=90, color="#333333",
-            )  # fmt: skip
+                f"published {published:%-d %b %Y}",
+                (mdates.date2num(published), -0.5),
+                xytext=(-3, 0),
+                textcoords="offset points",
+                ha="right",
+                va="top",
+                fontsize=8,
+                rotation=90,
+                color="#333333",
+            )
         ax.set_xlim(mdates.date2num(left), mdates.date2num(right))
         if _short_panel(left, right, ratios[list(axes).index(ax)]):
             ax.set_xticks([mdates.date2num(left + (right - left) / 2)], [_years(left, right)])
@@ -213,16 +233,22 @@ def timeline_figure(
         ax.set_axisbelow(True)
     axes[0].set_yticks(range(len(lines)), lines, fontsize=8.5)
     axes[0].set_ylim(len(lines) - 0.4, -0.6)
-    for left_ax, right_ax in zip(axes, axes[1:]):
+    for left_ax, right_ax in itertools.pairwise(axes):
         _break_marks(left_ax, right_ax)
     axes[-1].set_xlabel(DATE_LABEL, fontsize=9)
     fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontfamily=FONT_FAMILY)
     axes[-1].legend(
-        handles=_legend_handles(marks), loc="lower right", bbox_to_anchor=(1, 1.0), ncols=4,
-        fontsize=8, frameon=False,
-    )  # fmt: skip
+        handles=_legend_handles(marks),
+        loc="lower right",
+        bbox_to_anchor=(1, 1.0),
+        ncols=4,
+        fontsize=8,
+        frameon=False,
+    )
     note = "\n".join(
-        textwrap.fill(part, 200) for part in (_undated_note(undated_events(events)), caption) if part
+        textwrap.fill(part, 200)
+        for part in (_undated_note(undated_events(events)), caption)
+        if part
     )
     if note:
         mpl_caption(fig, note)
@@ -234,17 +260,25 @@ def _draw_mark(ax, mark, far_right: pd.Timestamp, fade_span: pd.Timedelta, last_
     reference = mark.origin == "reference"
     if mark.shape == "marker":
         ax.plot(
-            mdates.date2num(mark.start), mark.line,
-            marker="D" if reference else "o", markersize=7 if reference else 8,
-            markerfacecolor="white" if reference else colour, markeredgecolor=colour,
+            mdates.date2num(mark.start),
+            mark.line,
+            marker="D" if reference else "o",
+            markersize=7 if reference else 8,
+            markerfacecolor="white" if reference else colour,
+            markeredgecolor=colour,
             markeredgewidth=1.8 if reference else 1.4,
-            linestyle="none", zorder=3,
-        )  # fmt: skip
+            linestyle="none",
+            zorder=3,
+        )
         return
     style = {
-        "height": 0.5, "color": "white" if reference else colour, "edgecolor": colour,
-        "hatch": "////" if reference else None, "linewidth": 0.8, "zorder": 2,
-    }  # fmt: skip
+        "height": 0.5,
+        "color": "white" if reference else colour,
+        "edgecolor": colour,
+        "hatch": "////" if reference else None,
+        "linewidth": 0.8,
+        "zorder": 2,
+    }
     if mark.open_start:
         _fade(ax, mark.line, mark.end, mark.end - fade_span, style)
         if last_panel:
@@ -252,14 +286,20 @@ def _draw_mark(ax, mark, far_right: pd.Timestamp, fade_span: pd.Timedelta, last_
         return
     end = far_right if mark.open_end else mark.end
     solid_end = end - fade_span if mark.open_end else end
-    ax.barh(mark.line, (solid_end - mark.start) / _ONE_DAY, left=mdates.date2num(mark.start), **style)
+    ax.barh(
+        mark.line, (solid_end - mark.start) / _ONE_DAY, left=mdates.date2num(mark.start), **style
+    )
     if mark.open_end:
         _fade(ax, mark.line, solid_end, end, style)
         if last_panel:
             ax.plot(
-                mdates.date2num(end), mark.line, marker=">", color=colour, markersize=9,
+                mdates.date2num(end),
+                mark.line,
+                marker=">",
+                color=colour,
+                markersize=9,
                 clip_on=False,
-            )  # fmt: skip
+            )
 
 
 def _short_panel(left: pd.Timestamp, right: pd.Timestamp, share: float) -> bool:
@@ -277,8 +317,15 @@ def _break_marks(left_ax, right_ax) -> None:
     left_ax.spines.right.set_visible(False)
     right_ax.spines.left.set_visible(False)
     right_ax.tick_params(axis="y", left=False)
-    cut = {"marker": [(-1, -1.5), (1, 1.5)], "markersize": 10, "linestyle": "none",
-           "color": "#333333", "mec": "#333333", "mew": 1, "clip_on": False}  # fmt: skip
+    cut = {
+        "marker": [(-1, -1.5), (1, 1.5)],
+        "markersize": 10,
+        "linestyle": "none",
+        "color": "#333333",
+        "mec": "#333333",
+        "mew": 1,
+        "clip_on": False,
+    }
     left_ax.plot([1, 1], [0, 1], transform=left_ax.transAxes, **cut)
     right_ax.plot([0, 0], [0, 1], transform=right_ax.transAxes, **cut)
 
@@ -289,9 +336,11 @@ def _fade(ax, line: int, start: pd.Timestamp, end: pd.Timestamp, style: dict) ->
     for index in range(5):
         left, right = sorted([start + step * index, start + step * (index + 1)])
         ax.barh(
-            line, (right - left) / _ONE_DAY, left=mdates.date2num(left),
+            line,
+            (right - left) / _ONE_DAY,
+            left=mdates.date2num(left),
             **{**style, "alpha": 0.8 - 0.15 * index, "linewidth": 0},
-        )  # fmt: skip
+        )
 
 
 def _legend_handles(marks: pd.DataFrame) -> list:
@@ -307,9 +356,15 @@ def _legend_handles(marks: pd.DataFrame) -> list:
     if (reference & (marks["shape"] == "marker")).any():
         handles.append(
             Line2D(
-                [], [], marker="D", linestyle="none", markerfacecolor="white",
-                markeredgecolor="#666666", markeredgewidth=1.8, label="reference date (a day)",
-            )  # fmt: skip
+                [],
+                [],
+                marker="D",
+                linestyle="none",
+                markerfacecolor="white",
+                markeredgecolor="#666666",
+                markeredgewidth=1.8,
+                label="reference date (a day)",
+            )
         )
     if (reference & (marks["shape"] == "bar")).any():
         handles.append(
@@ -353,13 +408,26 @@ def reference_dates(events: pd.DataFrame) -> pd.DataFrame:
             before_end = pd.isna(own["date_end"]) or ref.date_end <= own["date_end"]
             inside = after_start and before_end
             agreement = "within the article's date" if inside else "outside the article's date"
-        rows.append({
-            "event_id": ref.corresponds_to, "title": own["title"],
-            "article_date": own["date_text"], "reference_date": ref.date_text,
-            "reference_start": ref.date_start, "source_id": ref.source_id, "agreement": agreement,
-        })  # fmt: skip
-    columns = ["event_id", "title", "article_date", "reference_date", "reference_start",
-               "source_id", "agreement"]  # fmt: skip
+        rows.append(
+            {
+                "event_id": ref.corresponds_to,
+                "title": own["title"],
+                "article_date": own["date_text"],
+                "reference_date": ref.date_text,
+                "reference_start": ref.date_start,
+                "source_id": ref.source_id,
+                "agreement": agreement,
+            }
+        )
+    columns = [
+        "event_id",
+        "title",
+        "article_date",
+        "reference_date",
+        "reference_start",
+        "source_id",
+        "agreement",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -390,9 +458,12 @@ def timeline_plotly(
         date_text=marks["date_text"].fillna(""),
     )
     fig = make_subplots(
-        rows=1, cols=len(ranges), shared_yaxes=True, horizontal_spacing=0.025,
+        rows=1,
+        cols=len(ranges),
+        shared_yaxes=True,
+        horizontal_spacing=0.025,
         column_widths=_panel_widths(marks, ranges),
-    )  # fmt: skip
+    )
     shown = [
         marks[(marks["draw_start"] <= panel_right) & (marks["draw_end"] >= panel_left)]
         for panel_left, panel_right in ranges
@@ -412,23 +483,38 @@ def timeline_plotly(
         x=day, line={"color": "#333333", "dash": "dash", "width": 1}, row=1, col=published_column
     )
     fig.add_annotation(
-        x=day, xref=f"x{published_column if published_column > 1 else ''}", y=1, yref="paper",
-        yanchor="bottom", text=f"published {published:%-d %b %Y}", showarrow=False,
+        x=day,
+        xref=f"x{published_column if published_column > 1 else ''}",
+        y=1,
+        yref="paper",
+        yanchor="bottom",
+        text=f"published {published:%-d %b %Y}",
+        showarrow=False,
         font={"size": 11},
-    )  # fmt: skip
+    )
     widths = _panel_widths(marks, ranges)
     for column, (panel_left, panel_right) in enumerate(ranges, start=1):
         middle = (panel_left + (panel_right - panel_left) / 2).strftime("%Y-%m-%d")
         short = _short_panel(panel_left, panel_right, widths[column - 1])
         fig.update_xaxes(
-            type="date", range=[panel_left.strftime("%Y-%m-%d"), panel_right.strftime("%Y-%m-%d")],
-            showgrid=True, row=1, col=column,
-            **({"tickvals": [middle], "ticktext": [_years(panel_left, panel_right)]} if short else {}),
-        )  # fmt: skip
+            type="date",
+            range=[panel_left.strftime("%Y-%m-%d"), panel_right.strftime("%Y-%m-%d")],
+            showgrid=True,
+            row=1,
+            col=column,
+            **(
+                {"tickvals": [middle], "ticktext": [_years(panel_left, panel_right)]}
+                if short
+                else {}
+            ),
+        )
     fig.update_xaxes(title={"text": DATE_LABEL}, row=1, col=len(ranges))
     fig.update_yaxes(
-        categoryorder="array", categoryarray=lines, autorange="reversed", tickfont={"size": 11},
-    )  # fmt: skip
+        categoryorder="array",
+        categoryarray=lines,
+        autorange="reversed",
+        tickfont={"size": 11},
+    )
     note = "<br>".join(
         "<br>".join(textwrap.wrap(part, 150))
         for part in (_undated_note(undated_events(events)), caption)
