@@ -72,7 +72,9 @@ def test_normalise_maps_back_to_the_raw_text():
     folded, starts, ends = normalise(raw)
     assert folded == "a 'quoted' - dash end"
     at = folded.index("'quoted' - dash")
-    assert raw[starts[at] : ends[at + len("'quoted' - dash") - 1]] == "\u2018quoted\u2019 \u2013 dash"
+    assert (
+        raw[starts[at] : ends[at + len("'quoted' - dash") - 1]] == "\u2018quoted\u2019 \u2013 dash"
+    )
 
 
 @pytest.mark.parametrize(
@@ -82,7 +84,10 @@ def test_normalise_maps_back_to_the_raw_text():
         ("to discuss anti-terrorism", "to discuss\u00a0anti-terrorism"),  # a no-break space
         ("largestdefence", "largestdefence"),  # a glued word is typed as the page has it
         ("withUzbekistan", "withUzbekistan"),
-        ("the West - and particularly the United States -", "the West – and particularly the United States –"),
+        (
+            "the West - and particularly the United States -",
+            "the West – and particularly the United States –",
+        ),
     ],
 )
 def test_typed_quotes_are_found_in_the_raw_text(article, typed, expected):
@@ -127,8 +132,11 @@ def test_another_page_with_the_same_layout_is_parsed_not_matched_by_offset():
         "Body text here.\n\n\nPopular posts from this blog\n\nSomething else."
     )
     parsed = parse_article(page)
-    assert (parsed.title, parsed.author, parsed.published) == ("A Different Title", "Jane Doe",
-                                                               dt.date(2020, 3, 3))
+    assert (parsed.title, parsed.author, parsed.published) == (
+        "A Different Title",
+        "Jane Doe",
+        dt.date(2020, 3, 3),
+    )
     assert (parsed.series.part, parsed.series.parts) == (3, 5)
     assert [s.title for s in parsed.sections] == ["A Heading"]
     assert parsed.text.endswith("Body text here.")
@@ -139,8 +147,10 @@ def test_another_page_with_the_same_layout_is_parsed_not_matched_by_offset():
     [
         ("Title\n\nJust text.\n\nPopular posts from this blog\n", "byline"),
         ("Title\n\n by A B , May 1, 2020\n\nthe second in a four-part series.\n", "end marker"),
-        ("Title\n\n by A B , May 1, 2020\n\nNo series here.\n\nPopular posts from this blog\n",
-         "series"),
+        (
+            "Title\n\n by A B , May 1, 2020\n\nNo series here.\n\nPopular posts from this blog\n",
+            "series",
+        ),
     ],
 )
 def test_a_page_without_its_landmarks_is_an_error(page, missing):

@@ -10,8 +10,14 @@ from _ledgers import MINIMAL
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "marchwest", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "marchwest", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 def test_validate_a_valid_ledger(make_ledger):
@@ -21,17 +27,20 @@ def test_validate_a_valid_ledger(make_ledger):
 
 
 def test_validate_reports_every_problem_without_a_traceback(make_ledger, tmp_path):
-    root = make_ledger({
-        "facts/claims.yaml": MINIMAL["facts/claims.yaml"].replace("supported", "maybe"),
-        "facts/figures.yaml": MINIMAL["facts/figures.yaml"].replace("unit:", "units:"),
-    })
-    result = run("validate", "ledger", cwd=tmp_path)
+    root = make_ledger(
+        {
+            "facts/claims.yaml": MINIMAL["facts/claims.yaml"].replace("supported", "maybe"),
+            "facts/figures.yaml": MINIMAL["facts/figures.yaml"].replace("unit:", "units:"),
+        }
+    )
+    result = run("validate", root.name, cwd=root.parent)
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert "2 problem(s)" in result.stdout
     assert "ledger/facts/claims.yaml, line 5 (row 1), field 'verdict': 'maybe'" in result.stdout
     assert "ledger/facts/figures.yaml, line 5 (row 1), field 'units': unknown field" in (
-        result.stdout)
+        result.stdout
+    )
 
 
 def test_validate_a_folder_that_is_not_a_ledger(tmp_path):

@@ -16,8 +16,13 @@ from marchwest.schema import TABLES
 
 
 def frictionless_report(descriptor: Path) -> dict:
-    result = subprocess.run([sys.executable, "-m", "frictionless", "validate", "--json",
-                             str(descriptor)], capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "frictionless", "validate", "--json", str(descriptor)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     return json.loads(result.stdout)
 
 

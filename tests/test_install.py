@@ -21,8 +21,9 @@ ROOT = paths.PROJECT_ROOT
 
 
 def run(*args: str | Path, cwd: Path | None = None) -> str:
-    result = subprocess.run([str(a) for a in args], capture_output=True, text=True, cwd=cwd,
-                            timeout=300)
+    result = subprocess.run(
+        [str(a) for a in args], check=False, capture_output=True, text=True, cwd=cwd, timeout=300
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 
@@ -30,8 +31,19 @@ def run(*args: str | Path, cwd: Path | None = None) -> str:
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
-        "-q", "-w", out, ROOT)
+    run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--no-build-isolation",
+        "--no-index",
+        "-q",
+        "-w",
+        out,
+        ROOT,
+    )
     (built,) = out.glob("marchwest-*.whl")
     return built
 
@@ -49,18 +61,32 @@ def test_installed_package_works_from_any_directory(wheel, tmp_path):
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", "--without-pip", venv)
     python = venv / "bin" / "python"
-    run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index",
-        "-q", wheel)
-    site = Path(run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])")
-                .strip())
+    run(
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        python,
+        "install",
+        "--no-deps",
+        "--no-index",
+        "-q",
+        wheel,
+    )
+    site = Path(
+        run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").strip()
+    )
     (site / "zz_marchwest_test_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    out = run(python, "-c",
-              "import marchwest, marchwest.paths as p; e = marchwest.events();"
-              " print(marchwest.__file__); print(p.bundled_ledger_dir()); print(len(e));"
-              " print(marchwest.article().author)",
-              cwd=elsewhere).splitlines()
+    out = run(
+        python,
+        "-c",
+        "import marchwest, marchwest.paths as p; e = marchwest.events();"
+        " print(marchwest.__file__); print(p.bundled_ledger_dir()); print(len(e));"
+        " print(marchwest.article().author)",
+        cwd=elsewhere,
+    ).splitlines()
     assert out[0].startswith(str(site)), out  # the installed copy, not the checkout
     assert Path(out[1]) == site / "marchwest" / "_ledger"
     assert int(out[2]) == len(__import__("marchwest").events()) > 0

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _ledgers import MINIMAL, write_ledger
 
 import marchwest
 from marchwest import dates, paths
 from marchwest.ledger import read_ledger
-
-from _ledgers import MINIMAL, write_ledger
 
 
 def problems(root: Path) -> list[marchwest.Problem]:
@@ -37,20 +36,33 @@ def only_problem(root: Path) -> marchwest.Problem:
 def test_a_valid_ledger_gives_every_table(make_ledger):
     ledger = marchwest.load(make_ledger())
     tables = ledger.tables()
-    assert set(tables) == {"sources", "entities", "places", "events", "participants",
-                           "memberships", "arms_transfers", "figures", "claims"}
+    assert set(tables) == {
+        "sources",
+        "entities",
+        "places",
+        "events",
+        "participants",
+        "memberships",
+        "arms_transfers",
+        "figures",
+        "claims",
+    }
     raw = ledger.article().raw
     for name, frame in tables.items():
         assert len(frame) > 0, name
         if "evidence" in frame:
             quoted = frame[frame["evidence"].notna()]
             assert [raw[s:e] for s, e in zip(quoted["char_start"], quoted["char_end"])] == list(
-                quoted["evidence"])
+                quoted["evidence"]
+            )
     entities = tables["entities"]
     assert entities.set_index("entity_id").loc["china", "evidence"] == (
-        "China is redrawing the global security map beyond Asia-Pacific.")
+        "China is redrawing the global security map beyond Asia-Pacific."
+    )
     assert list(entities.set_index("entity_id").loc["china", "aliases"]) == [
-        "PRC", "People's Republic of China"]
+        "PRC",
+        "People's Republic of China",
+    ]
     # Folder -> origin; reference rows keep their source.
     assert entities.set_index("entity_id").loc["nigeria", "origin"] == "reference"
     assert entities.set_index("entity_id").loc["nigeria", "source_id"] == "ref_one"
@@ -65,13 +77,18 @@ def test_curly_quotes_and_no_break_spaces_come_back_as_in_the_page(make_ledger):
 def test_dates_bounds_and_precision(make_ledger):
     events = marchwest.load(make_ledger()).events().set_index("event_id")
     meeting = events.loc["hayat_meeting_2019"]
-    assert (meeting.date_start, meeting.date_end) == (pd.Timestamp("2019-07-21"),
-                                                      pd.Timestamp("2019-07-31"))
+    assert (meeting.date_start, meeting.date_end) == (
+        pd.Timestamp("2019-07-21"),
+        pd.Timestamp("2019-07-31"),
+    )
     assert meeting.date_precision == "part of month"
     assert meeting.date_text == "late July 2019"
     forum = events.loc["forum_2019"]
     assert (forum.date_start, forum.date_end, forum.date_precision) == (
-        pd.Timestamp("2019-04-01"), pd.Timestamp("2019-04-30"), "month")
+        pd.Timestamp("2019-04-01"),
+        pd.Timestamp("2019-04-30"),
+        "month",
+    )
     undated = events.loc["cpec_undated"]
     assert undated.date_precision == "undated"
     assert pd.isna(undated.date_start) and pd.isna(undated.date_end)
@@ -106,11 +123,37 @@ def test_sipri_rows_become_tiv_arms_transfers(make_ledger):
     assert list(tiv.period_start) == list(tiv.period_end) == [2017, 2017]
 
 
-VALID_DATES = ["2019-07-23", "2019-07", "2019", "2019-07-21/2019-07-31", "2019-04/2019-06",
-               "2018/..", "../2020", "2019-07-21/..", "2020-02-29", "2020-02", "1996/2001-06"]
-BAD_DATES = ["2019-13", "2019-02-30", "2019-02-29", "2019-00", "2019-07-32", "July 2019",
-             "2019/", "/2020", "..", "../..", "2019~", "2019-XX", "19", "2019/2018",
-             "2019-07-31/2019-07-21", "2019-07-21/2019-07-31/2019-08-01"]
+VALID_DATES = [
+    "2019-07-23",
+    "2019-07",
+    "2019",
+    "2019-07-21/2019-07-31",
+    "2019-04/2019-06",
+    "2018/..",
+    "../2020",
+    "2019-07-21/..",
+    "2020-02-29",
+    "2020-02",
+    "1996/2001-06",
+]
+BAD_DATES = [
+    "2019-13",
+    "2019-02-30",
+    "2019-02-29",
+    "2019-00",
+    "2019-07-32",
+    "July 2019",
+    "2019/",
+    "/2020",
+    "..",
+    "../..",
+    "2019~",
+    "2019-XX",
+    "19",
+    "2019/2018",
+    "2019-07-31/2019-07-21",
+    "2019-07-21/2019-07-31/2019-08-01",
+]
 
 
 def test_edtf_forms():
@@ -140,8 +183,9 @@ def test_validate_reports_a_date_the_edtf_package_reads_differently(make_ledger,
     root = make_ledger()
     read_ledger(root, reference_checks=True)
     wrong = dates.EdtfDate("2019-04", None, None, "month")
-    monkeypatch.setattr(dates, "parse_with_edtf", lambda text: wrong if text == "2019-04"
-                        else dates.parse(text))
+    monkeypatch.setattr(
+        dates, "parse_with_edtf", lambda text: wrong if text == "2019-04" else dates.parse(text)
+    )
     with pytest.raises(marchwest.LedgerError, match="the edtf package reads '2019-04'"):
         read_ledger(root, reference_checks=True)
 
@@ -173,8 +217,9 @@ def test_unknown_field(make_ledger):
     problem = only_problem(make_ledger({"facts/figures.yaml": text}))
     assert (problem.line, problem.row, problem.field) == (5, 1, "units")
     assert "unknown field" in problem.message
-    assert str(problem).endswith("facts/figures.yaml, line 5 (row 1), field 'units': "
-                                 + problem.message)
+    assert str(problem).endswith(
+        "facts/figures.yaml, line 5 (row 1), field 'units': " + problem.message
+    )
 
 
 def test_missing_field(make_ledger):
@@ -207,7 +252,9 @@ def test_start_after_end(make_ledger):
     text = MINIMAL["external/memberships.yaml"].replace("until: ../2020", "until: '1999'")
     problem = only_problem(make_ledger({"external/memberships.yaml": text}))
     assert problem.field == "until" and "after the end" in problem.message
-    interval = MINIMAL["facts/events.yaml"].replace("2019-07-21/2019-07-31", "2019-07-31/2019-07-21")
+    interval = MINIMAL["facts/events.yaml"].replace(
+        "2019-07-21/2019-07-31", "2019-07-31/2019-07-21"
+    )
     problem = only_problem(make_ledger({"facts/events.yaml": interval}))
     assert problem.field == "date" and "start is after the end" in problem.message
 
@@ -221,9 +268,12 @@ def test_unknown_precision(make_ledger):
 
 def test_interval_needs_precision_and_single_date_must_agree(make_ledger):
     text = MINIMAL["facts/events.yaml"].replace("  date_precision: part of month\n", "")
-    assert "needs a date_precision" in only_problem(make_ledger({"facts/events.yaml": text})).message
-    text = MINIMAL["facts/events.yaml"].replace("date: 2019-04\n",
-                                                "date: 2019-04\n  date_precision: day\n")
+    assert (
+        "needs a date_precision" in only_problem(make_ledger({"facts/events.yaml": text})).message
+    )
+    text = MINIMAL["facts/events.yaml"].replace(
+        "date: 2019-04\n", "date: 2019-04\n  date_precision: day\n"
+    )
     assert "contradicts the date" in only_problem(make_ledger({"facts/events.yaml": text})).message
 
 
@@ -235,8 +285,9 @@ def test_unknown_verdict(make_ledger):
 
 
 def test_unknown_vocabulary_in_a_participant_role(make_ledger):
-    text = MINIMAL["facts/events.yaml"].replace("{entity: pakistan, role: party}",
-                                                "{entity: pakistan, role: guest}")
+    text = MINIMAL["facts/events.yaml"].replace(
+        "{entity: pakistan, role: party}", "{entity: pakistan, role: guest}"
+    )
     problem = only_problem(make_ledger({"facts/events.yaml": text}))
     assert (problem.line, problem.field) == (9, "role") and "'guest'" in problem.message
 
@@ -248,8 +299,9 @@ def test_quote_not_found(make_ledger):
 
 
 def test_quote_ambiguous(make_ledger):
-    text = MINIMAL["facts/figures.yaml"].replace("quote: 60 billion dollar investment",
-                                                 "quote: Gwadar")
+    text = MINIMAL["facts/figures.yaml"].replace(
+        "quote: 60 billion dollar investment", "quote: Gwadar"
+    )
     problem = only_problem(make_ledger({"facts/figures.yaml": text}))
     assert problem.field == "quote" and "ambiguous" in problem.message
     fixed = text + "  occurrence: 2\n"
@@ -257,8 +309,9 @@ def test_quote_ambiguous(make_ledger):
 
 
 def test_quote_in_page_chrome(make_ledger):
-    text = MINIMAL["facts/figures.yaml"].replace("quote: 60 billion dollar investment",
-                                                 "quote: 300,000 jobs")
+    text = MINIMAL["facts/figures.yaml"].replace(
+        "quote: 60 billion dollar investment", "quote: 300,000 jobs"
+    )
     problem = only_problem(make_ledger({"facts/figures.yaml": text}))
     assert problem.field == "quote" and "page chrome" in problem.message
 
@@ -267,16 +320,19 @@ def test_duplicate_id_across_folders(make_ledger):
     text = MINIMAL["external/entities.yaml"].replace("entity_id: nigeria", "entity_id: china")
     found = problems(make_ledger({"external/entities.yaml": text}))
     duplicates = [p for p in found if "duplicate id 'china'" in p.message]
-    assert {(Path(p.file).parent.name, p.line) for p in duplicates} == {("facts", 1),
-                                                                        ("external", 1)}
+    assert {(Path(p.file).parent.name, p.line) for p in duplicates} == {
+        ("facts", 1),
+        ("external", 1),
+    }
     assert "also at" in duplicates[0].message
     # ... and the SIPRI row naming the entity that is gone is reported too.
-    assert [p.field for p in found if p not in duplicates] == ["recipient_id"]
+    assert [p.field for p in found if p not in duplicates] == ["recipient"]
 
 
 def test_dangling_reference(make_ledger):
-    text = MINIMAL["facts/events.yaml"].replace("{entity: pakistan, role: party}",
-                                                "{entity: pakistn, role: party}")
+    text = MINIMAL["facts/events.yaml"].replace(
+        "{entity: pakistan, role: party}", "{entity: pakistn, role: party}"
+    )
     problem = only_problem(make_ledger({"facts/events.yaml": text}))
     assert (problem.line, problem.field) == (9, "entity")
     assert "unknown id 'pakistn' (not in entities)" in problem.message
@@ -286,12 +342,13 @@ def test_dangling_reference(make_ledger):
     sipri = MINIMAL["external/sipri_tiv.csv"].replace("china,nigeria", "china,narnia")
     problem = only_problem(make_ledger({"external/sipri_tiv.csv": sipri}))
     assert problem.file.endswith("sipri_tiv.csv") and (problem.line, problem.row) == (3, 2)
-    assert problem.field == "recipient_id" and "'narnia'" in problem.message
+    assert problem.field == "recipient" and "'narnia'" in problem.message
 
 
 def test_corresponds_to_must_name_an_article_event(make_ledger):
-    text = MINIMAL["external/events.yaml"].replace("corresponds_to: forum_2019",
-                                                   "corresponds_to: forum_2019_reference")
+    text = MINIMAL["external/events.yaml"].replace(
+        "corresponds_to: forum_2019", "corresponds_to: forum_2019_reference"
+    )
     problem = only_problem(make_ledger({"external/events.yaml": text}))
     assert problem.field == "corresponds_to" and "not an article event" in problem.message
 
@@ -326,8 +383,9 @@ def test_article_changed(make_ledger):
     page = root / "raw" / "article.txt"
     digest = hashlib.sha256(page.read_bytes()).hexdigest()
     (root / "raw" / "article.sha256").write_text(digest + "\n")
-    page.write_text(page.read_text(encoding="utf-8").replace("redrawing", "redrawn"),
-                    encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("redrawing", "redrawn"), encoding="utf-8"
+    )
     found = problems(root)
     assert "the article has changed" in found[0].message
     assert found[0].file.endswith("raw/article.txt")
@@ -342,8 +400,13 @@ def test_the_bundled_article_is_pinned(tmp_path, monkeypatch):
 
 
 def test_non_utf8_text(make_ledger):
-    root = make_ledger({"facts/figures.yaml": MINIMAL["facts/figures.yaml"].encode("utf-8")
-                        .replace(b"billion US", b"billion \xff US")})
+    root = make_ledger(
+        {
+            "facts/figures.yaml": MINIMAL["facts/figures.yaml"]
+            .encode("utf-8")
+            .replace(b"billion US", b"billion \xff US")
+        }
+    )
     problem = only_problem(root)
     assert problem.file.endswith("facts/figures.yaml") and "not UTF-8" in problem.message
     assert problem.line == 5
@@ -358,11 +421,13 @@ def test_unknown_file(make_ledger):
 
 
 def test_every_problem_is_reported_together_and_nothing_partial(make_ledger):
-    root = make_ledger({
-        "facts/claims.yaml": MINIMAL["facts/claims.yaml"].replace("supported", "maybe"),
-        "facts/places.yaml": MINIMAL["facts/places.yaml"].replace("lat: 25.12", "lat: 125.12"),
-        "facts/figures.yaml": MINIMAL["facts/figures.yaml"].replace("unit:", "units:"),
-    })
+    root = make_ledger(
+        {
+            "facts/claims.yaml": MINIMAL["facts/claims.yaml"].replace("supported", "maybe"),
+            "facts/places.yaml": MINIMAL["facts/places.yaml"].replace("lat: 25.12", "lat: 125.12"),
+            "facts/figures.yaml": MINIMAL["facts/figures.yaml"].replace("unit:", "units:"),
+        }
+    )
     found = problems(root)
     assert {Path(p.file).name for p in found} == {"claims.yaml", "places.yaml", "figures.yaml"}
     ledger = marchwest.load(root)
@@ -373,3 +438,18 @@ def test_every_problem_is_reported_together_and_nothing_partial(make_ledger):
 def test_not_a_folder(tmp_path):
     with pytest.raises(marchwest.LedgerError, match="not a folder"):
         read_ledger(tmp_path / "nowhere")
+
+
+def test_sipri_file_problems(make_ledger):
+    good = MINIMAL["external/sipri_tiv.csv"]
+    twice = good + "china,pakistan,2017,3,ref_one\n"
+    problem = only_problem(make_ledger({"external/sipri_tiv.csv": twice}))
+    assert (problem.line, problem.row) == (4, 3) and "a second row" in problem.message
+    bad_year = good.replace("2017,514", "twenty,514")
+    problem = only_problem(make_ledger({"external/sipri_tiv.csv": bad_year}))
+    assert problem.field == "year" and "'twenty'" in problem.message
+    header = good.replace("tiv,source_id", "value,source_id")
+    assert (
+        "expected the header"
+        in only_problem(make_ledger({"external/sipri_tiv.csv": header})).message
+    )

@@ -71,7 +71,9 @@ def test_evidence_lies_in_the_article_not_the_chrome(tables):
     for frame in tables.values():
         if "char_start" in frame:
             starts = frame["char_start"].dropna()
-            assert (starts >= article.start).all() and (frame["char_end"].dropna() <= article.end).all()
+            assert (starts >= article.start).all() and (
+                frame["char_end"].dropna() <= article.end
+            ).all()
 
 
 def test_references_resolve(tables):
@@ -81,9 +83,11 @@ def test_references_resolve(tables):
 
 
 def test_dates_are_ordered(tables):
-    for name, start, end in (("events", "date_start", "date_end"),
-                             ("figures", "date_start", "date_end"),
-                             ("memberships", "since", "until")):
+    for name, start, end in (
+        ("events", "date_start", "date_end"),
+        ("figures", "date_start", "date_end"),
+        ("memberships", "since", "until"),
+    ):
         frame = tables[name].dropna(subset=[start, end])
         assert (frame[start] <= frame[end]).all(), name
     undated = tables["events"][tables["events"].date_precision == "undated"]
@@ -112,8 +116,14 @@ def test_load_gives_the_same_api_for_another_folder(make_ledger):
 
 
 def run_python(code: str) -> str:
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=120, cwd="/")
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd="/",
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -125,12 +135,15 @@ def test_import_is_light():
 
 
 def test_loading_the_tables_imports_no_plotting_library():
-    loaded = run_python("import sys, marchwest; marchwest.tables();"
-                        " print(' '.join(sorted(sys.modules)))").split()
+    loaded = run_python(
+        "import sys, marchwest; marchwest.tables(); print(' '.join(sorted(sys.modules)))"
+    ).split()
     assert "plotly" not in loaded and "matplotlib" not in loaded
 
 
 def test_article_stays_callable_after_every_submodule_is_imported():
-    out = run_python("import marchwest, marchwest.page, marchwest.ledger, marchwest.tables,"
-                     " marchwest.schema, marchwest.export; print(marchwest.article().author)")
+    out = run_python(
+        "import marchwest, marchwest.page, marchwest.ledger, marchwest.tables,"
+        " marchwest.schema, marchwest.export; print(marchwest.article().author)"
+    )
     assert out.strip() == "Matthew Johnson"

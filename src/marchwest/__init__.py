@@ -12,8 +12,8 @@ Importing the package is light: pandas, pandera and the parsers load on first us
 from marchwest.errors import LedgerError, Problem
 from marchwest.tables import (
     Ledger,
-    article,
     arms_transfers,
+    article,
     claims,
     entities,
     events,
@@ -32,8 +32,8 @@ __all__ = [
     "Ledger",
     "LedgerError",
     "Problem",
-    "article",
     "arms_transfers",
+    "article",
     "claims",
     "entities",
     "events",

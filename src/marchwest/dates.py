@@ -36,14 +36,19 @@ class EdtfDate:
 
 def _parts(text: str) -> list[str]:
     parts = text.split("/")
-    if (len(parts) > 2 or not all(p == ".." or _DATE.fullmatch(p) for p in parts)
-            or parts == [".."] or parts == ["..", ".."]):
+    if (
+        len(parts) > 2
+        or not all(p == ".." or _DATE.fullmatch(p) for p in parts)
+        or parts == [".."]
+        or parts == ["..", ".."]
+    ):
         raise ValueError(f"bad date {text!r}: write EDTF such as {_FORMS}")
     return parts
 
 
-def _checked(text: str, start: dt.date | None, end: dt.date | None,
-             precision: str | None) -> EdtfDate:
+def _checked(
+    text: str, start: dt.date | None, end: dt.date | None, precision: str | None
+) -> EdtfDate:
     if start is not None and end is not None and start > end:
         raise ValueError(f"bad date {text!r}: the start is after the end")
     return EdtfDate(text, start, end, precision)

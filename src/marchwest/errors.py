@@ -19,7 +19,9 @@ class Problem:
     def __str__(self) -> str:
         where = [self.file]
         if self.line is not None:
-            where.append(f"line {self.line}" + (f" (row {self.row})" if self.row is not None else ""))
+            where.append(
+                f"line {self.line}" + (f" (row {self.row})" if self.row is not None else "")
+            )
         elif self.row is not None:
             where.append(f"row {self.row}")
         if self.field is not None:

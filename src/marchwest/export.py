@@ -19,13 +19,22 @@ if TYPE_CHECKING:
     from marchwest.tables import Ledger
 
 LIST_SEPARATOR = "; "
-FRICTIONLESS_TYPES = {"string": "string", "category": "string", "list": "string",
-                      "Int64": "integer", "Float64": "number", "datetime64[ns]": "date"}
+FRICTIONLESS_TYPES = {
+    "string": "string",
+    "category": "string",
+    "list": "string",
+    "Int64": "integer",
+    "Float64": "number",
+    "datetime64[ns]": "date",
+}
 
 
 def _field(column: Column) -> dict[str, Any]:
-    field: dict[str, Any] = {"name": column.name, "type": FRICTIONLESS_TYPES[column.dtype],
-                             "description": column.description}
+    field: dict[str, Any] = {
+        "name": column.name,
+        "type": FRICTIONLESS_TYPES[column.dtype],
+        "description": column.description,
+    }
     constraints: dict[str, Any] = {}
     if column.required:
         constraints["required"] = True
@@ -49,9 +58,15 @@ def _foreign_keys(name: str) -> list[dict[str, Any]]:
     for (table, column), targets in REFERENCES.items():
         if table == name and len(targets) == 1:
             target = targets[0]
-            keys.append({"fields": column, "reference": {
-                "resource": "" if target == name else target,
-                "fields": TABLES[target].id_column}})
+            keys.append(
+                {
+                    "fields": column,
+                    "reference": {
+                        "resource": "" if target == name else target,
+                        "fields": TABLES[target].id_column,
+                    },
+                }
+            )
     return keys
 
 
@@ -59,24 +74,33 @@ def descriptor() -> dict[str, Any]:
     """The Frictionless data package descriptor of the exported CSV files."""
     resources = []
     for name, table in TABLES.items():
-        schema: dict[str, Any] = {"fields": [_field(c) for c in table.columns],
-                                  "missingValues": [""]}
+        schema: dict[str, Any] = {
+            "fields": [_field(c) for c in table.columns],
+            "missingValues": [""],
+        }
         if table.id_column:
             schema["primaryKey"] = [table.id_column]
         if _foreign_keys(name):
             schema["foreignKeys"] = _foreign_keys(name)
-        resources.append({
-            "name": name, "path": f"{name}.csv", "format": "csv", "mediatype": "text/csv",
-            "encoding": "utf-8", "description": table.row, "schema": schema,
-        })
+        resources.append(
+            {
+                "name": name,
+                "path": f"{name}.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "description": table.row,
+                "schema": schema,
+            }
+        )
     return {
         "name": "marchwest",
         "title": "China's International Partnerships: Pakistan, CPEC, and Central Asia"
-                 " (Matthew Johnson, 2019) as sourced tables",
+        " (Matthew Johnson, 2019) as sourced tables",
         "description": "The facts of the article as tidy tables. Rows with origin 'article'"
-                       " quote the article (evidence, char_start, char_end index the captured"
-                       " page); rows with origin 'reference' cite sources.source_id. Each table"
-                       " is also written as <table>.parquet with the same columns.",
+        " quote the article (evidence, char_start, char_end index the captured"
+        " page); rows with origin 'reference' cite sources.source_id. Each table"
+        " is also written as <table>.parquet with the same columns.",
         "resources": resources,
     }
 
@@ -98,8 +122,9 @@ def export_tables(out_dir: Path, ledger: Ledger | None = None) -> None:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in frames.items():
-        _csv_frame(frame, name).to_csv(out / f"{name}.csv", index=False, date_format="%Y-%m-%d",
-                                       lineterminator="\n")
+        _csv_frame(frame, name).to_csv(
+            out / f"{name}.csv", index=False, date_format="%Y-%m-%d", lineterminator="\n"
+        )
         frame.to_parquet(out / f"{name}.parquet", index=False)
     text = json.dumps(descriptor(), indent=2, ensure_ascii=False) + "\n"
     (out / "datapackage.json").write_text(text, encoding="utf-8")

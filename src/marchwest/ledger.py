@@ -1,7 +1,7 @@
 """A ledger folder (raw/article.txt, facts/*.yaml, external/*) -> checked, typed tables.
 
 :func:`read_ledger` reads every file, resolves each quote to its span in the article, parses the
-EDTF dates, builds one DataFrame per table, checks the frames against the pandera schemas of
+EDTF dates, builds one DataFrame per table, checks the frames against the column rules of
 :mod:`marchwest.schema` and the references between tables, and either returns every table or
 raises one :class:`~marchwest.errors.LedgerError` listing every problem (nothing partial).
 """
@@ -9,7 +9,6 @@ raises one :class:`~marchwest.errors.LedgerError` listing every problem (nothing
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import os
@@ -20,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from marchwest import dates, paths
 from marchwest.dates import EdtfDate
-from marchwest.page import Article, ArticleError, QuoteError, parse_article
 from marchwest.errors import LedgerError, Problem
+from marchwest.page import Article, ArticleError, QuoteError, parse_article
 from marchwest.schema import (
     ARTICLE_SHA256,
     DATE_PRECISIONS,
@@ -53,6 +52,7 @@ class Row:
     row: int | None
     values: dict[str, Any] = field(default_factory=dict)
     key_lines: dict[str, int] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # column -> its name in the file
 
 
 @dataclass
@@ -77,11 +77,20 @@ class _Problems:
             self._names[rel] = _display(self.root / rel)
         return self._names[rel]
 
-    def add(self, rel: str, message: str, *, line: int | None = None, row: int | None = None,
-            field: str | None = None) -> None:
+    def add(
+        self,
+        rel: str,
+        message: str,
+        *,
+        line: int | None = None,
+        row: int | None = None,
+        field: str | None = None,
+    ) -> None:
         self.items.append(Problem(self.name(rel), message, line, row, field))
 
     def at(self, row: Row, message: str, field: str | None = None) -> None:
+        """A problem in a row (at the line of ``field`` when the row names it)."""
+        field = row.names.get(field, field) if field else None
         line = row.key_lines.get(field, row.line) if field else row.line
         self.items.append(Problem(row.file, message, line, row.row, field))
 
@@ -89,7 +98,9 @@ class _Problems:
 def _display(path: Path) -> str:
     """A path as the user will recognise it: relative to the working directory when inside it."""
     try:
-        return os.path.relpath(path) if Path(path).resolve().is_relative_to(Path.cwd()) else str(path)
+        return (
+            os.path.relpath(path) if Path(path).resolve().is_relative_to(Path.cwd()) else str(path)
+        )
     except ValueError:
         return str(path)
 
@@ -100,16 +111,23 @@ def _display(path: Path) -> str:
 
 def _read_text(path: Path, rel: str, problems: _Problems) -> str | None:
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        problems.add(rel, "file is missing")
+        return _decode(path.read_bytes(), rel, problems)
+    except OSError as error:
+        problems.add(rel, f"cannot read the file: {error.strerror}")
         return None
+
+
+def _decode(data: bytes, rel: str, problems: _Problems) -> str | None:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        problems.add(rel, f"not UTF-8 text: byte 0x{data[error.start]:02x} at offset"
-                     f" {error.start} cannot be decoded", line=line)
+        problems.add(
+            rel,
+            f"not UTF-8 text: byte 0x{data[error.start]:02x} at offset"
+            f" {error.start} cannot be decoded",
+            line=line,
+        )
         return None
 
 
@@ -137,10 +155,13 @@ def _read_article(root: Path, problems: _Problems) -> Article | None:
     data = path.read_bytes()
     actual = hashlib.sha256(data).hexdigest()
     if expected is not None and actual != expected:
-        problems.add(ARTICLE_FILE, f"the article has changed: sha256 is {actual},"
-                     f" expected {expected} (never edit the captured page)")
+        problems.add(
+            ARTICLE_FILE,
+            f"the article has changed: sha256 is {actual},"
+            f" expected {expected} (never edit the captured page)",
+        )
         return None
-    text = _read_text(path, ARTICLE_FILE, problems)
+    text = _decode(data, ARTICLE_FILE, problems)
     if text is None:
         return None
     try:
@@ -162,18 +183,21 @@ def _yaml_rows(path: Path, rel: str, problems: _Problems) -> list[tuple[int, Any
         root = loader.get_single_node()
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        what = " ".join(str(x) for x in (getattr(error, "context", None),
-                                          getattr(error, "problem", None)) if x)
-        problems.add(rel, f"YAML syntax error: {what or error}",
-                     line=mark.line + 1 if mark else None)
+        what = " ".join(
+            str(x) for x in (getattr(error, "context", None), getattr(error, "problem", None)) if x
+        )
+        problems.add(
+            rel, f"YAML syntax error: {what or error}", line=mark.line + 1 if mark else None
+        )
         return None
     finally:
         loader.dispose()
     if root is None:
         return []
     if not isinstance(root, yaml.SequenceNode):
-        problems.add(rel, "expected a YAML list of rows (each row a mapping)",
-                     line=root.start_mark.line + 1)
+        problems.add(
+            rel, "expected a YAML list of rows (each row a mapping)", line=root.start_mark.line + 1
+        )
         return None
     return [(node.start_mark.line + 1, node) for node in root.value]
 
@@ -200,7 +224,9 @@ def _value(node: Any, key: Key, loader: Any) -> Any:
         except TypeError:
             raise ValueError("expected text, found a list or mapping") from None
     if key.kind in ("int", "number"):
-        value = loader.construct_object(node, deep=True) if isinstance(node, yaml.ScalarNode) else None
+        value = (
+            loader.construct_object(node, deep=True) if isinstance(node, yaml.ScalarNode) else None
+        )
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValueError(f"expected a number, found {getattr(node, 'value', node)!r}")
         if key.kind == "int":
@@ -223,8 +249,9 @@ def _value(node: Any, key: Key, loader: Any) -> Any:
     raise AssertionError(key.kind)  # pragma: no cover
 
 
-def _rows_from_nodes(nodes: list[tuple[int, Any]], rel: str, table: Table,
-                     problems: _Problems) -> list[Row]:
+def _rows_from_nodes(
+    nodes: list[tuple[int, Any]], rel: str, table: Table, problems: _Problems
+) -> list[Row]:
     """Mapping nodes -> Rows (known keys only, values converted), reporting key problems."""
     import yaml
 
@@ -243,8 +270,9 @@ def _rows_from_nodes(nodes: list[tuple[int, Any]], rel: str, table: Table,
     return rows
 
 
-def _read_mapping(node: Any, row: Row, keys: dict[str, Key], loader: Any,
-                  problems: _Problems) -> Row:
+def _read_mapping(
+    node: Any, row: Row, keys: dict[str, Key], loader: Any, problems: _Problems
+) -> Row:
     import yaml
 
     for key_node, value_node in node.value:
@@ -255,12 +283,19 @@ def _read_mapping(node: Any, row: Row, keys: dict[str, Key], loader: Any,
             continue
         row.key_lines[name] = line
         if name not in keys:
-            problems.items.append(Problem(row.file, "unknown field (expected one of: "
-                                          f"{', '.join(keys)})", line, row.row, name))
+            problems.items.append(
+                Problem(
+                    row.file,
+                    f"unknown field (expected one of: {', '.join(keys)})",
+                    line,
+                    row.row,
+                    name,
+                )
+            )
             continue
         key = keys[name]
         if key.kind == "participants":
-            row.values[name] = _participants(value_node, row, problems)
+            row.values[name] = _participants(value_node, row, loader, problems)
             continue
         try:
             row.values[name] = _value(value_node, key, loader)
@@ -276,7 +311,7 @@ def _read_mapping(node: Any, row: Row, keys: dict[str, Key], loader: Any,
     return row
 
 
-def _participants(node: Any, event: Row, problems: _Problems) -> list[Row]:
+def _participants(node: Any, event: Row, loader: Any, problems: _Problems) -> list[Row]:
     """An event's `participants` list -> one Row per participant."""
     import yaml
 
@@ -284,17 +319,13 @@ def _participants(node: Any, event: Row, problems: _Problems) -> list[Row]:
     if not isinstance(node, yaml.SequenceNode):
         problems.at(event, "expected a list of {entity: ID, role: ROLE}", "participants")
         return []
-    loader = yaml.CSafeLoader("")
     items = []
-    try:
-        for item in node.value:
-            row = Row(event.file, item.start_mark.line + 1, event.row)
-            if not isinstance(item, yaml.MappingNode):
-                problems.at(row, "expected a mapping {entity: ID, role: ROLE}", "participants")
-                continue
-            items.append(_read_mapping(item, row, keys, loader, problems))
-    finally:
-        loader.dispose()
+    for item in node.value:
+        row = Row(event.file, item.start_mark.line + 1, event.row, names={"entity_id": "entity"})
+        if not isinstance(item, yaml.MappingNode):
+            problems.at(row, "expected a mapping {entity: ID, role: ROLE}", "participants")
+            continue
+        items.append(_read_mapping(item, row, keys, loader, problems))
     return items
 
 
@@ -319,8 +350,11 @@ def _precision(row: Row, date: EdtfDate | None, problems: _Problems) -> str | No
     """date_precision: derived for a single date, given (and checked) for an interval."""
     given = row.values.get("date_precision")
     if given is not None and given not in DATE_PRECISIONS:
-        problems.at(row, f"unknown precision {given!r} (expected one of:"
-                    f" {', '.join(DATE_PRECISIONS)})", "date_precision")
+        problems.at(
+            row,
+            f"unknown precision {given!r} (expected one of: {', '.join(DATE_PRECISIONS)})",
+            "date_precision",
+        )
         return None
     if date is None:
         if row.values.get("date") is not None:
@@ -332,17 +366,30 @@ def _precision(row: Row, date: EdtfDate | None, problems: _Problems) -> str | No
         return "undated"
     if date.precision is not None:
         if given is not None and given != date.precision:
-            problems.at(row, f"precision {given!r} contradicts the date {date.text!r}"
-                        f" (a {date.precision})", "date_precision")
+            problems.at(
+                row,
+                f"precision {given!r} contradicts the date {date.text!r} (a {date.precision})",
+                "date_precision",
+            )
         return date.precision
     if given not in INTERVAL_PRECISIONS:
-        problems.at(row, f"the interval {date.text!r} needs a date_precision: one of"
-                    f" {', '.join(INTERVAL_PRECISIONS)}", "date_precision")
+        problems.at(
+            row,
+            f"the interval {date.text!r} needs a date_precision: one of"
+            f" {', '.join(INTERVAL_PRECISIONS)}",
+            "date_precision",
+        )
         return None
     same = {"part of month": lambda d: (d.year, d.month), "part of year": lambda d: d.year}
-    if given in same and date.start and date.end and same[given](date.start) != same[given](date.end):
-        problems.at(row, f"precision {given!r} but the interval {date.text!r} spans more",
-                    "date_precision")
+    if (
+        given in same
+        and date.start
+        and date.end
+        and same[given](date.start) != same[given](date.end)
+    ):
+        problems.at(
+            row, f"precision {given!r} but the interval {date.text!r} spans more", "date_precision"
+        )
     return given
 
 
@@ -350,11 +397,17 @@ def _precision(row: Row, date: EdtfDate | None, problems: _Problems) -> str | No
 # Rows -> records
 
 
-def _provenance(row: Row, origin: str, table: Table, article: Article | None,
-                problems: _Problems) -> dict[str, Any]:
+def _provenance(
+    row: Row, origin: str, table: Table, article: Article | None, problems: _Problems
+) -> dict[str, Any]:
     values = row.values
-    record: dict[str, Any] = {"origin": origin, "source_id": values.get("source_id"),
-                              "evidence": None, "char_start": None, "char_end": None}
+    record: dict[str, Any] = {
+        "origin": origin,
+        "source_id": values.get("source_id"),
+        "evidence": None,
+        "char_start": None,
+        "char_end": None,
+    }
     quote = values.get("quote")
     if quote is None:
         if origin == "article" or table.name == "claims":
@@ -365,7 +418,9 @@ def _provenance(row: Row, origin: str, table: Table, article: Article | None,
         try:
             start, end = article.find(quote, values.get("occurrence"))
         except QuoteError as error:
-            problems.at(row, str(error), "occurrence" if error.kind == "bad occurrence" else "quote")
+            problems.at(
+                row, str(error), "occurrence" if error.kind == "bad occurrence" else "quote"
+            )
         else:
             record.update(evidence=article.raw[start:end], char_start=start, char_end=end)
     if origin == "reference" and values.get("source_id") is None:
@@ -373,8 +428,9 @@ def _provenance(row: Row, origin: str, table: Table, article: Article | None,
     return record
 
 
-def _record(table: Table, row: Row, origin: str, article: Article | None,
-            problems: _Problems) -> dict[str, Any]:
+def _record(
+    table: Table, row: Row, origin: str, article: Article | None, problems: _Problems
+) -> dict[str, Any]:
     values = row.values
     own = {c.name for c in table.columns}
     record = {k: v for k, v in values.items() if k in own}
@@ -392,9 +448,12 @@ def _record(table: Table, row: Row, origin: str, article: Article | None,
     if table.name == "memberships":
         since, until, known = (_date(row, k, problems) for k in ("since", "until", "known_on"))
         record.update(
-            since=since.start if since else None, until=until.end if until else None,
-            known_on=known.start if known else None, since_edtf=values.get("since"),
-            until_edtf=values.get("until"), known_on_edtf=values.get("known_on"),
+            since=since.start if since else None,
+            until=until.end if until else None,
+            known_on=known.start if known else None,
+            since_edtf=values.get("since"),
+            until_edtf=values.get("until"),
+            known_on_edtf=values.get("known_on"),
         )
         if since and until and since.start and until.end and since.start > until.end:
             problems.at(row, f"the start ({since.text}) is after the end ({until.text})", "until")
@@ -402,9 +461,9 @@ def _record(table: Table, row: Row, origin: str, article: Article | None,
         first, last = values.get("period_start"), values.get("period_end")
         if first is not None and last is not None and first > last:
             problems.at(row, f"period_start {first} is after period_end {last}", "period_end")
-    if table.name == "places" and (values.get("lat") is not None or values.get("lon") is not None):
-        if values.get("source_id") is None:
-            problems.at(row, "coordinates come from a reference: give source_id", "source_id")
+    located = values.get("lat") is not None or values.get("lon") is not None
+    if table.name == "places" and located and values.get("source_id") is None:
+        problems.at(row, "coordinates come from a reference: give source_id", "source_id")
     return record
 
 
@@ -419,35 +478,49 @@ def _sipri_rows(root: Path, problems: _Problems) -> list[tuple[Row, dict[str, An
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if header != SIPRI_COLUMNS:
-        problems.add(SIPRI_FILE, f"expected the header {','.join(SIPRI_COLUMNS)},"
-                     f" found {','.join(header or [])}", line=1)
+        problems.add(
+            SIPRI_FILE,
+            f"expected the header {','.join(SIPRI_COLUMNS)}, found {','.join(header or [])}",
+            line=1,
+        )
         return []
     out = []
+    seen: dict[tuple[str, str, str], int] = {}
+    names = {"supplier_id": "supplier", "recipient_id": "recipient", "period_start": "year"}
     for number, cells in enumerate(reader, start=1):
-        row = Row(problems.name(SIPRI_FILE), reader.line_num, number)
+        row = Row(problems.name(SIPRI_FILE), reader.line_num, number, names=names)
         if len(cells) != len(SIPRI_COLUMNS):
             problems.at(row, f"expected {len(SIPRI_COLUMNS)} cells, found {len(cells)}")
             continue
-        supplier, recipient, year, tiv, source_id = (c.strip() for c in cells)
-        row.values = {"supplier_id": supplier or None, "recipient_id": recipient or None,
-                      "source_id": source_id or None}
-        record: dict[str, Any] = {"supplier_id": supplier or None, "recipient_id": recipient or None,
-                                  "measure": "TIV", "unit": "million TIV", "origin": "reference",
-                                  "source_id": source_id or None}
-        for name, cell in (("supplier", supplier), ("recipient", recipient),
-                           ("source_id", source_id)):
-            if not cell:
+        supplier, recipient, year, tiv, source_id = (c.strip() or None for c in cells)
+        record: dict[str, Any] = {
+            "supplier_id": supplier,
+            "recipient_id": recipient,
+            "measure": "TIV",
+            "unit": "million TIV",
+            "origin": "reference",
+            "source_id": source_id,
+        }
+        for name, cell in zip(SIPRI_COLUMNS, (supplier, recipient, year, tiv, source_id)):
+            if cell is None:
                 problems.at(row, "missing value", name)
+        key = (supplier or "", recipient or "", year or "")
+        if key in seen:
+            problems.at(row, f"a second row for {', '.join(key)} (the first is row {seen[key]})")
+        seen.setdefault(key, number)
         try:
-            record["period_start"] = record["period_end"] = int(year)
+            record["period_start"] = record["period_end"] = int(year or "")
         except ValueError:
-            problems.at(row, f"expected a year, found {year!r}", "year")
+            if year is not None:
+                problems.at(row, f"expected a year, found {year!r}", "year")
         try:
-            record["value"] = float(tiv)
+            record["value"] = float(tiv or "")
+        except ValueError:
+            if tiv is not None:
+                problems.at(row, f"expected a number, found {tiv!r}", "tiv")
+        else:
             if record["value"] < 0:
                 problems.at(row, f"negative TIV {tiv}", "tiv")
-        except ValueError:
-            problems.at(row, f"expected a number, found {tiv!r}", "tiv")
         out.append((row, record))
     return out
 
@@ -466,8 +539,9 @@ def _frame(table: Table, records: list[dict[str, Any]]) -> pd.DataFrame:
         if column.dtype in ("string", "category"):
             data[column.name] = pd.array(values, dtype="string")
         elif column.dtype == "list":
-            data[column.name] = pd.Series([v if v is not None else [] for v in values],
-                                          dtype=object)
+            data[column.name] = pd.Series(
+                [v if v is not None else [] for v in values], dtype=object
+            )
         elif column.dtype.startswith("datetime"):
             data[column.name] = pd.to_datetime(pd.Series(values, dtype=object)).astype(column.dtype)
         else:
@@ -487,8 +561,9 @@ def _finish(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
 _DERIVED = {"date": ("date", "date_precision"), "since": ("since",), "until": ("until",)}
 
 
-def _check_columns(name: str, frame: pd.DataFrame, rows: list[Row], problems: _Problems,
-                   reference_checks: bool) -> None:
+def _check_columns(
+    name: str, frame: pd.DataFrame, rows: list[Row], problems: _Problems, reference_checks: bool
+) -> None:
     """Check the column rules of schema.py; each failure becomes a Problem at its file and line."""
     from marchwest.schema import column_failures, pandera_failures
 
@@ -499,40 +574,48 @@ def _check_columns(name: str, frame: pd.DataFrame, rows: list[Row], problems: _P
     for failure in dict.fromkeys(failures):
         column = table.column(failure.column)
         if failure.rule == "unique":
-            others = [rows[i] for i in frame.index[frame[column.name] == failure.value]
-                      if i != failure.index]
+            others = [
+                rows[i]
+                for i in frame.index[frame[column.name] == failure.value]
+                if i != failure.index
+            ]
             where = "; ".join(f"{r.file} line {r.line}" for r in others)
             message = f"duplicate id {failure.value!r} (also at {where})"
         else:
             message = rule_message(column, failure.rule, failure.value)
         if 0 <= failure.index < len(rows):
-            problems.at(rows[failure.index], message, _field_name(name, column.name))
+            problems.at(rows[failure.index], message, column.name)
         else:
             problems.items.append(Problem(f"the {name} table", message, field=column.name))
 
 
-def _field_name(table: str, column: str) -> str:
-    """The YAML key behind a column (participants' entity_id is written `entity`)."""
-    return {("participants", "entity_id"): "entity"}.get((table, column), column)
-
-
-def _check_references(frames: dict[str, pd.DataFrame], rows: dict[str, list[Row]],
-                      problems: _Problems) -> None:
-    ids = {name: set(frames[name][TABLES[name].id_column].dropna())
-           for name in frames if TABLES[name].id_column}
+def _check_references(
+    frames: dict[str, pd.DataFrame], rows: dict[str, list[Row]], problems: _Problems
+) -> None:
+    ids = {
+        name: set(frames[name][TABLES[name].id_column].dropna())
+        for name in frames
+        if TABLES[name].id_column
+    }
     for (name, column), targets in REFERENCES.items():
         known = set().union(*(ids[t] for t in targets))
         values = frames[name][column]
         for index in values.index[values.notna() & ~values.isin(known)]:
-            problems.at(rows[name][index], f"unknown id {values[index]!r} (not in"
-                        f" {' or '.join(targets)})", _field_name(name, column))
+            problems.at(
+                rows[name][index],
+                f"unknown id {values[index]!r} (not in {' or '.join(targets)})",
+                column,
+            )
     events = frames["events"]
     article_events = set(events["event_id"][events["origin"] == "article"])
     for index in events.index[events["corresponds_to"].notna()]:
         target = events["corresponds_to"][index]
         if target in ids["events"] and target not in article_events:
-            problems.at(rows["events"][index], f"corresponds_to {target!r}: not an article event",
-                        "corresponds_to")
+            problems.at(
+                rows["events"][index],
+                f"corresponds_to {target!r}: not an article event",
+                "corresponds_to",
+            )
 
 
 def _check_dates_with_edtf(problems: _Problems) -> None:
@@ -542,8 +625,58 @@ def _check_dates_with_edtf(problems: _Problems) -> None:
         except ValueError as error:
             reference = error
         if reference != parsed:
-            problems.at(row, f"the edtf package reads {parsed.text!r} as {reference},"
-                        f" the ledger as {parsed}", key)
+            problems.at(
+                row,
+                f"the edtf package reads {parsed.text!r} as {reference}, the ledger as {parsed}",
+                key,
+            )
+
+
+PROVENANCE_COLUMNS = ("origin", "source_id", "evidence", "char_start", "char_end")
+
+
+def _read_tables(
+    root: Path, article: Article | None, problems: _Problems
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[Row]]]:
+    """Every file of facts/ and external/ -> records and the rows they come from, per table."""
+    records: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLE_NAMES}
+    rows: dict[str, list[Row]] = {name: [] for name in TABLE_NAMES}
+    for folder, origin in FOLDERS.items():
+        directory = root / folder
+        if not directory.is_dir():
+            problems.add(folder, "folder is missing")
+            continue
+        for path in sorted(directory.iterdir()):
+            rel = f"{folder}/{path.name}"
+            if rel == SIPRI_FILE or path.name.startswith("."):
+                continue
+            table = TABLES.get(path.stem) if path.suffix == ".yaml" else None
+            if table is None or table.name == "participants":
+                files = ", ".join(f"{n}.yaml" for n in TABLE_NAMES if n != "participants")
+                problems.add(rel, f"unknown file: expected one of {files}")
+                continue
+            if table.external_only and origin == "article":
+                problems.add(rel, f"{table.name} live in external/ only")
+                continue
+            nodes = _yaml_rows(path, rel, problems) or []
+            for row in _rows_from_nodes(nodes, rel, table, problems):
+                record = _record(table, row, origin, article, problems)
+                records[table.name].append(record)
+                rows[table.name].append(row)
+                for participant in row.values.get("participants") or []:
+                    records["participants"].append(
+                        {
+                            **{k: record.get(k) for k in PROVENANCE_COLUMNS},
+                            "event_id": record.get("event_id"),
+                            "entity_id": participant.values.get("entity"),
+                            "role": participant.values.get("role"),
+                        }
+                    )
+                    rows["participants"].append(participant)
+    for row, record in _sipri_rows(root, problems):
+        records["arms_transfers"].append(record)
+        rows["arms_transfers"].append(row)
+    return records, rows
 
 
 def read_ledger(ledger_dir: Path, *, reference_checks: bool = False) -> LedgerData:
@@ -560,48 +693,14 @@ def read_ledger(ledger_dir: Path, *, reference_checks: bool = False) -> LedgerDa
         raise LedgerError(problems.items, root)
     article = _read_article(root, problems)
 
-    records: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLE_NAMES}
-    rows: dict[str, list[Row]] = {name: [] for name in TABLE_NAMES}
-    for folder, origin in FOLDERS.items():
-        directory = root / folder
-        if not directory.is_dir():
-            problems.add(folder, "folder is missing")
-            continue
-        for path in sorted(directory.iterdir()):
-            rel = f"{folder}/{path.name}"
-            if rel == SIPRI_FILE or path.name.startswith("."):
-                continue
-            name = path.stem
-            if path.suffix != ".yaml" or name not in TABLES or name == "participants":
-                problems.add(rel, "unknown file: expected <table>.yaml, tables:"
-                             f" {', '.join(n for n in TABLE_NAMES if n != 'participants')}")
-                continue
-            table = TABLES[name]
-            if table.external_only and origin == "article":
-                problems.add(rel, f"{name} live in external/ only")
-                continue
-            nodes = _yaml_rows(path, rel, problems)
-            for row in _rows_from_nodes(nodes or [], rel, table, problems):
-                record = _record(table, row, origin, article, problems)
-                records[name].append(record)
-                rows[name].append(row)
-                for participant in row.values.get("participants") or []:
-                    p = participant.values
-                    records["participants"].append({
-                        **{k: record.get(k) for k in ("origin", "source_id", "evidence",
-                                                       "char_start", "char_end")},
-                        "event_id": record.get("event_id"), "entity_id": p.get("entity"),
-                        "role": p.get("role"),
-                    })
-                    rows["participants"].append(participant)
-    for row, record in _sipri_rows(root, problems):
-        records["arms_transfers"].append(record)
-        rows["arms_transfers"].append(row)
-
+    records, rows = _read_tables(root, article, problems)
     frames = {name: _frame(TABLES[name], records[name]) for name in TABLE_NAMES}
     # A bad value is reported once: not again as the empty column derived from it.
-    reported = {(p.file, p.row, derived)
-                for p in problems.items for derived in _DERIVED.get(p.field, (p.field,))}
+    reported = {
+        (p.file, p.row, derived)
+        for p in problems.items
+        for derived in _DERIVED.get(p.field, (p.field,))
+    }
     schema_problems = _Problems(root)
     for name in TABLE_NAMES:
         _check_columns(name, frames[name], rows[name], schema_problems, reference_checks)

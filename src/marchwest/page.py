@@ -23,11 +23,13 @@ CARDINALS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 HEADING_MAX_CHARS = 80
 FINAL_PUNCTUATION = ".!?:;,\"'”’)"
 
-QUOTE_FOLDS = str.maketrans({
-    **dict.fromkeys("‘’‚‛′", "'"),
-    **dict.fromkeys("“”„″", '"'),
-    **dict.fromkeys("–—‒−", "-"),
-})
+QUOTE_FOLDS = str.maketrans(
+    {
+        **dict.fromkeys("‘’‚‛′", "'"),
+        **dict.fromkeys("“”„″", '"'),
+        **dict.fromkeys("–—‒−", "-"),
+    }
+)
 WHITE_SPACE = re.compile(r"\s+")  # the characters str.isspace() accepts, no-break space too
 
 
@@ -193,13 +195,16 @@ def _blocks(raw: str, start: int, end: int) -> list[Span]:
 
 
 def _is_heading(block: Span) -> bool:
-    return len(block.text) <= HEADING_MAX_CHARS and not block.text.endswith(tuple(FINAL_PUNCTUATION))
+    return len(block.text) <= HEADING_MAX_CHARS and not block.text.endswith(
+        tuple(FINAL_PUNCTUATION)
+    )
 
 
 def _section_until(raw: str, section: Section, stop: int) -> Section:
     text = raw[section.start : stop].rstrip()
-    return Section(section.start, section.start + len(text), text,
-                   title=section.title, heading=section.heading)
+    return Section(
+        section.start, section.start + len(text), text, title=section.title, heading=section.heading
+    )
 
 
 def _number(word: str, table: dict[str, int], what: str) -> int:
@@ -236,11 +241,18 @@ def parse_article(raw: str) -> Article:
     for block in _blocks(raw, byline.end(), end):
         if _is_heading(block):
             heading = block
-            sections.append(Section(block.start, block.end, block.text, title=block.text, heading=block))
+            sections.append(
+                Section(block.start, block.end, block.text, title=block.text, heading=block)
+            )
             continue
         paragraphs.append(
-            Paragraph(block.start, block.end, block.text, number=len(paragraphs) + 1,
-                      section=heading.text if heading else None)
+            Paragraph(
+                block.start,
+                block.end,
+                block.text,
+                number=len(paragraphs) + 1,
+                section=heading.text if heading else None,
+            )
         )
     # Each section runs from its heading to the next heading (the last one to the article's end).
     bounds = [s.start for s in sections[1:]] + [end]
@@ -253,8 +265,10 @@ def parse_article(raw: str) -> Article:
         title=title.text,
         author=byline.group("author").strip(),
         published=published,
-        series=Series(_number(series.group("part"), ORDINALS, "part"),
-                      _number(series.group("parts"), CARDINALS, "number of parts")),
+        series=Series(
+            _number(series.group("part"), ORDINALS, "part"),
+            _number(series.group("parts"), CARDINALS, "number of parts"),
+        ),
         start=title.start,
         end=end,
         byline=by,

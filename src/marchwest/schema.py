@@ -8,7 +8,7 @@ pandera and pycountry are imported only when the schemas are built (they are slo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -18,26 +18,74 @@ if TYPE_CHECKING:
 
 ORIGINS = ("article", "reference")
 ENTITY_KINDS = (
-    "country", "person", "organisation", "company", "armed group", "initiative", "system",
-    "document", "programme", "military unit", "region",
+    "country",
+    "person",
+    "organisation",
+    "company",
+    "armed group",
+    "initiative",
+    "system",
+    "document",
+    "programme",
+    "military unit",
+    "region",
 )
 EVENT_KINDS = (
-    "meeting", "agreement", "accession", "patrol", "offer", "publication", "forum", "founding",
-    "construction", "deployment", "attack", "negotiation", "exercise", "statement", "launch",
+    "meeting",
+    "agreement",
+    "accession",
+    "patrol",
+    "offer",
+    "publication",
+    "forum",
+    "founding",
+    "construction",
+    "deployment",
+    "attack",
+    "negotiation",
+    "exercise",
+    "statement",
+    "launch",
     "operation",
 )
 ROLES = (
-    "party", "host", "member", "signatory", "offeror", "recipient", "author", "organiser",
-    "attacker", "target", "participant", "mediator", "contractor", "funder",
+    "party",
+    "host",
+    "member",
+    "signatory",
+    "offeror",
+    "recipient",
+    "author",
+    "organiser",
+    "attacker",
+    "target",
+    "participant",
+    "mediator",
+    "contractor",
+    "funder",
 )
 MEMBERSHIP_STATUSES = (
-    "founding member", "member", "observer", "dialogue partner", "party", "signatory", "host",
+    "founding member",
+    "member",
+    "observer",
+    "dialogue partner",
+    "party",
+    "signatory",
+    "host",
     "suspended",
 )
 ARMS_MEASURES = ("rank", "share of exports", "share of imports", "TIV")
 QUALIFIERS = ("exactly", "about", "at least", "more than", "up to", "nearly")
 PLACE_KINDS = (
-    "city", "port", "airport", "region", "strait", "corridor", "military base", "border", "sea",
+    "city",
+    "port",
+    "airport",
+    "region",
+    "strait",
+    "corridor",
+    "military base",
+    "border",
+    "sea",
     "ocean",
 )
 VERDICTS = ("supported", "contradicted", "imprecise", "unverified")
@@ -92,10 +140,19 @@ class Table:
 
 
 PROVENANCE = (
-    Column("origin", "category", "Where the row comes from: 'article' (facts/, quoted) or"
-           " 'reference' (external/, sourced).", ORIGINS, required=True),
-    Column("evidence", "string", "The article's words exactly as they stand in the page"
-           " (article().raw[char_start:char_end])."),
+    Column(
+        "origin",
+        "category",
+        "Where the row comes from: 'article' (facts/, quoted) or 'reference' (external/, sourced).",
+        ORIGINS,
+        required=True,
+    ),
+    Column(
+        "evidence",
+        "string",
+        "The article's words exactly as they stand in the page"
+        " (article().raw[char_start:char_end]).",
+    ),
     Column("char_start", "Int64", "Offset of the evidence in article().raw."),
     Column("char_end", "Int64", "Offset just after the evidence in article().raw."),
     Column("source_id", "string", "The reference source (sources.source_id)."),
@@ -109,15 +166,29 @@ def _id(name: str, what: str, **kw: Any) -> Column:
 
 def _dates(prefix: str, what: str) -> tuple[Column, ...]:
     return (
-        Column(prefix, "string", f"{what} as EDTF text ('2019-07', '2019-07-21/2019-07-31',"
-               " '2018/..')."),
-        Column(f"{prefix}_start", "datetime64[ns]", f"First day {what.lower()} can mean"
-               " (empty for an open start or no date)."),
-        Column(f"{prefix}_end", "datetime64[ns]", f"Last day {what.lower()} can mean"
-               " (empty for an open end or no date)."),
-        Column(f"{prefix}_precision", "category", "day, month, year; for an interval: part of"
-               " month, part of year, interval; undated when there is no date.",
-               DATE_PRECISIONS, required=True),
+        Column(
+            prefix,
+            "string",
+            f"{what} as EDTF text ('2019-07', '2019-07-21/2019-07-31', '2018/..').",
+        ),
+        Column(
+            f"{prefix}_start",
+            "datetime64[ns]",
+            f"First day {what.lower()} can mean (empty for an open start or no date).",
+        ),
+        Column(
+            f"{prefix}_end",
+            "datetime64[ns]",
+            f"Last day {what.lower()} can mean (empty for an open end or no date).",
+        ),
+        Column(
+            f"{prefix}_precision",
+            "category",
+            "day, month, year; for an interval: part of"
+            " month, part of year, interval; undated when there is no date.",
+            DATE_PRECISIONS,
+            required=True,
+        ),
     )
 
 
@@ -137,9 +208,15 @@ TABLES: dict[str, Table] = {
                 Column("note", "string", "What the source is used for, caveats."),
                 Column("origin", "category", "Always 'reference'.", ORIGINS, required=True),
             ),
-            (Key("source_id", "text", True), Key("title", "text", True), Key("publisher", "text"),
-             Key("url", "text"), Key("published", "edtf"), Key("accessed", "edtf"),
-             Key("note", "text")),
+            (
+                Key("source_id", "text", True),
+                Key("title", "text", True),
+                Key("publisher", "text"),
+                Key("url", "text"),
+                Key("published", "edtf"),
+                Key("accessed", "edtf"),
+                Key("note", "text"),
+            ),
             id_column="source_id",
             external_only=True,
             provenance=False,
@@ -150,13 +227,19 @@ TABLES: dict[str, Table] = {
             (
                 _id("entity_id", "Entity id (snake_case of the common English name).", unique=True),
                 Column("name", "string", "Common English name.", required=True),
-                Column("kind", "category", "What sort of entity it is.", ENTITY_KINDS,
-                       required=True),
+                Column(
+                    "kind", "category", "What sort of entity it is.", ENTITY_KINDS, required=True
+                ),
                 Column("iso3", "string", "ISO 3166-1 alpha-3 code (countries only).", iso3=True),
                 Column("aliases", "list", "Other names (the export joins them with '; ')."),
             ),
-            (Key("entity_id", "text", True), Key("name", "text", True),
-             Key("kind", "text", True), Key("iso3", "text"), Key("aliases", "list")),
+            (
+                Key("entity_id", "text", True),
+                Key("name", "text", True),
+                Key("kind", "text", True),
+                Key("iso3", "text"),
+                Key("aliases", "list"),
+            ),
             id_column="entity_id",
         ),
         Table(
@@ -165,15 +248,25 @@ TABLES: dict[str, Table] = {
             (
                 _id("place_id", "Place id.", unique=True),
                 Column("name", "string", "Common English name.", required=True),
-                Column("kind", "category", "What sort of place it is.", PLACE_KINDS,
-                       required=True),
-                Column("iso3", "string", "ISO 3166-1 alpha-3 code of the country it lies in"
-                       " (empty for seas and straits).", iso3=True),
+                Column("kind", "category", "What sort of place it is.", PLACE_KINDS, required=True),
+                Column(
+                    "iso3",
+                    "string",
+                    "ISO 3166-1 alpha-3 code of the country it lies in"
+                    " (empty for seas and straits).",
+                    iso3=True,
+                ),
                 Column("lat", "Float64", "Latitude, degrees north.", bounds=(-90, 90)),
                 Column("lon", "Float64", "Longitude, degrees east.", bounds=(-180, 180)),
             ),
-            (Key("place_id", "text", True), Key("name", "text", True), Key("kind", "text", True),
-             Key("iso3", "text"), Key("lat", "number"), Key("lon", "number")),
+            (
+                Key("place_id", "text", True),
+                Key("name", "text", True),
+                Key("kind", "text", True),
+                Key("iso3", "text"),
+                Key("lat", "number"),
+                Key("lon", "number"),
+            ),
             id_column="place_id",
         ),
         Table(
@@ -182,18 +275,27 @@ TABLES: dict[str, Table] = {
             (
                 _id("event_id", "Event id.", unique=True),
                 Column("title", "string", "Short description of the event.", required=True),
-                Column("kind", "category", "What sort of event it is.", EVENT_KINDS,
-                       required=True),
+                Column("kind", "category", "What sort of event it is.", EVENT_KINDS, required=True),
                 Column("date_text", "string", "The article's words for the date ('in April')."),
                 *_dates("date", "The date"),
                 Column("place_id", "string", "Where it happened (places.place_id)."),
-                Column("corresponds_to", "string", "For a reference row: the article event it"
-                       " dates (events.event_id)."),
+                Column(
+                    "corresponds_to",
+                    "string",
+                    "For a reference row: the article event it dates (events.event_id).",
+                ),
             ),
-            (Key("event_id", "text", True), Key("title", "text", True), Key("kind", "text", True),
-             Key("date_text", "text"), Key("date", "edtf"), Key("date_precision", "text"),
-             Key("place_id", "text"), Key("participants", "participants"),
-             Key("corresponds_to", "text")),
+            (
+                Key("event_id", "text", True),
+                Key("title", "text", True),
+                Key("kind", "text", True),
+                Key("date_text", "text"),
+                Key("date", "edtf"),
+                Key("date_precision", "text"),
+                Key("place_id", "text"),
+                Key("participants", "participants"),
+                Key("corresponds_to", "text"),
+            ),
             id_column="event_id",
         ),
         Table(
@@ -203,8 +305,9 @@ TABLES: dict[str, Table] = {
             (
                 _id("event_id", "The event (events.event_id)."),
                 _id("entity_id", "The entity (entities.entity_id)."),
-                Column("role", "category", "What the entity does in the event.", ROLES,
-                       required=True),
+                Column(
+                    "role", "category", "What the entity does in the event.", ROLES, required=True
+                ),
             ),
             (Key("entity", "text", True), Key("role", "text", True)),
         ),
@@ -214,20 +317,33 @@ TABLES: dict[str, Table] = {
             (
                 _id("organisation_id", "The organisation (entities.entity_id)."),
                 _id("member_id", "The member (entities.entity_id)."),
-                Column("status", "category", "Membership status.", MEMBERSHIP_STATUSES,
-                       required=True),
+                Column(
+                    "status", "category", "Membership status.", MEMBERSHIP_STATUSES, required=True
+                ),
                 Column("since", "datetime64[ns]", "Earliest day the status can have begun."),
-                Column("until", "datetime64[ns]", "Latest day the status can have ended"
-                       " (empty: still holds or open)."),
-                Column("known_on", "datetime64[ns]", "First day of the date on which the source"
-                       " attests the status (when `since` is unknown)."),
+                Column(
+                    "until",
+                    "datetime64[ns]",
+                    "Latest day the status can have ended (empty: still holds or open).",
+                ),
+                Column(
+                    "known_on",
+                    "datetime64[ns]",
+                    "First day of the date on which the source"
+                    " attests the status (when `since` is unknown).",
+                ),
                 Column("since_edtf", "string", "`since` as written (EDTF)."),
                 Column("until_edtf", "string", "`until` as written (EDTF)."),
                 Column("known_on_edtf", "string", "`known_on` as written (EDTF)."),
             ),
-            (Key("organisation_id", "text", True), Key("member_id", "text", True),
-             Key("status", "text", True), Key("since", "edtf"), Key("until", "edtf"),
-             Key("known_on", "edtf")),
+            (
+                Key("organisation_id", "text", True),
+                Key("member_id", "text", True),
+                Key("status", "text", True),
+                Key("since", "edtf"),
+                Key("until", "edtf"),
+                Key("known_on", "edtf"),
+            ),
         ),
         Table(
             "arms_transfers",
@@ -236,18 +352,30 @@ TABLES: dict[str, Table] = {
             (
                 _id("supplier_id", "Supplier (entities.entity_id)."),
                 _id("recipient_id", "Recipient (entities.entity_id)."),
-                Column("rank", "Int64", "Rank of the recipient among the supplier's clients (1 ="
-                       " top) or of the supplier among the recipient's suppliers."),
+                Column(
+                    "rank",
+                    "Int64",
+                    "Rank of the recipient among the supplier's clients (1 ="
+                    " top) or of the supplier among the recipient's suppliers.",
+                ),
                 Column("period_start", "Int64", "First year of the period."),
                 Column("period_end", "Int64", "Last year of the period."),
-                Column("measure", "category", "What `value` measures.", ARMS_MEASURES,
-                       required=True),
+                Column(
+                    "measure", "category", "What `value` measures.", ARMS_MEASURES, required=True
+                ),
                 Column("value", "Float64", "The figure (a share in percent, a TIV, a rank)."),
                 Column("unit", "string", "Unit of `value` ('percent', 'million TIV')."),
             ),
-            (Key("supplier_id", "text", True), Key("recipient_id", "text", True),
-             Key("rank", "int"), Key("period_start", "int"), Key("period_end", "int"),
-             Key("measure", "text", True), Key("value", "number"), Key("unit", "text")),
+            (
+                Key("supplier_id", "text", True),
+                Key("recipient_id", "text", True),
+                Key("rank", "int"),
+                Key("period_start", "int"),
+                Key("period_end", "int"),
+                Key("measure", "text", True),
+                Key("value", "number"),
+                Key("unit", "text"),
+            ),
         ),
         Table(
             "figures",
@@ -255,16 +383,27 @@ TABLES: dict[str, Table] = {
             (
                 _id("figure_id", "Figure id.", unique=True),
                 _id("subject_id", "What the number is about (an entity, place or event id)."),
-                Column("measure", "string", "What is measured ('investment', 'PRC nationals').",
-                       required=True),
+                Column(
+                    "measure",
+                    "string",
+                    "What is measured ('investment', 'PRC nationals').",
+                    required=True,
+                ),
                 Column("value", "Float64", "The number.", required=True),
                 Column("unit", "string", "Unit of `value`."),
                 Column("qualifier", "category", "How exact the number is.", QUALIFIERS),
                 *_dates("date", "The date"),
             ),
-            (Key("figure_id", "text", True), Key("subject_id", "text", True),
-             Key("measure", "text", True), Key("value", "number", True), Key("unit", "text"),
-             Key("qualifier", "text"), Key("date", "edtf"), Key("date_precision", "text")),
+            (
+                Key("figure_id", "text", True),
+                Key("subject_id", "text", True),
+                Key("measure", "text", True),
+                Key("value", "number", True),
+                Key("unit", "text"),
+                Key("qualifier", "text"),
+                Key("date", "edtf"),
+                Key("date_precision", "text"),
+            ),
             id_column="figure_id",
         ),
         Table(
@@ -274,22 +413,38 @@ TABLES: dict[str, Table] = {
             (
                 _id("claim_id", "Claim id.", unique=True),
                 Column("topic", "string", "What the claim is about."),
-                Column("verdict", "category", "How the reference bears on the claim.", VERDICTS,
-                       required=True),
+                Column(
+                    "verdict",
+                    "category",
+                    "How the reference bears on the claim.",
+                    VERDICTS,
+                    required=True,
+                ),
                 Column("reference", "string", "What the reference says.", required=True),
             ),
-            (Key("claim_id", "text", True), Key("topic", "text"), Key("verdict", "text", True),
-             Key("reference", "text", True)),
+            (
+                Key("claim_id", "text", True),
+                Key("topic", "text"),
+                Key("verdict", "text", True),
+                Key("reference", "text", True),
+            ),
             id_column="claim_id",
         ),
     )
 }
 # Columns of every table that has provenance: the table's own, then the provenance columns.
 TABLES = {
-    name: t if not t.provenance else Table(
-        t.name, t.row, t.columns + PROVENANCE,
+    name: t
+    if not t.provenance
+    else Table(
+        t.name,
+        t.row,
+        t.columns + PROVENANCE,
         t.keys if name == "participants" else t.keys + PROVENANCE_KEYS,
-        t.id_column, t.external_only, t.provenance)
+        t.id_column,
+        t.external_only,
+        t.provenance,
+    )
     for name, t in TABLES.items()
 }
 TABLE_NAMES = tuple(TABLES)  # the order the tables are built in (sources first)
@@ -405,8 +560,9 @@ def pandera_failures(name: str, frame: pd.DataFrame) -> list[Failure]:
             else:
                 rule = _value_rule(column) or str(case.check)
             index = -1 if case.index is None or case.index != case.index else int(case.index)
-            failures.append(Failure(index, case.column, rule,
-                                    None if rule == "required" else case.failure_case))
+            failures.append(
+                Failure(index, case.column, rule, None if rule == "required" else case.failure_case)
+            )
         return failures
     return []
 
@@ -420,19 +576,29 @@ def pandera_schemas() -> dict[str, pa.DataFrameSchema]:
     def column(c: Column) -> pa.Column:
         checks = []
         if c.vocabulary is not None:
-            checks.append(pa.Check.isin(c.vocabulary, error=f"not one of {', '.join(c.vocabulary)}"))
+            checks.append(
+                pa.Check.isin(c.vocabulary, error=f"not one of {', '.join(c.vocabulary)}")
+            )
         if c.iso3:
             checks.append(pa.Check.isin(iso3_codes(), error="not an ISO 3166-1 alpha-3 code"))
         if c.bounds is not None:
             lo, hi = c.bounds
             checks.append(pa.Check.in_range(lo, hi, error=f"out of range [{lo}, {hi}]"))
         dtype = {"category": "string", "list": None}.get(c.dtype, c.dtype)
-        return pa.Column(dtype, checks=checks, nullable=not c.required, unique=c.unique,
-                         description=c.description)
+        return pa.Column(
+            dtype,
+            checks=checks,
+            nullable=not c.required,
+            unique=c.unique,
+            description=c.description,
+        )
 
     return {
         name: pa.DataFrameSchema(
-            {c.name: column(c) for c in t.columns}, strict=True, ordered=True, name=name,
+            {c.name: column(c) for c in t.columns},
+            strict=True,
+            ordered=True,
+            name=name,
             description=t.row,
         )
         for name, t in TABLES.items()

@@ -15,8 +15,8 @@ from marchwest import paths
 if TYPE_CHECKING:
     import pandas as pd
 
-    from marchwest.page import Article
     from marchwest.ledger import LedgerData
+    from marchwest.page import Article
 
 _PROVENANCE_DOC = """
     Every row has ``origin`` ('article' or 'reference'); article rows have ``evidence``, the
@@ -135,8 +135,16 @@ class Ledger:
         return self._table("sources")
 
 
-for _method in ("entities", "events", "participants", "memberships", "arms_transfers", "figures",
-                "places", "claims"):
+for _method in (
+    "entities",
+    "events",
+    "participants",
+    "memberships",
+    "arms_transfers",
+    "figures",
+    "places",
+    "claims",
+):
     getattr(Ledger, _method).__doc__ += _PROVENANCE_DOC
 
 
@@ -199,6 +207,15 @@ def sources() -> pd.DataFrame:
     return bundled().sources()
 
 
-for _function in (entities, events, participants, memberships, arms_transfers, figures, places,
-                  claims, sources):
+for _function in (
+    entities,
+    events,
+    participants,
+    memberships,
+    arms_transfers,
+    figures,
+    places,
+    claims,
+    sources,
+):
     _function.__doc__ = getattr(Ledger, _function.__name__).__doc__
