@@ -125,11 +125,23 @@ class Key:
 class Table:
     name: str
     row: str  # what one row is
-    columns: tuple[Column, ...]
-    keys: tuple[Key, ...]
+    own_columns: tuple[Column, ...]
+    own_keys: tuple[Key, ...]
     id_column: str | None = None
     external_only: bool = False  # lives only in external/ (sources)
-    provenance: bool = True  # rows carry origin/evidence/source_id
+    provenance: bool = True  # rows carry origin, evidence and source_id
+    rows_of_its_own: bool = True  # False: rows written inside another table's (participants)
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return self.own_columns + PROVENANCE if self.provenance else self.own_columns
+
+    @property
+    def keys(self) -> tuple[Key, ...]:
+        """The YAML keys of a row: the table's own plus quote, occurrence and source_id."""
+        if self.provenance and self.rows_of_its_own:
+            return self.own_keys + PROVENANCE_KEYS
+        return self.own_keys
 
     @property
     def column_names(self) -> list[str]:
@@ -310,6 +322,7 @@ TABLES: dict[str, Table] = {
                 ),
             ),
             (Key("entity", "text", True), Key("role", "text", True)),
+            rows_of_its_own=False,
         ),
         Table(
             "memberships",
@@ -431,21 +444,6 @@ TABLES: dict[str, Table] = {
             id_column="claim_id",
         ),
     )
-}
-# Columns of every table that has provenance: the table's own, then the provenance columns.
-TABLES = {
-    name: t
-    if not t.provenance
-    else Table(
-        t.name,
-        t.row,
-        t.columns + PROVENANCE,
-        t.keys if name == "participants" else t.keys + PROVENANCE_KEYS,
-        t.id_column,
-        t.external_only,
-        t.provenance,
-    )
-    for name, t in TABLES.items()
 }
 TABLE_NAMES = tuple(TABLES)  # the order the tables are built in (sources first)
 
