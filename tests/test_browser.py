@@ -7,6 +7,7 @@ Screenshots go to <site>/screenshots/. Without /usr/bin/chromium the tests skip 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -48,9 +49,17 @@ def test_site(tmp_path_factory) -> Site:
 
 
 @pytest.fixture(scope="module")
-def real_site() -> Site:
-    """The project's site, built as `make site` builds it (site/ is git-ignored)."""
-    return Site(REAL_NOTEBOOKS, PROJECT_ROOT / "site")
+def real_site(tmp_path_factory):
+    """The project's notebooks, built as `make site` builds them, in a folder of the test's own (a
+    `make site` meanwhile cannot pull it away). Afterwards it becomes site/ when there is none, or
+    its screenshots go to site/screenshots/ when site/ holds a built site."""
+    built = Site(REAL_NOTEBOOKS, tmp_path_factory.mktemp("real") / "site")
+    yield built
+    project_site = PROJECT_ROOT / "site"
+    if not project_site.exists():
+        shutil.copytree(built.dir, project_site)
+    elif (project_site / "index.html").is_file() and (built.dir / "screenshots").is_dir():
+        shutil.copytree(built.dir / "screenshots", project_site / "screenshots", dirs_exist_ok=True)
 
 
 class OpenPage:
