@@ -298,3 +298,20 @@ def test_the_site_offers_csv_and_the_data_package(site):
     assert sorted(p.name for p in (site / "data").iterdir()) == sorted(
         ["datapackage.json"] + [resource["path"] for resource in package["resources"]]
     )
+
+
+def test_a_failed_build_leaves_the_earlier_site_whole(site, tmp_path, monkeypatch):
+    import marchwest.export
+
+    out = tmp_path / "site"
+    shutil.copytree(site, out)
+    before = tree(out)
+
+    def broken_export(out_dir):
+        raise RuntimeError("the tables cannot be exported")
+
+    monkeypatch.setattr(marchwest.export, "export_tables", broken_export)
+    with pytest.raises(RuntimeError, match="cannot be exported"):
+        build_site(SITE_NOTEBOOKS, out)
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"], "no half-built folder is left"

@@ -22,6 +22,7 @@ import io
 import json
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -290,8 +291,8 @@ def map_script(name: str) -> str:
     )
 
 
-def prepare_out_dir(out_dir: Path) -> None:
-    """Empty the output folder if it holds an earlier site; refuse any other non-empty folder."""
+def check_out_dir(out_dir: Path) -> None:
+    """Refuse a non-empty output folder that does not hold an earlier site (it would be replaced)."""
     if out_dir.exists() and any(out_dir.iterdir()):
         index = out_dir / "index.html"
         if not (
@@ -300,8 +301,6 @@ def prepare_out_dir(out_dir: Path) -> None:
             raise SiteError(
                 f"{out_dir}: not empty and not a marchwest site; choose an empty folder"
             )
-        shutil.rmtree(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
 
 
 def human_size(n_bytes: int) -> str:
@@ -351,15 +350,34 @@ def write_index(out_dir: Path, pages: list[Page]) -> str:
 
 def build_site(notebooks: list[Path], out_dir: Path) -> list[Page]:
     """Render ``notebooks`` (in this order) and the tables into ``out_dir``; return the pages written."""
-    from marchwest.export import export_tables
-
     if not notebooks:
         raise SiteError("no notebooks to render")
     books = [(path, read_notebook(path)) for path in notebooks]
     pages = [describe_page(path, nb) for path, nb in books]
 
-    prepare_out_dir(out_dir)
-    assets = out_dir / "assets"
+    check_out_dir(out_dir)
+    # Built beside the output folder, then swapped in: a failed build leaves the old site whole.
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    try:
+        write_site(pages, books, building)
+    except BaseException:
+        shutil.rmtree(building)
+        raise
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    building.chmod(0o755)
+    building.rename(out_dir)
+    return pages
+
+
+def write_site(
+    pages: list[Page], books: list[tuple[Path, nbformat.NotebookNode]], site: Path
+) -> None:
+    """Write every file of the site into the empty folder ``site``."""
+    from marchwest.export import export_tables
+
+    assets = site / "assets"
     assets.mkdir()
     shutil.copyfile(PLOTLY_JS, assets / "plotly.min.js")
     for name in sorted({name for page in pages for name in page.maps}):
@@ -384,19 +402,18 @@ def build_site(notebooks: list[Path], out_dir: Path) -> list[Page]:
             },
         }
         html, resources = exporter.from_notebook_node(nb, resources=resources)
-        (out_dir / page.href).write_text(html, encoding="utf-8")
+        (site / page.href).write_text(html, encoding="utf-8")
         classes |= page_classes(html)
         for name, data in resources["outputs"].items():
-            (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
-            (out_dir / name).write_bytes(palette_png(data) if name.endswith(".png") else data)
+            (site / name).parent.mkdir(parents=True, exist_ok=True)
+            (site / name).write_bytes(palette_png(data) if name.endswith(".png") else data)
 
-    export_tables(out_dir / "data")
+    export_tables(site / "data")
     # The site offers CSV with datapackage.json; the Parquet twins would only add weight.
-    for parquet in sorted((out_dir / "data").glob("*.parquet")):
+    for parquet in sorted((site / "data").glob("*.parquet")):
         parquet.unlink()
-    classes |= page_classes(write_index(out_dir, pages))
+    classes |= page_classes(write_index(site, pages))
     (assets / "notebook.css").write_text(notebook_css(exporter, classes), encoding="utf-8")
-    return pages
 
 
 def site_command(out_dir: Path) -> int:
