@@ -453,3 +453,24 @@ def test_sipri_file_problems(make_ledger):
         "expected the header"
         in only_problem(make_ledger({"external/sipri_tiv.csv": header})).message
     )
+
+
+def test_validate_reports_a_rule_that_pandera_and_the_loader_judge_differently(
+    make_ledger, monkeypatch
+):
+    from marchwest import schema
+
+    root = make_ledger()
+    real = schema.pandera_failures
+    extra = schema.Failure(0, "name", "vocabulary", "China")
+    monkeypatch.setattr(
+        schema,
+        "pandera_failures",
+        lambda name, frame: real(name, frame) + [extra] * (name == "entities"),
+    )
+    with pytest.raises(marchwest.LedgerError, match="found by pandera only"):
+        read_ledger(root, reference_checks=True)
+    monkeypatch.setattr(schema, "pandera_failures", lambda name, frame: [])
+    text = MINIMAL["facts/claims.yaml"].replace("verdict: supported", "verdict: maybe")
+    with pytest.raises(marchwest.LedgerError, match="found by the loader only"):
+        read_ledger(make_ledger({"facts/claims.yaml": text}), reference_checks=True)

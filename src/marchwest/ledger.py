@@ -529,19 +529,20 @@ def _sipri_rows(root: Path, problems: _Problems) -> list[tuple[Row, dict[str, An
 # Frames and checks
 
 
-def _frame(table: Table, records: list[dict[str, Any]]) -> pd.DataFrame:
-    """Records -> a DataFrame with the table's columns and dtypes (categories still text)."""
+def _frame(table: Table, records: list[dict[str, Any]], *, categories: bool) -> pd.DataFrame:
+    """Records -> a DataFrame with the table's columns and dtypes (the closed vocabularies as
+    Categoricals, or as text for pandera, which checks the values against the vocabulary)."""
     import pandas as pd
 
     data = {}
     for column in table.columns:
         values = [r.get(column.name) for r in records]
-        if column.dtype in ("string", "category"):
+        if column.dtype == "category" and categories:
+            data[column.name] = pd.Categorical(values, categories=column.vocabulary)
+        elif column.dtype in ("string", "category"):
             data[column.name] = pd.array(values, dtype="string")
         elif column.dtype == "list":
-            data[column.name] = pd.Series(
-                [v if v is not None else [] for v in values], dtype=object
-            )
+            data[column.name] = pd.Series([v or [] for v in values], dtype=object)
         elif column.dtype.startswith("datetime"):
             data[column.name] = pd.to_datetime(pd.Series(values, dtype=object)).astype(column.dtype)
         else:
@@ -549,67 +550,66 @@ def _frame(table: Table, records: list[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(data, columns=table.column_names)
 
 
-def _finish(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
-    import pandas as pd
-
-    for column in table.columns:
-        if column.dtype == "category":
-            frame[column.name] = pd.Categorical(frame[column.name], categories=column.vocabulary)
-    return frame
-
-
 _DERIVED = {"date": ("date", "date_precision"), "since": ("since",), "until": ("until",)}
 
 
 def _check_columns(
-    name: str, frame: pd.DataFrame, rows: list[Row], problems: _Problems, reference_checks: bool
+    name: str,
+    records: list[dict[str, Any]],
+    rows: list[Row],
+    problems: _Problems,
+    reference_checks: bool,
 ) -> None:
-    """Check the column rules of schema.py; each failure becomes a Problem at its file and line."""
-    from marchwest.schema import column_failures, pandera_failures
+    """Check the column rules of schema.py; each failure becomes a Problem at its file and line.
+    With ``reference_checks`` the pandera schema checks the table too, and every failure that
+    only one of the two finds is a problem as well."""
+    from marchwest.schema import pandera_failures, record_failures
 
-    failures = column_failures(name, frame)
+    failures = record_failures(name, records)
     if reference_checks:
-        failures += pandera_failures(name, frame)
+        by_pandera = pandera_failures(name, _frame(TABLES[name], records, categories=False))
+        for failure in set(failures) ^ set(by_pandera):
+            found = "pandera only" if failure in by_pandera else "the loader only, not by pandera"
+            problems.items.append(
+                Problem(f"the {name} table", f"{failure} is found by {found}", field=failure.column)
+            )
     table = TABLES[name]
-    for failure in dict.fromkeys(failures):
+    for failure in failures:
         column = table.column(failure.column)
         if failure.rule == "unique":
             others = [
                 rows[i]
-                for i in frame.index[frame[column.name] == failure.value]
-                if i != failure.index
+                for i, record in enumerate(records)
+                if record.get(column.name) == failure.value and i != failure.index
             ]
             where = "; ".join(f"{r.file} line {r.line}" for r in others)
             message = f"duplicate id {failure.value!r} (also at {where})"
         else:
             message = rule_message(column, failure.rule, failure.value)
-        if 0 <= failure.index < len(rows):
-            problems.at(rows[failure.index], message, column.name)
-        else:
-            problems.items.append(Problem(f"the {name} table", message, field=column.name))
+        problems.at(rows[failure.index], message, column.name)
 
 
 def _check_references(
-    frames: dict[str, pd.DataFrame], rows: dict[str, list[Row]], problems: _Problems
+    records: dict[str, list[dict[str, Any]]], rows: dict[str, list[Row]], problems: _Problems
 ) -> None:
     ids = {
-        name: set(frames[name][TABLES[name].id_column].dropna())
-        for name in frames
-        if TABLES[name].id_column
+        name: {r[table.id_column] for r in records[name] if r.get(table.id_column) is not None}
+        for name, table in TABLES.items()
+        if table.id_column
     }
     for (name, column), targets in REFERENCES.items():
         known = set().union(*(ids[t] for t in targets))
-        values = frames[name][column]
-        for index in values.index[values.notna() & ~values.isin(known)]:
-            problems.at(
-                rows[name][index],
-                f"unknown id {values[index]!r} (not in {' or '.join(targets)})",
-                column,
-            )
-    events = frames["events"]
-    article_events = set(events["event_id"][events["origin"] == "article"])
-    for index in events.index[events["corresponds_to"].notna()]:
-        target = events["corresponds_to"][index]
+        for index, record in enumerate(records[name]):
+            value = record.get(column)
+            if value is not None and value not in known:
+                problems.at(
+                    rows[name][index],
+                    f"unknown id {value!r} (not in {' or '.join(targets)})",
+                    column,
+                )
+    article_events = {r.get("event_id") for r in records["events"] if r["origin"] == "article"}
+    for index, record in enumerate(records["events"]):
+        target = record.get("corresponds_to")
         if target in ids["events"] and target not in article_events:
             problems.at(
                 rows["events"][index],
@@ -694,23 +694,23 @@ def read_ledger(ledger_dir: Path, *, reference_checks: bool = False) -> LedgerDa
     article = _read_article(root, problems)
 
     records, rows = _read_tables(root, article, problems)
-    frames = {name: _frame(TABLES[name], records[name]) for name in TABLE_NAMES}
     # A bad value is reported once: not again as the empty column derived from it.
     reported = {
         (p.file, p.row, derived)
         for p in problems.items
         for derived in _DERIVED.get(p.field, (p.field,))
     }
-    schema_problems = _Problems(root)
+    column_problems = _Problems(root)
     for name in TABLE_NAMES:
-        _check_columns(name, frames[name], rows[name], schema_problems, reference_checks)
-    problems.items += [p for p in schema_problems.items if (p.file, p.row, p.field) not in reported]
-    _check_references(frames, rows, problems)
+        _check_columns(name, records[name], rows[name], column_problems, reference_checks)
+    problems.items += [p for p in column_problems.items if (p.file, p.row, p.field) not in reported]
+    _check_references(records, rows, problems)
     if reference_checks:
         _check_dates_with_edtf(problems)
     if problems.items or article is None:
         raise LedgerError(_unique(problems.items), root)
-    return LedgerData(article, {name: _finish(TABLES[name], frames[name]) for name in TABLE_NAMES})
+    frames = {name: _frame(TABLES[name], records[name], categories=True) for name in TABLE_NAMES}
+    return LedgerData(article, frames)
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

@@ -8,6 +8,7 @@ pandera and pycountry are imported only when the schemas are built (they are slo
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -509,32 +510,34 @@ def rule_message(column: Column, rule: str, value: Any) -> str:
     return f"{value!r}: wrong type (expected {column.dtype})"
 
 
-def column_failures(name: str, frame: pd.DataFrame) -> list[Failure]:
-    """Every value of ``frame`` that breaks a column rule of table ``name``.
+def record_failures(name: str, records: list[dict[str, Any]]) -> list[Failure]:
+    """Every value of the rows of table ``name`` (dicts by column) that breaks a column rule.
 
-    The rules of :func:`pandera_schemas`, checked with vectorised pandas: importing pandera
-    takes longer than loading and checking the whole ledger, so loading uses this, while
-    ``python -m marchwest validate`` and the tests also run the pandera schemas (and the tests
-    assert that both find the same failures). Dtypes are set by the ledger when it builds
-    the frame; pandera checks them too.
+    The rules of :func:`pandera_schemas`, checked in plain Python: importing pandera takes
+    longer than loading and checking the whole ledger, so loading uses this, while
+    ``python -m marchwest validate`` and the tests run the pandera schemas too and report any
+    failure the two do not both find. pandera also checks the dtypes the ledger gives the frames.
     """
     failures = []
     for column in TABLES[name].columns:
-        values = frame[column.name]
-        present = values.notna() if column.dtype != "list" else values.map(bool)
-        if column.required:
-            failures += [Failure(i, column.name, "required") for i in values.index[~present]]
+        values = [record.get(column.name) for record in records]
         rule = _value_rule(column)
-        if rule is not None:
+        allowed = {"vocabulary": column.vocabulary, "iso3": rule == "iso3" and iso3_codes()}
+        counts = Counter(v for v in values if v is not None) if column.unique else Counter()
+        for index, value in enumerate(values):
+            if value is None or value == []:
+                if column.required:
+                    failures.append(Failure(index, column.name, "required"))
+                continue
             if rule == "bounds":
-                allowed = values.between(*column.bounds).fillna(False)
+                lo, hi = column.bounds  # type: ignore[misc]
+                broken = not lo <= value <= hi
             else:
-                allowed = values.isin(column.vocabulary if rule == "vocabulary" else iso3_codes())
-            bad = present & ~allowed
-            failures += [Failure(i, column.name, rule, values[i]) for i in values.index[bad]]
-        if column.unique:
-            bad = present & values.duplicated(keep=False)
-            failures += [Failure(i, column.name, "unique", values[i]) for i in values.index[bad]]
+                broken = rule is not None and value not in allowed[rule]
+            if broken:
+                failures.append(Failure(index, column.name, rule, value))  # type: ignore[arg-type]
+            if column.unique and counts[value] > 1:
+                failures.append(Failure(index, column.name, "unique", value))
     return failures
 
 
