@@ -430,7 +430,7 @@ def test_every_problem_is_reported_together_and_nothing_partial(make_ledger):
     )
     found = problems(root)
     assert {Path(p.file).name for p in found} == {"claims.yaml", "places.yaml", "figures.yaml"}
-    ledger = marchwest.load(root)
+    ledger = marchwest.Ledger(root)  # checked on first use
     with pytest.raises(marchwest.LedgerError):
         ledger.events()  # a table with no problem of its own is not handed out either
 

@@ -32,6 +32,10 @@ def test_each_call_hands_out_a_new_frame():
     again = marchwest.events()
     assert again.loc[0, "title"] != "changed" and "kind" in again
     assert marchwest.events() is not marchwest.events()
+    entities = marchwest.entities()
+    with_aliases = entities.index[entities.aliases.map(len) > 0][0]
+    entities.loc[with_aliases, "aliases"].append("changed")
+    assert "changed" not in marchwest.entities().loc[with_aliases, "aliases"]
 
 
 def test_columns_and_dtypes(tables):

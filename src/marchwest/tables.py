@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from marchwest import paths
+from marchwest.schema import TABLES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,7 +46,11 @@ class Ledger:
         return self._data
 
     def _table(self, name: str) -> pd.DataFrame:
-        return self._checked().frames[name].copy(deep=True)
+        frame = self._checked().frames[name].copy(deep=True)
+        for column in TABLES[name].columns:
+            if column.dtype == "list":  # a deep copy shares the lists inside: copy them too
+                frame[column.name] = frame[column.name].map(list)
+        return frame
 
     def article(self) -> Article:
         """The parsed article (title, author, published, series, raw, text, paragraphs,
@@ -150,8 +155,13 @@ for _method in (
 
 def load(path: str | Path) -> Ledger:
     """The tables of another ledger folder laid out like the bundled one (raw/article.txt,
-    facts/*.yaml, external/*.yaml): the same functions, the same checks."""
-    return Ledger(path)
+    facts/*.yaml, external/*.yaml): the same functions, the same checks, done now.
+
+    Raises :class:`marchwest.LedgerError` listing every problem of the folder.
+    """
+    ledger = Ledger(path)
+    ledger._checked()
+    return ledger
 
 
 @cache
