@@ -474,3 +474,20 @@ def test_validate_reports_a_rule_that_pandera_and_the_loader_judge_differently(
     text = MINIMAL["facts/claims.yaml"].replace("verdict: supported", "verdict: maybe")
     with pytest.raises(marchwest.LedgerError, match="found by the loader only"):
         read_ledger(make_ledger({"facts/claims.yaml": text}), reference_checks=True)
+
+
+def test_external_is_optional_facts_is_not(make_ledger):
+    import shutil
+
+    place = "\n".join(
+        line
+        for line in MINIMAL["facts/places.yaml"].splitlines()
+        if not line.startswith(("  lat:", "  lon:", "  source_id:"))
+    )
+    root = make_ledger({"facts/places.yaml": place + "\n", "facts/claims.yaml": None})
+    shutil.rmtree(root / "external")
+    ledger = marchwest.load(root)
+    assert len(ledger.sources()) == 0 and set(ledger.entities().origin) == {"article"}
+    assert ledger.places()["lat"].isna().all()
+    shutil.rmtree(root / "facts")
+    assert "folder is missing" in only_problem(root).message
