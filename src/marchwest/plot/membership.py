@@ -82,7 +82,9 @@ def status_grid_figure(
     ax.set_yticks(range(rows), [_label(row_labels, key) for key in matrix.index], fontsize=9)
     column_names = [_label(column_labels, key) for key in matrix.columns]
     if annotate:
-        wrapped = ["\n".join(textwrap.wrap(name, 14, break_long_words=False)) for name in column_names]
+        wrapped = [
+            "\n".join(textwrap.wrap(name, 14, break_long_words=False)) for name in column_names
+        ]
         ax.set_xticks(range(columns), wrapped, fontsize=8.5)
         ax.xaxis.tick_top()
         for (row, column), status in np.ndenumerate(matrix.to_numpy(dtype=object)):
