@@ -72,6 +72,8 @@ class Section(Span):
 
 @dataclass(frozen=True)
 class Series:
+    """Where the article stands in its series: part ``part`` of ``parts``."""
+
     part: int
     parts: int
 
