@@ -156,3 +156,8 @@ def test_another_page_with_the_same_layout_is_parsed_not_matched_by_offset():
 def test_a_page_without_its_landmarks_is_an_error(page, missing):
     with pytest.raises(ArticleError, match=missing):
         parse_article(page)
+
+
+def test_repr_is_short(article):
+    text = repr(article)
+    assert len(text) < 300 and "Matthew Johnson" in text and "part 2 of 4" in text

@@ -105,7 +105,7 @@ def fold(text: str) -> str:
     return WHITE_SPACE.sub(" ", text.strip().translate(QUOTE_FOLDS))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Article:
     """The parsed article. ``raw`` is the whole captured page; every span indexes it."""
 
@@ -120,6 +120,14 @@ class Article:
     paragraphs: tuple[Paragraph, ...]
     sections: tuple[Section, ...]
     chrome: tuple[Span, ...] = field(default=())
+
+    def __repr__(self) -> str:
+        return (
+            f"<Article {self.title!r} by {self.author}, {self.published.isoformat()}, part"
+            f" {self.series.part} of {self.series.parts}: {len(self.sections)} sections,"
+            f" {len(self.paragraphs)} paragraphs, characters {self.start}-{self.end} of"
+            f" {len(self.raw)}>"
+        )
 
     @property
     def text(self) -> str:
