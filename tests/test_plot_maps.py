@@ -11,9 +11,7 @@ from matplotlib.figure import Figure
 from marchwest.plot.maps import (
     WORLD_FILE,
     decode_arcs,
-    label_offsets,
     load_world,
-    map_axes,
     object_rings,
     places_map_figure,
     places_map_plotly,
@@ -90,13 +88,22 @@ def test_a_broken_world_file_is_named(tmp_path):
     assert WORLD_FILE.name == "world_110m.json"
 
 
-def test_labels_never_overlap_each_other():
-    shown = places().dropna(subset=["lat"])
-    texts = ["Label number one", "Label number two", "Label number three", "Label four"]
-    crowded = shown.assign(lat=[30.0, 30.2, 30.4, 30.6], lon=[70.0, 70.1, 70.2, 70.3])
-    fig, ax = map_axes((60, 80, 20, 40))
-    offsets = label_offsets(fig, ax, crowded, texts)
-    assert len(set(offsets)) == 4
+def test_labels_never_overlap_each_other_or_leave_the_map():
+    crowded = places().dropna(subset=["lat"])
+    crowded = crowded.assign(
+        name=["Label number one", "Label number two", "Label number three", "Label four"],
+        lat=[30.0, 30.2, 30.4, 30.6],
+        lon=[70.0, 70.1, 70.2, 70.3],
+    )
+    fig = places_map_figure(crowded, corridor=None, extent=(60, 80, 20, 40))
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    renderer = fig._get_renderer()
+    boxes = [text.get_window_extent(renderer) for text in ax.texts]
+    assert len(boxes) == 4
+    for i, box in enumerate(boxes):
+        assert ax.bbox.contains(box.x0, box.y0) and ax.bbox.contains(box.x1, box.y1)
+        assert not any(box.overlaps(other) for other in boxes[i + 1 :])
 
 
 def test_matplotlib_map_draws_located_places_the_corridor_and_lists_the_rest():
