@@ -221,6 +221,7 @@ CSS_NOTICE = """/* The site's CSS: JupyterLab's notebook CSS and light theme (th
    licence), kept to the rules that can match the site's pages; Pygments code colours; the site's own. */
 """
 CSS_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+CSS_VAR = re.compile(r"var\(\s*(--[\w-]+)")
 
 
 def notebook_css(exporter: HTMLExporter, used_classes: set[str]) -> str:
@@ -230,47 +231,90 @@ def notebook_css(exporter: HTMLExporter, used_classes: set[str]) -> str:
     from pygments.formatters import HtmlFormatter
 
     env = exporter.environment
-    lab = "\n".join(
+    parts = [
         env.loader.get_source(env, name)[0]
         for name in ("static/index.css", "static/theme-light.css")
-    )
-    return "\n".join(
-        [
-            CSS_NOTICE,
-            prune_css(lab, used_classes),
-            HtmlFormatter(style=JupyterStyle).get_style_defs(".highlight"),
-            (TEMPLATES_DIR / TEMPLATE_NAME / "site.css").read_text(encoding="utf-8"),
-        ]
-    )
+    ]
+    parts.append(HtmlFormatter(style=JupyterStyle).get_style_defs(".highlight"))
+    parts.append((TEMPLATES_DIR / TEMPLATE_NAME / "site.css").read_text(encoding="utf-8"))
+    return CSS_NOTICE + prune_css("\n".join(parts), used_classes) + "\n"
 
 
 def prune_css(css: str, used_classes: set[str]) -> str:
-    """``css`` without the selectors that name a class outside ``used_classes`` (nor the rules left
-    with no selector); @media and @supports blocks are pruned inside, other at-rules kept."""
+    """``css`` without what cannot apply to pages whose elements carry only ``used_classes``:
+    selectors naming another class, custom properties (``--x``) that nothing kept reads through
+    ``var(--x)``, and rules left empty. @media and @supports are pruned inside; other at-rules kept."""
     import tinycss2
 
-    def prune(rules) -> list[str]:
+    def selectors(rule) -> list[str]:
+        """The rule's selectors, split at the top-level commas only (not inside ``:is(a, b)``)."""
+        parts: list[list] = [[]]
+        for token in rule.prelude:
+            if token.type == "literal" and token.value == ",":
+                parts.append([])
+            else:
+                parts[-1].append(token)
+        return [tinycss2.serialize(part).strip() for part in parts]
+
+    def walk(rules, keep_selector, keep_declaration) -> list[str]:
         kept = []
         for rule in rules:
             if rule.type == "qualified-rule":
-                selectors = [
-                    selector.strip()
-                    for selector in tinycss2.serialize(rule.prelude).split(",")
-                    if set(CSS_CLASS.findall(selector)) <= used_classes
+                chosen = [selector for selector in selectors(rule) if keep_selector(selector)]
+                declarations = [
+                    d
+                    for d in tinycss2.parse_blocks_contents(
+                        rule.content, skip_comments=True, skip_whitespace=True
+                    )
+                    if d.type == "declaration" and keep_declaration(d)
                 ]
-                if selectors:
-                    kept.append(f"{', '.join(selectors)} {{{tinycss2.serialize(rule.content)}}}")
+                if chosen and declarations:
+                    body = "; ".join(
+                        f"{d.name}: {tinycss2.serialize(d.value).strip()}"
+                        + (" !important" if d.important else "")
+                        for d in declarations
+                    )
+                    kept.append(f"{', '.join(chosen)} {{ {body} }}")
             elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports"):
-                inner = prune(tinycss2.parse_blocks_contents(rule.content, skip_comments=True))
+                contents = tinycss2.parse_blocks_contents(rule.content, skip_comments=True)
+                inner = walk(contents, keep_selector, keep_declaration)
                 if inner:
-                    prelude = tinycss2.serialize(rule.prelude)
-                    kept.append(f"@{rule.at_keyword}{prelude}{{\n" + "\n".join(inner) + "\n}")
+                    prelude = tinycss2.serialize(rule.prelude).strip()
+                    kept.append(f"@{rule.at_keyword} {prelude} {{\n" + "\n".join(inner) + "\n}")
             elif rule.type == "at-rule":
                 kept.append(tinycss2.serialize([rule]))
         return kept
 
+    def selector_applies(selector: str) -> bool:
+        return set(CSS_CLASS.findall(selector)) <= used_classes
+
     rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
-    return "\n".join(prune(rules))
+    applying = "\n".join(walk(rules, selector_applies, lambda d: True))
+
+    # Custom properties: keep those read by a property, and those they read in turn.
+    reads: dict[str, set[str]] = {}
+    wanted: set[str] = set()
+
+    def note(declaration) -> bool:
+        names = set(CSS_VAR.findall(tinycss2.serialize(declaration.value)))
+        if declaration.name.startswith("--"):
+            reads.setdefault(declaration.name, set()).update(names)
+        else:
+            wanted.update(names)
+        return True
+
+    rules = tinycss2.parse_stylesheet(applying, skip_comments=True, skip_whitespace=True)
+    walk(rules, lambda selector: True, note)
+    pending = set(wanted)
+    while pending:
+        fresh = reads.get(pending.pop(), set()) - wanted
+        wanted |= fresh
+        pending |= fresh
+    return "\n".join(
+        walk(
+            rules, lambda selector: True, lambda d: not d.name.startswith("--") or d.name in wanted
+        )
+    )
 
 
 def page_classes(html: str) -> set[str]:
