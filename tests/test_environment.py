@@ -69,3 +69,10 @@ def test_the_running_environment_matches_the_lock():
     locked = lock("lock.txt")
     for name, version in {**pyproject_pins()["runtime"], **pyproject_pins()["test"]}.items():
         assert metadata.version(name) == version == locked[name]
+
+
+def test_the_package_version_is_the_projects():
+    import marchwest
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert marchwest.__version__ == project["version"]
