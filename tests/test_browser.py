@@ -269,3 +269,15 @@ def test_timeline_hover_shows_the_evidence_quote(browser, real_site):
         "bars that no mouse position hovers (a marker drawn over them takes the hover, so their "
         f"quote cannot be read; hovermode='y' would show both): {covered}"
     )
+
+
+def test_a_missing_browser_skips_here_and_fails_in_ci(monkeypatch, tmp_path):
+    import _chromium
+
+    monkeypatch.setattr(_chromium, "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.delenv("MARCHWEST_REQUIRE_BROWSER", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no-chromium is missing"):
+        _chromium.launch(playwright=None)
+    monkeypatch.setenv("MARCHWEST_REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match="MARCHWEST_REQUIRE_BROWSER=1"):
+        _chromium.launch(playwright=None)
