@@ -360,7 +360,8 @@ METRICS: dict[str, Callable[[int, Path], list[Row]]] = {
 }
 
 
-ON_REQUEST = ("breakdown", "make-test")  # not in the default run: --only breakdown, --with-make-test
+# Not in the default run: --only breakdown, --with-make-test.
+ON_REQUEST = ("breakdown", "make-test")
 
 
 # ---------------------------------------------------------------- the table

@@ -6,6 +6,7 @@ Kernel starts are slow, so one command-line run (module fixture) serves most tes
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -31,6 +32,11 @@ def copy_test_notebooks(folder: Path) -> Path:
 def cli_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
     """`run raises.ipynb good.ipynb --jobs 1` from another folder, output to a pipe (no tty)."""
     folder = copy_test_notebooks(tmp_path_factory.mktemp("run") / "notebooks")
+    # a `python3` kernelspec found first on JUPYTER_PATH, for a Python that does not exist
+    decoy = folder.parent / "jupyter" / "kernels" / "python3"
+    decoy.mkdir(parents=True)
+    argv = ["/nonexistent/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    (decoy / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "decoy"}))
     done = subprocess.run(  # noqa: PLW1510 (the exit code is what the tests check)
         [
             sys.executable,
@@ -43,6 +49,7 @@ def cli_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.
             "1",
         ],
         cwd=folder.parent,
+        env={**os.environ, "JUPYTER_PATH": str(folder.parent / "jupyter")},
         capture_output=True,
         text=True,
         timeout=300,
@@ -61,7 +68,7 @@ def test_a_good_notebook_is_executed_in_place_in_its_own_folder(cli_run):
     assert cells[0].outputs[0].text == "the kernel starts in the notebook's folder\n"
     assert cells[1].outputs[0].data["text/plain"] == "[0, 1, 4, 9, 16]"
     assert cells[2].outputs[0].data["text/plain"] == "{'total': 30}"
-    # the kernel is this environment's Python, not whatever `python3` kernelspec the machine has
+    # the kernel is this environment's Python, not the decoy `python3` kernelspec
     assert cells[3].outputs[0].text.strip() == sys.executable
     # no execution timestamps: the bytes do not change from one run to the next
     assert all("execution" not in c.metadata for c in cells)
