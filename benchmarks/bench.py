@@ -8,7 +8,8 @@ drift hits both alike. Prints one table and writes it to benchmarks/results.json
 any budget fails. Nothing here edits the project: notebooks are executed in temporary copies.
 
 Metrics: import, tables, run, site (time and size), sizes; on request: breakdown (where each
-notebook's time goes, one kernel at a time) and make-test. The default run takes about 15
+notebook's time goes, one kernel at a time), run-jobs-1 (run, plus `run --jobs 1` as a third
+side) and make-test. The default run takes about 15
 minutes on a 2-core machine, most of it the nbconvert loop of the run metric.
 """
 
@@ -187,7 +188,9 @@ def bench_tables(runs: int, notebooks_dir: Path) -> list[Row]:
     ]
 
 
-def bench_run(runs: int, notebooks_dir: Path) -> list[Row]:
+def bench_run(runs: int, notebooks_dir: Path, one_kernel_too: bool = False) -> list[Row]:
+    """Budget 3; ``one_kernel_too`` adds `marchwest run --jobs 1` to tell what parallel kernels
+    bring from what one process brings."""
     notebooks = sorted(notebooks_dir.glob("*.ipynb"))
     if not notebooks:
         return [
@@ -211,38 +214,38 @@ def bench_run(runs: int, notebooks_dir: Path) -> list[Row]:
 
         def naive_loop() -> None:
             for nb in copies:
-                run_quietly(
-                    [
-                        JUPYTER,
-                        "nbconvert",
-                        "--to",
-                        "notebook",
-                        "--execute",
-                        str(nb),
-                        "--output-dir",
-                        str(out),
-                    ]
-                )
+                execute = ["nbconvert", "--to", "notebook", "--execute", str(nb)]
+                run_quietly([JUPYTER, *execute, "--output-dir", str(out)])
 
-        samples = compare(
-            runs,
-            {"marchwest run": lambda: run_quietly(marchwest_run), "nbconvert loop": naive_loop},
-            prepare=fresh_copies,
-        )
+        sides = {"marchwest run": lambda: run_quietly(marchwest_run), "nbconvert loop": naive_loop}
+        if one_kernel_too:
+            sides["--jobs 1"] = lambda: run_quietly([*marchwest_run, "--jobs", "1"])
+        samples = compare(runs, sides, prepare=fresh_copies)
         fresh_copies()
         peak = peak_tree_memory(marchwest_run, ROOT)
     n = len(notebooks)
-    return [
+    naive = statistics.median(samples["nbconvert loop"])
+    rows = [
         Row(
             f"execute {n} notebooks (marchwest run)",
             statistics.median(samples["marchwest run"]),
-            statistics.median(samples["nbconvert loop"]),
+            naive,
             0.5,
             floor_name=f"nbconvert --execute x{n}",
             samples=samples,
         ),
         Row("peak memory of marchwest run (process tree)", peak, unit="B"),
     ]
+    if one_kernel_too:
+        rows.append(
+            Row(
+                f"execute {n} notebooks (marchwest run --jobs 1)",
+                statistics.median(samples["--jobs 1"]),
+                naive,
+                floor_name=f"nbconvert --execute x{n}",
+            )
+        )
+    return rows
 
 
 def bench_breakdown(runs: int, notebooks_dir: Path) -> list[Row]:
@@ -356,12 +359,13 @@ METRICS: dict[str, Callable[[int, Path], list[Row]]] = {
     "site": bench_site,
     "sizes": bench_sizes,
     "breakdown": bench_breakdown,
+    "run-jobs-1": lambda runs, notebooks_dir: bench_run(runs, notebooks_dir, one_kernel_too=True),
     "make-test": bench_make_test,
 }
 
 
 # Not in the default run: --only breakdown, --with-make-test.
-ON_REQUEST = ("breakdown", "make-test")
+ON_REQUEST = ("breakdown", "run-jobs-1", "make-test")
 
 
 # ---------------------------------------------------------------- the table
