@@ -318,3 +318,12 @@ def test_a_failed_build_leaves_the_earlier_site_whole(site, tmp_path, monkeypatc
         build_site(SITE_NOTEBOOKS, out)
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"], "no half-built folder is left"
+
+
+def test_the_site_command_reports_a_refused_folder_and_fails(tmp_path, capsys):
+    from marchwest.cli import main
+
+    (tmp_path / "precious.txt").write_text("keep me", encoding="utf-8")
+    assert main(["site", str(tmp_path)]) == 1
+    assert "not empty and not a marchwest site" in capsys.readouterr().err
+    assert (tmp_path / "precious.txt").read_text(encoding="utf-8") == "keep me"

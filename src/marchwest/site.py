@@ -22,6 +22,7 @@ import io
 import json
 import re
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -462,11 +463,13 @@ def write_site(
 
 def site_command(out_dir: Path) -> int:
     """``python -m marchwest site OUT``: build the site from every notebook in notebooks/."""
+    from marchwest.errors import LedgerError
+
     notebooks = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
     try:
         pages = build_site(notebooks, out_dir)
-    except SiteError as error:
-        print(f"site: {error}")
+    except (SiteError, LedgerError) as error:
+        print(f"site: {error}", file=sys.stderr)
         return 1
     total = sum(f.stat().st_size for f in out_dir.rglob("*") if f.is_file())
     print(f"wrote {out_dir}/index.html and {len(pages)} pages ({total / 1e6:.1f} MB)")
