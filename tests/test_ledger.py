@@ -241,6 +241,17 @@ def test_reference_row_without_source(make_ledger):
     assert problem.field == "source_id" and "needs its source" in problem.message
 
 
+def test_only_an_unverified_claim_may_go_without_a_source(make_ledger):
+    claim = MINIMAL["facts/claims.yaml"].replace("  source_id: ref_one\n", "")
+    problem = only_problem(make_ledger({"external/claims.yaml": claim, "facts/claims.yaml": ""}))
+    assert problem.field == "source_id" and "needs its source" in problem.message
+    unverified = claim.replace("verdict: supported", "verdict: unverified")
+    claims = marchwest.load(
+        make_ledger({"external/claims.yaml": unverified, "facts/claims.yaml": ""})
+    ).claims()
+    assert claims.loc[0, "verdict"] == "unverified" and claims["source_id"].isna().all()
+
+
 def test_bad_date(make_ledger):
     text = MINIMAL["facts/events.yaml"].replace("date: 2019-04", "date: April 2019")
     problem = only_problem(make_ledger({"facts/events.yaml": text}))

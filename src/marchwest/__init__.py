@@ -28,6 +28,16 @@ from marchwest.tables import (
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str):
+    # membership_as_of needs pandas: imported on first use, so `import marchwest` stays light.
+    if name == "membership_as_of":
+        from marchwest.membership import membership_as_of
+
+        return membership_as_of
+    raise AttributeError(f"module 'marchwest' has no attribute {name!r}")
+
+
 __all__ = [
     "Ledger",
     "LedgerError",
@@ -39,6 +49,7 @@ __all__ = [
     "events",
     "figures",
     "load",
+    "membership_as_of",
     "memberships",
     "participants",
     "places",

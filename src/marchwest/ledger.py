@@ -423,7 +423,8 @@ def _provenance(
             )
         else:
             record.update(evidence=article.raw[start:end], char_start=start, char_end=end)
-    if origin == "reference" and values.get("source_id") is None:
+    unverified_claim = table.name == "claims" and values.get("verdict") == "unverified"
+    if origin == "reference" and values.get("source_id") is None and not unverified_claim:
         problems.at(row, "missing field: a reference row needs its source", "source_id")
     return record
 

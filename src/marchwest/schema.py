@@ -30,6 +30,7 @@ ENTITY_KINDS = (
     "programme",
     "military unit",
     "region",
+    "unknown",
 )
 EVENT_KINDS = (
     "meeting",
