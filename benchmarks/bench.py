@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -92,17 +93,28 @@ def timed(action: Callable[[], None]) -> float:
     return time.perf_counter() - started
 
 
+def children_cpu() -> float:
+    """CPU seconds (user + system) of every finished child process and their own children."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def compare(
     runs: int, sides: dict[str, Callable[[], None]], prepare: Callable[[str], None] | None = None
 ) -> dict[str, list[float]]:
-    """Time each side ``runs`` times, alternating the order; ``prepare(side)`` runs first."""
+    """Time each side ``runs`` times, alternating the order; ``prepare(side)`` runs first.
+
+    ``samples[side]`` holds wall times, ``samples[side + " cpu"]`` the CPU time of its processes.
+    """
     names = list(sides)
-    samples: dict[str, list[float]] = {name: [] for name in names}
+    samples: dict[str, list[float]] = {key: [] for n in names for key in (n, f"{n} cpu")}
     for i in range(runs):
         for name in names if i % 2 == 0 else names[::-1]:
             if prepare is not None:
                 prepare(name)
+            cpu = children_cpu()
             samples[name].append(timed(sides[name]))
+            samples[f"{name} cpu"].append(children_cpu() - cpu)
         print(
             f"  run {i + 1}/{runs}: " + ", ".join(f"{n} {samples[n][-1]:.2f} s" for n in names),
             file=sys.stderr,
@@ -233,6 +245,12 @@ def bench_run(runs: int, notebooks_dir: Path, one_kernel_too: bool = False) -> l
             0.5,
             floor_name=f"nbconvert --execute x{n}",
             samples=samples,
+        ),
+        Row(
+            f"CPU time of the {n} notebooks (marchwest run)",
+            statistics.median(samples["marchwest run cpu"]),
+            statistics.median(samples["nbconvert loop cpu"]),
+            floor_name="nbconvert loop's",
         ),
         Row("peak memory of marchwest run (process tree)", peak, unit="B"),
     ]

@@ -353,10 +353,10 @@ def run_notebooks(
     Notebooks start in the order given. A failing notebook is left untouched on disk and does
     not stop the others. Returns one result per notebook, in the order given.
     """
-    stream = sys.stdout if stream is None else stream
+    notebooks = [Path(nb) for nb in notebooks]
     jobs = min(jobs or default_jobs(), max(len(notebooks), 1))
-    progress = Progress(notebooks, stream, live)
-    return asyncio.run(_run_all([Path(nb) for nb in notebooks], jobs, progress))
+    progress = Progress(notebooks, sys.stdout if stream is None else stream, live)
+    return asyncio.run(_run_all(notebooks, jobs, progress))
 
 
 def summary(results: Sequence[NotebookResult], seconds: float, jobs: int) -> str:
