@@ -39,6 +39,14 @@ def test_every_table_is_written_twice(exported):
         assert (exported / f"{name}.parquet").is_file()
 
 
+def test_csv_only_export_says_nothing_of_parquet(make_ledger, tmp_path):
+    export_tables(tmp_path, marchwest.load(make_ledger()), parquet=False)
+    assert not list(tmp_path.glob("*.parquet"))
+    package = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    assert "parquet" not in package["description"]
+    assert {r["path"] for r in package["resources"]} == {f"{name}.csv" for name in TABLES}
+
+
 def test_frictionless_accepts_the_bundled_export(exported):
     report = frictionless_report(exported / "datapackage.json")
     assert report["valid"], json.dumps(report["tasks"], indent=1)[:3000]

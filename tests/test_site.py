@@ -310,7 +310,7 @@ def test_a_failed_build_leaves_the_earlier_site_whole(site, tmp_path, monkeypatc
     shutil.copytree(site, out)
     before = tree(out)
 
-    def broken_export(out_dir):
+    def broken_export(out_dir, **options):
         raise RuntimeError("the tables cannot be exported")
 
     monkeypatch.setattr(marchwest.export, "export_tables", broken_export)

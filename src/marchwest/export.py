@@ -70,7 +70,10 @@ def _foreign_keys(name: str) -> list[dict[str, Any]]:
     return keys
 
 
-def descriptor() -> dict[str, Any]:
+PARQUET_NOTE = " Each table is also written as <table>.parquet with the same columns."
+
+
+def descriptor(*, parquet: bool = True) -> dict[str, Any]:
     """The Frictionless data package descriptor of the exported CSV files."""
     resources = []
     for name, table in TABLES.items():
@@ -99,8 +102,8 @@ def descriptor() -> dict[str, Any]:
         " (Matthew Johnson, 2019) as sourced tables",
         "description": "The facts of the article as tidy tables. Rows with origin 'article'"
         " quote the article (evidence, char_start, char_end index the captured"
-        " page); rows with origin 'reference' cite sources.source_id. Each table"
-        " is also written as <table>.parquet with the same columns.",
+        " page); rows with origin 'reference' cite sources.source_id."
+        + (PARQUET_NOTE if parquet else ""),
         "resources": resources,
     }
 
@@ -113,9 +116,9 @@ def _csv_frame(frame: pd.DataFrame, table_name: str) -> pd.DataFrame:
     return out
 
 
-def export_tables(out_dir: Path, ledger: Ledger | None = None) -> None:
-    """Write <table>.csv, <table>.parquet and datapackage.json for every table to ``out_dir``
-    (the bundled ledger unless ``ledger`` is given)."""
+def export_tables(out_dir: Path, ledger: Ledger | None = None, *, parquet: bool = True) -> None:
+    """Write <table>.csv, <table>.parquet (unless ``parquet=False``) and datapackage.json for
+    every table to ``out_dir`` (the bundled ledger unless ``ledger`` is given)."""
     from marchwest.tables import bundled
 
     frames = (ledger or bundled()).tables()
@@ -125,6 +128,7 @@ def export_tables(out_dir: Path, ledger: Ledger | None = None) -> None:
         _csv_frame(frame, name).to_csv(
             out / f"{name}.csv", index=False, date_format="%Y-%m-%d", lineterminator="\n"
         )
-        frame.to_parquet(out / f"{name}.parquet", index=False)
-    text = json.dumps(descriptor(), indent=2, ensure_ascii=False) + "\n"
+        if parquet:
+            frame.to_parquet(out / f"{name}.parquet", index=False)
+    text = json.dumps(descriptor(parquet=parquet), indent=2, ensure_ascii=False) + "\n"
     (out / "datapackage.json").write_text(text, encoding="utf-8")

@@ -453,10 +453,8 @@ def write_site(
             (site / name).parent.mkdir(parents=True, exist_ok=True)
             (site / name).write_bytes(palette_png(data) if name.endswith(".png") else data)
 
-    export_tables(site / "data")
-    # The site offers CSV with datapackage.json; the Parquet twins would only add weight.
-    for parquet in sorted((site / "data").glob("*.parquet")):
-        parquet.unlink()
+    # The site offers CSV with datapackage.json; Parquet twins would only add weight.
+    export_tables(site / "data", parquet=False)
     classes |= page_classes(write_index(site, pages))
     (assets / "notebook.css").write_text(notebook_css(exporter, classes), encoding="utf-8")
 
