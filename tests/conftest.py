@@ -1,4 +1,4 @@
-"""Shared fixtures: small synthetic ledgers built around a copy of the real captured page."""
+"""Shared fixtures: small synthetic ledgers around a copy of the real captured page; headless Chromium."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from _chromium import launch
 from _ledgers import write_ledger
 
 
@@ -13,3 +14,14 @@ from _ledgers import write_ledger
 def make_ledger(tmp_path: Path) -> Callable[..., Path]:
     """make_ledger({"facts/events.yaml": "..."}) -> a ledger folder in tmp_path."""
     return lambda files=None: write_ledger(tmp_path / "ledger", files or {})
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium under Playwright (skips, or fails in CI, when it is missing)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

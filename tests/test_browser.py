@@ -12,7 +12,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from _chromium import launch
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import marchwest
@@ -23,16 +22,6 @@ from marchwest.site import build_site, plotly_outputs
 SITE_NOTEBOOKS = sorted((Path(__file__).parent / "data" / "site").glob("*.ipynb"))
 REAL_NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 TIMELINE = "02-timeline"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 class Site:

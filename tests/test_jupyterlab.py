@@ -21,7 +21,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from _chromium import launch, skip_or_fail
+from _chromium import skip_or_fail
 
 from marchwest.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 from marchwest.site import plotly_outputs
@@ -108,16 +108,6 @@ def lab(tmp_path_factory):
             server.kill()
             server.wait()
         log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 # True once the notebook open in the main area shows exactly n plotly figures, each drawn.
