@@ -396,7 +396,11 @@ def run_command(notebooks: list[Path], jobs: int | None = None) -> int:
         return 1
     jobs = min(jobs or default_jobs(), len(notebooks))
     started = time.monotonic()
-    results = run_notebooks(notebooks, jobs=jobs)
+    try:
+        results = run_notebooks(notebooks, jobs=jobs)
+    except KeyboardInterrupt:  # the kernels are shut down by then
+        print("\ninterrupted: notebooks still running were left as they were", file=sys.stderr)
+        return 130
     seconds = time.monotonic() - started
     report(results, sys.stdout)
     print(summary(results, seconds, jobs), flush=True)
