@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -83,8 +84,14 @@ def run_quietly(argv: Sequence[str], cwd: Path = ROOT, env: dict[str, str] | Non
         env=None if env is None else {**os.environ, **env},
     )
     if done.returncode != 0:
-        tail = "\n".join((done.stdout + done.stderr).splitlines()[-15:])
-        raise RuntimeError(f"{' '.join(map(str, argv))} exited {done.returncode}:\n{tail}")
+        lines = re.sub(r"\x1b\[[0-9;]*m", "", done.stdout + done.stderr).strip().splitlines()
+        # the first line saying what failed (marchwest run), else the last (an exception)
+        reason = next(
+            (line for line in lines if line.startswith("FAILED ")), lines[-1] if lines else ""
+        )
+        command = " ".join(Path(argv[0]).name if i == 0 else str(a) for i, a in enumerate(argv[:5]))
+        tail = "\n".join(lines[-15:])
+        raise RuntimeError(f"{command} ... exited {done.returncode}: {reason}\n{tail}")
 
 
 def timed(action: Callable[[], None]) -> float:
@@ -232,6 +239,8 @@ def bench_run(runs: int, notebooks_dir: Path, one_kernel_too: bool = False) -> l
         sides = {"marchwest run": lambda: run_quietly(marchwest_run), "nbconvert loop": naive_loop}
         if one_kernel_too:
             sides["--jobs 1"] = lambda: run_quietly([*marchwest_run, "--jobs", "1"])
+        fresh_copies()  # warm-up, untimed: every notebook must run before any timing counts
+        run_quietly(marchwest_run)
         samples = compare(runs, sides, prepare=fresh_copies)
         fresh_copies()
         peak = peak_tree_memory(marchwest_run, ROOT)
