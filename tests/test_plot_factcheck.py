@@ -115,3 +115,26 @@ def test_styled_table_is_the_same_on_every_call():
     frame = factcheck.disagreements(_claims(), _sources())
     first = factcheck.styled_table(frame, table_id="t").to_html()
     assert first == factcheck.styled_table(frame, table_id="t").to_html()
+
+
+def test_an_unverified_claim_without_a_source_says_so():
+    claims = pd.concat(
+        [
+            _claims(),
+            pd.DataFrame(
+                {
+                    "claim_id": ["c5"],
+                    "topic": ["geography"],
+                    "verdict": ["unverified"],
+                    "evidence": ["80 percent"],
+                    "reference": ["no source read gives the share"],
+                    "source_id": [pd.NA],
+                    "origin": "reference",
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    table = factcheck.disagreements(claims, _sources(), verdicts=["unverified"])
+    assert list(table["claim_id"]) == ["c5"]
+    assert table.loc[0, "source"] == factcheck.NO_SOURCE

@@ -93,6 +93,9 @@ def verdict_bars_plotly(claims: pd.DataFrame, *, caption: str) -> go.Figure:
     return fig
 
 
+NO_SOURCE = "no source found"
+
+
 def disagreements(
     claims: pd.DataFrame,
     sources: pd.DataFrame,
@@ -101,11 +104,13 @@ def disagreements(
     """Claims with the given verdicts, the article's words beside the reference and its source.
 
     Columns: ``claim_id``, ``verdict``, ``topic``, ``article`` (evidence), ``reference``,
-    ``source`` (title), ``url``. Ordered by verdict, then claim id. Raises ValueError naming a
-    claim whose ``source_id`` is not in ``sources``.
+    ``source`` (title; "no source found" for an unverified claim without one), ``url``. Ordered
+    by verdict, then claim id. Raises ValueError naming a claim whose ``source_id`` is not in
+    ``sources``.
     """
     rows = claims[claims["verdict"].isin(verdicts)]
-    missing = rows.loc[~rows["source_id"].isin(sources["source_id"]), ["claim_id", "source_id"]]
+    unknown = rows["source_id"].notna() & ~rows["source_id"].isin(sources["source_id"])
+    missing = rows.loc[unknown, ["claim_id", "source_id"]]
     if not missing.empty:
         first = missing.iloc[0]
         raise ValueError(
@@ -121,7 +126,7 @@ def disagreements(
             "topic": merged["topic"],
             "article": merged["evidence"],
             "reference": merged["reference"],
-            "source": merged["title"],
+            "source": merged["title"].fillna(NO_SOURCE),
             "url": merged["url"],
         }
     )
