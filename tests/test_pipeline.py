@@ -131,6 +131,8 @@ def test_running_again_gives_identical_bytes_with_two_kernels(cli_run, tmp_path)
     ]
     assert again.read_bytes() == executed
     assert fresh.read_bytes() == executed
+    # where the time went, for `benchmarks/bench.py --only breakdown`: one duration per cell
+    assert len(results[1].cell_seconds) == 5 and results[1].kernel_start_seconds > 0
     assert "unchanged good.ipynb" in out.getvalue()
 
 
