@@ -6,7 +6,7 @@ LAB_VENV := .venv-lab
 LAB_PY := $(LAB_VENV)/bin/python
 
 .DEFAULT_GOAL := help
-.PHONY: help install lab-install run test bench lab validate export site lock clean
+.PHONY: help install lab-install run test lint bench lab validate export site lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,8 +47,12 @@ run: install ## Set up, validate the data, execute the notebooks in place, build
 site: install ## Build site/ from the committed notebooks
 	$(PY) -m marchwest site site
 
-test: install lab-install ## Set up, then run the whole test suite (library, notebooks under nbval, browser, JupyterLab)
+test: install lab-install lint ## Set up, then run the whole test suite (lint, library, notebooks under nbval, browser, JupyterLab)
 	$(PY) -m pytest tests notebooks --nbval --nbval-current-env -p no:cacheprovider
+
+lint: install ## ruff: lint and format check of the code and notebooks
+	$(VENV)/bin/ruff check src tests benchmarks tools notebooks
+	$(VENV)/bin/ruff format --check src tests benchmarks tools notebooks
 
 bench: install ## Measure the speed budgets (benchmarks/bench.py)
 	$(PY) benchmarks/bench.py

@@ -81,30 +81,53 @@ def test_fractional_figures_give_a_float_column(tmp_path):
 @pytest.mark.parametrize(
     ("lines", "where", "what"),
     [
-        (["supplier,recipient,year,tiv", "China,Pakistan,2018,499"],
-         "line 1, field 'title'", "TIV of arms exports from"),
+        (
+            ["supplier,recipient,year,tiv", "China,Pakistan,2018,499"],
+            "line 1, field 'title'",
+            "TIV of arms exports from",
+        ),
         ([], "line 1, field 'title'", "empty file"),
         (_replace(13, "Syldavia,0,two,,2"), "line 13, field '2023'", "'two' is not a TIV figure"),
         (_replace(13, "Syldavia,0,-2,,2"), "line 13, field '2023'", "'-2' is not a TIV figure"),
         (_replace(12, "Borduria,10,,5,"), "line 12, field 'Total'", "empty Total cell"),
         (GOOD_LINES[:10] + GOOD_LINES[11:], "line 15, field 'header'", "no header row of years"),
         (_replace(11, ",2022,2023,2024"), "line 11, field 'column 4'", "must end in 'Total'"),
-        (_replace(11, ",2022,2023,202X,Total"), "line 11, field 'column 4'",
-         "'202X' is not a year"),
+        (
+            _replace(11, ",2022,2023,202X,Total"),
+            "line 11, field 'column 4'",
+            "'202X' is not a year",
+        ),
         (_replace(11, ",2022,2024,2023,Total"), "line 11, field 'header'", "not consecutive"),
         (_replace(11, ",2021,2022,2023,Total"), "line 11, field 'header'", "title's 2022-2024"),
-        (_replace(1, '"TIV of arms exports from Ruritania, 2022-2025",,,,'),
-         "line 11, field 'header'", "title's 2022-2025"),
+        (
+            _replace(1, '"TIV of arms exports from Ruritania, 2022-2025",,,,'),
+            "line 11, field 'header'",
+            "title's 2022-2025",
+        ),
         (_replace(13, "Borduria,0,2,,2"), "line 13, field 'Borduria'", "already listed on line 12"),
         (_replace(13, ",0,2,,2"), "line 13, field 'recipient'", "without a recipient name"),
         (_replace(13, "Syldavia,0,2,,2,9"), "line 13, field 'column 6'", "6 cells"),
         (GOOD_LINES[:-1], "line 15, field 'Total'", "no Total row"),
         (GOOD_LINES + ["Lakeland,1,,,1"], "line 17, field 'Lakeland'", "after the Total row"),
     ],
-    ids=["not-sipri", "empty", "non-numeric", "negative", "empty-total", "no-year-header",
-         "no-total-column", "bad-year", "unordered-years", "header-not-title-years",
-         "title-not-header-years",
-         "duplicate-recipient", "no-recipient", "extra-cell", "no-total-row", "after-total"],
+    ids=[
+        "not-sipri",
+        "empty",
+        "non-numeric",
+        "negative",
+        "empty-total",
+        "no-year-header",
+        "no-total-column",
+        "bad-year",
+        "unordered-years",
+        "header-not-title-years",
+        "title-not-header-years",
+        "duplicate-recipient",
+        "no-recipient",
+        "extra-cell",
+        "no-total-row",
+        "after-total",
+    ],
 )
 def test_bad_input_names_file_line_and_field(tmp_path, lines, where, what):
     path = _variant(tmp_path, lines)
@@ -135,8 +158,9 @@ def test_extract_columns_and_sources(committed):
     assert set(committed["source_id"]) == {"sipri_tiv_2022"}
     assert not committed.duplicated(["supplier", "recipient", "year"]).any()
     # All of China's recipients; from the USA only Pakistan.
-    assert committed.loc[committed["supplier"] == "united_states", "recipient"].unique().tolist() \
-        == ["pakistan"]
+    assert committed.loc[
+        committed["supplier"] == "united_states", "recipient"
+    ].unique().tolist() == ["pakistan"]
     assert committed.loc[committed["supplier"] == "china", "recipient"].nunique() == 98
 
 
@@ -149,9 +173,19 @@ def test_extract_matches_findings_year_by_year(committed):
     assert ("china", "myanmar", 2020) not in value.index
     assert ("china", "bangladesh", 2002) not in value.index
     usa = value[("united_states", "pakistan")]
-    assert usa.loc[2009:2021].to_dict() == {2009: 150, 2010: 1033, 2011: 269, 2012: 276, 2013: 137,
-                                            2014: 204, 2015: 107, 2016: 20, 2017: 23, 2018: 22,
-                                            2020: 12}
+    assert usa.loc[2009:2021].to_dict() == {
+        2009: 150,
+        2010: 1033,
+        2011: 269,
+        2012: 276,
+        2013: 137,
+        2014: 204,
+        2015: 107,
+        2016: 20,
+        2017: 23,
+        2018: 22,
+        2020: 12,
+    }
     # The file's own Total column (FINDINGS 1a) minus SIPRI's rounding: within a few TIV.
     assert abs(value[("china", "pakistan")].sum() - 17_257) <= 10
     assert abs(value[("united_states", "pakistan")].sum() - 8_514) <= 10
@@ -168,8 +202,10 @@ def test_tiv_from_arms_transfers_gives_the_committed_rows(committed):
     assert str(tiv["tiv"].dtype) == "Int64"
     expected = committed.drop(columns="source_id")
     key = ["supplier", "recipient", "year"]
-    assert tiv.sort_values(key).astype(str).values.tolist() \
+    assert (
+        tiv.sort_values(key).astype(str).values.tolist()
         == expected.sort_values(key).astype(str).values.tolist()
+    )
     top = window_totals(tiv, "china", 2014, 2018).head(3)
     assert top["recipient"].tolist() == ["pakistan", "bangladesh", "algeria"]
 
@@ -178,7 +214,10 @@ def test_window_totals_2014_18(committed):
     top = window_totals(committed, "china", 2014, 2018).head(4)
     # FINDINGS 1b: 2014-18 Pakistan 2,915 / Bangladesh 1,210 / Algeria 980 / Myanmar 671.
     assert top[["recipient", "tiv", "rank"]].values.tolist() == [
-        ["pakistan", 2915, 1], ["bangladesh", 1210, 2], ["algeria", 980, 3], ["myanmar", 671, 4],
+        ["pakistan", 2915, 1],
+        ["bangladesh", 1210, 2],
+        ["algeria", 980, 3],
+        ["myanmar", 671, 4],
     ]
     # FINDINGS divides by SIPRI's Total row (8,445); the sum of the rows is 8,446.
     assert top["share_pct"].round(1).tolist() == [34.5, 14.3, 11.6, 7.9]
@@ -200,8 +239,14 @@ def test_window_totals_top_three(committed, start, end, expected):
 
 
 def test_window_totals_shares_add_up_and_ties_share_a_rank():
-    tiv = pd.DataFrame({"supplier": ["a"] * 4, "recipient": ["x", "y", "z", "x"],
-                        "year": [2000, 2000, 2000, 2001], "tiv": [1, 2, 3, 2]})
+    tiv = pd.DataFrame(
+        {
+            "supplier": ["a"] * 4,
+            "recipient": ["x", "y", "z", "x"],
+            "year": [2000, 2000, 2000, 2001],
+            "tiv": [1, 2, 3, 2],
+        }
+    )
     ranked = window_totals(tiv, "a", 2000, 2001)
     assert ranked["share_pct"].sum() == pytest.approx(100)
     assert ranked[["recipient", "rank"]].values.tolist() == [["x", 1], ["z", 1], ["y", 3]]
@@ -215,24 +260,39 @@ def test_window_totals_refuses_empty_and_reversed_windows(committed):
 
 
 def test_window_ranks_5_and_10_years(committed):
-    ranks = window_ranks(committed, "china", ["pakistan", "myanmar", "algeria"],
-                         years=[2014, 2018, 2019])
+    ranks = window_ranks(
+        committed, "china", ["pakistan", "myanmar", "algeria"], years=[2014, 2018, 2019]
+    )
     rank = ranks.set_index(["window_length", "end", "recipient"])["rank"]
     assert rank[(5, 2014, "myanmar")] == 3
     assert rank[(5, 2018, "myanmar")] == 4 and rank[(5, 2018, "algeria")] == 3
     assert rank[(10, 2018, "myanmar")] == 3 and rank[(10, 2019, "myanmar")] == 3
     assert (ranks.loc[ranks["recipient"] == "pakistan", "rank"] == 1).all()
     assert ranks[["start", "end"]].drop_duplicates().values.tolist() == [
-        [2010, 2014], [2014, 2018], [2015, 2019], [2005, 2014], [2009, 2018], [2010, 2019],
+        [2010, 2014],
+        [2014, 2018],
+        [2015, 2019],
+        [2005, 2014],
+        [2009, 2018],
+        [2010, 2019],
     ]
 
 
 def test_window_ranks_default_years_and_absent_recipients():
-    tiv = pd.DataFrame({"supplier": ["a"] * 3, "recipient": ["x", "y", "x"],
-                        "year": [2000, 2001, 2002], "tiv": [5, 1, 1]})
+    tiv = pd.DataFrame(
+        {
+            "supplier": ["a"] * 3,
+            "recipient": ["x", "y", "x"],
+            "year": [2000, 2001, 2002],
+            "tiv": [5, 1, 1],
+        }
+    )
     ranks = window_ranks(tiv, "a", ["x", "y"], window_lengths=(2,))
     assert ranks[["start", "end", "recipient", "tiv"]].values.tolist() == [
-        [2000, 2001, "x", 5], [2000, 2001, "y", 1], [2001, 2002, "x", 1], [2001, 2002, "y", 1],
+        [2000, 2001, "x", 5],
+        [2000, 2001, "y", 1],
+        [2001, 2002, "x", 1],
+        [2001, 2002, "y", 1],
     ]
     ranks = window_ranks(tiv, "a", ["y"], window_lengths=(1,), years=[2002])
     assert ranks["tiv"].tolist() == [0]
@@ -252,20 +312,44 @@ def _extract_tool():
 
 def _entities(tmp_path: Path, names: list[tuple[str, str, str]]) -> Path:
     path = tmp_path / "entities.yaml"
-    path.write_text("".join(f"- entity_id: {eid}\n  name: {name}\n  aliases: [{alias!r}]\n"
-                            for eid, name, alias in names), encoding="utf-8")
+    path.write_text(
+        "".join(
+            f"- entity_id: {eid}\n  name: {name}\n  aliases: [{alias!r}]\n"
+            for eid, name, alias in names
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
 def test_extract_tool_maps_names_to_entity_ids(tmp_path):
-    entities = _entities(tmp_path, [("ruritania", "Ruritania", "RUR"),
-                                    ("borduria", "Borduria", "BOR"),
-                                    ("syldavia", "Syldavia", "SYL"),
-                                    ("unknown_recipients", "unknown", "Unknown recipient(s)")])
+    entities = _entities(
+        tmp_path,
+        [
+            ("ruritania", "Ruritania", "RUR"),
+            ("borduria", "Borduria", "BOR"),
+            ("syldavia", "Syldavia", "SYL"),
+            ("unknown_recipients", "unknown", "Unknown recipient(s)"),
+        ],
+    )
     out = tmp_path / "tiv.csv"
     tool = _extract_tool()
-    assert tool.main([str(EXPORT), "--source-id", "test_source", "--only", "Ruritania=Borduria",
-                      "--entities", str(entities), "--out", str(out)]) == 0
+    assert (
+        tool.main(
+            [
+                str(EXPORT),
+                "--source-id",
+                "test_source",
+                "--only",
+                "Ruritania=Borduria",
+                "--entities",
+                str(entities),
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert out.read_text(encoding="utf-8").splitlines() == [
         "supplier,recipient,year,tiv,source_id",
         "ruritania,borduria,2022,10,test_source",

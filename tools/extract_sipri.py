@@ -37,7 +37,7 @@ def entity_ids_by_name(entity_files: list[Path]) -> dict[str, str]:
 
 
 def parse_only(specs: list[str]) -> dict[str, set[str]]:
-    """"Supplier=Recipient,Recipient" -> {supplier: {recipients}} (SIPRI names)."""
+    """ "Supplier=Recipient,Recipient" -> {supplier: {recipients}} (SIPRI names)."""
     only: dict[str, set[str]] = {}
     for spec in specs:
         supplier, _, recipients = spec.partition("=")
@@ -47,8 +47,9 @@ def parse_only(specs: list[str]) -> dict[str, set[str]]:
     return only
 
 
-def extract(exports: list[Path], source_id: str, only: dict[str, set[str]],
-            entity_files: list[Path]) -> pd.DataFrame:
+def extract(
+    exports: list[Path], source_id: str, only: dict[str, set[str]], entity_files: list[Path]
+) -> pd.DataFrame:
     """The tidy rows of every export file, names replaced by entity ids."""
     frames = []
     for path in exports:
@@ -57,8 +58,10 @@ def extract(exports: list[Path], source_id: str, only: dict[str, set[str]],
         differences = frame.attrs["total_differences"]
         if differences:
             largest = max(abs(d["sum"] - d["total"]) for d in differences)
-            print(f"note: {path.name}: {len(differences)} SIPRI totals differ from the sum of the "
-                  f"rounded values (by up to {largest}): SIPRI adds unrounded values")
+            print(
+                f"note: {path.name}: {len(differences)} SIPRI totals differ from the sum of the "
+                f"rounded values (by up to {largest}): SIPRI adds unrounded values"
+            )
         if supplier in only:
             frame = frame[frame["recipient"].isin(only[supplier])]
             missing = only[supplier] - set(frame["recipient"])
@@ -70,8 +73,9 @@ def extract(exports: list[Path], source_id: str, only: dict[str, set[str]],
     names = pd.concat([tidy["supplier"], tidy["recipient"]]).unique()
     unknown = sorted(name for name in names if name not in ids)
     if unknown:
-        raise SystemExit("no entity for these SIPRI names (add an entity or alias): "
-                         + "; ".join(unknown))
+        raise SystemExit(
+            "no entity for these SIPRI names (add an entity or alias): " + "; ".join(unknown)
+        )
     tidy["supplier"] = tidy["supplier"].map(ids)
     tidy["recipient"] = tidy["recipient"].map(ids)
     tidy["source_id"] = source_id
@@ -82,15 +86,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("exports", nargs="+", type=Path, help="SIPRI TIV export CSV files")
     parser.add_argument("--source-id", required=True, help="the source_id of these files")
-    parser.add_argument("--only", action="append", default=[], metavar="SUPPLIER=RECIPIENTS",
-                        help="keep only these recipients of a supplier (SIPRI names)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="SUPPLIER=RECIPIENTS",
+        help="keep only these recipients of a supplier (SIPRI names)",
+    )
     parser.add_argument("--entities", nargs="+", type=Path, default=DEFAULT_ENTITIES)
     parser.add_argument("--out", type=Path, default=ROOT / "data/external/sipri_tiv.csv")
     args = parser.parse_args(argv)
     tidy = extract(args.exports, args.source_id, parse_only(args.only), args.entities)
     tidy.to_csv(args.out, index=False, lineterminator="\n")
-    print(f"wrote {len(tidy)} rows ({tidy['supplier'].nunique()} suppliers, "
-          f"{tidy['recipient'].nunique()} recipients) to {args.out}")
+    print(
+        f"wrote {len(tidy)} rows ({tidy['supplier'].nunique()} suppliers, "
+        f"{tidy['recipient'].nunique()} recipients) to {args.out}"
+    )
     return 0
 
 

@@ -45,17 +45,28 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="marchwest", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
-    validate = commands.add_parser("validate", help="check a ledger folder and report every problem")
-    validate.add_argument("ledger_dir", nargs="?", type=Path, default=None,
-                          help="folder laid out like data/ (default: the bundled ledger)")
+    validate = commands.add_parser(
+        "validate", help="check a ledger folder and report every problem"
+    )
+    validate.add_argument(
+        "ledger_dir",
+        nargs="?",
+        type=Path,
+        default=None,
+        help="folder laid out like data/ (default: the bundled ledger)",
+    )
     validate.set_defaults(func=_validate)
 
-    export = commands.add_parser("export", help="write every table as CSV and Parquet plus datapackage.json")
+    export = commands.add_parser(
+        "export", help="write every table as CSV and Parquet plus datapackage.json"
+    )
     export.add_argument("out_dir", type=Path)
     export.set_defaults(func=_export)
 
     run = commands.add_parser("run", help="execute the notebooks in place")
-    run.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook in notebooks/")
+    run.add_argument(
+        "notebooks", nargs="*", type=Path, help="default: every notebook in notebooks/"
+    )
     run.add_argument("--jobs", type=int, default=None, help="kernels at once (default: CPU count)")
     run.set_defaults(func=_run)
 

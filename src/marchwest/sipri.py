@@ -54,7 +54,9 @@ def read_tiv_export(path: Path | str) -> pd.DataFrame:
     match = _TITLE.fullmatch(title)
     if match is None:
         raise _error(
-            path, 1, "title",
+            path,
+            1,
+            "title",
             f"expected 'TIV of arms exports from <supplier>, <first>-<last>', found {title!r}",
         )
     supplier = match["supplier"]
@@ -62,8 +64,9 @@ def read_tiv_export(path: Path | str) -> pd.DataFrame:
 
     header_at = next((i for i, (_, cells) in enumerate(lines) if _is_year_header(cells)), None)
     if header_at is None:
-        raise _error(path, len(lines), "header",
-                     "no header row of years (',1950,1951,...,Total') found")
+        raise _error(
+            path, len(lines), "header", "no header row of years (',1950,1951,...,Total') found"
+        )
     header_line, header = lines[header_at]
     years = _read_header(path, header_line, _trim(header), first, last)
     notes = [cells[0] for _, cells in lines[1:header_at] if cells and cells[0].strip()]
@@ -71,7 +74,7 @@ def read_tiv_export(path: Path | str) -> pd.DataFrame:
     records: list[tuple[str, int, int | float]] = []
     stated_totals: dict[str, tuple[int, int | float]] = {}
     year_totals: list[int | float | None] | None = None
-    for line, cells in lines[header_at + 1:]:
+    for line, cells in lines[header_at + 1 :]:
         cells = _trim(cells)
         if not any(cell.strip() for cell in cells):
             continue
@@ -81,17 +84,24 @@ def read_tiv_export(path: Path | str) -> pd.DataFrame:
         if not name:
             raise _error(path, line, "recipient", "row without a recipient name")
         if len(cells) > len(years) + 2:
-            raise _error(path, line, f"column {len(years) + 3}",
-                         f"{len(cells)} cells, the header has {len(years) + 2}")
+            raise _error(
+                path,
+                line,
+                f"column {len(years) + 3}",
+                f"{len(cells)} cells, the header has {len(years) + 2}",
+            )
         padded = cells[1:] + [""] * (len(years) + 2 - len(cells))
-        values = [_number(path, line, field, cell)
-                  for field, cell in zip([*map(str, years), "Total"], padded)]
+        values = [
+            _number(path, line, field, cell)
+            for field, cell in zip([*map(str, years), "Total"], padded)
+        ]
         if name == "Total":
             year_totals = values[:-1]
             continue
         if name in stated_totals:
-            raise _error(path, line, name,
-                         f"recipient already listed on line {stated_totals[name][0]}")
+            raise _error(
+                path, line, name, f"recipient already listed on line {stated_totals[name][0]}"
+            )
         if values[-1] is None:
             raise _error(path, line, "Total", "empty Total cell")
         stated_totals[name] = (line, values[-1])
@@ -128,17 +138,24 @@ def _trim(cells: list[str]) -> list[str]:
 
 def _read_header(path: Path, line: int, cells: list[str], first: int, last: int) -> list[int]:
     if cells[-1].strip() != "Total":
-        raise _error(path, line, f"column {len(cells)}",
-                     f"the header must end in 'Total', found {cells[-1]!r}")
+        raise _error(
+            path,
+            line,
+            f"column {len(cells)}",
+            f"the header must end in 'Total', found {cells[-1]!r}",
+        )
     years = []
     for column, cell in enumerate(cells[1:-1], start=2):
         if not _YEAR.fullmatch(cell.strip()):
             raise _error(path, line, f"column {column}", f"{cell!r} is not a year")
         years.append(int(cell))
     if years != list(range(first, last + 1)):
-        raise _error(path, line, "header",
-                     f"years {years[0]}-{years[-1]} (not consecutive, or not the "
-                     f"title's {first}-{last})")
+        raise _error(
+            path,
+            line,
+            "header",
+            f"years {years[0]}-{years[-1]} (not consecutive, or not the title's {first}-{last})",
+        )
     return years
 
 
@@ -178,14 +195,18 @@ def tiv_from_arms_transfers(arms_transfers: pd.DataFrame) -> pd.DataFrame:
     Keeps the rows whose measure is "TIV" for a single year (those the ledger builds from
     ``external/sipri_tiv.csv``), ready for :func:`window_totals` and :func:`window_ranks`.
     """
-    rows = arms_transfers[(arms_transfers["measure"] == "TIV")
-                          & (arms_transfers["period_start"] == arms_transfers["period_end"])]
-    tiv = pd.DataFrame({
-        "supplier": rows["supplier_id"].astype("string"),
-        "recipient": rows["recipient_id"].astype("string"),
-        "year": rows["period_start"].astype("Int64"),
-        "tiv": rows["value"],
-    })
+    rows = arms_transfers[
+        (arms_transfers["measure"] == "TIV")
+        & (arms_transfers["period_start"] == arms_transfers["period_end"])
+    ]
+    tiv = pd.DataFrame(
+        {
+            "supplier": rows["supplier_id"].astype("string"),
+            "recipient": rows["recipient_id"].astype("string"),
+            "year": rows["period_start"].astype("Int64"),
+            "tiv": rows["value"],
+        }
+    )
     whole = bool((tiv["tiv"].dropna() % 1 == 0).all())
     tiv["tiv"] = tiv["tiv"].astype("Int64" if whole else "Float64")
     return tiv.reset_index(drop=True)
@@ -239,16 +260,27 @@ def window_ranks(
             ranked = window_totals(tiv, supplier, end - length + 1, end).set_index("recipient")
             for recipient in recipients:
                 found = recipient in ranked.index
-                rows.append({
-                    "window_length": length,
-                    "start": end - length + 1,
-                    "end": end,
-                    "recipient": recipient,
-                    "tiv": ranked.at[recipient, "tiv"] if found else 0,
-                    "share_pct": ranked.at[recipient, "share_pct"] if found else 0.0,
-                    "rank": ranked.at[recipient, "rank"] if found else pd.NA,
-                })
-    result = pd.DataFrame(rows, columns=["window_length", "start", "end", "recipient", "tiv",
-                                         "share_pct", "rank"])
-    return result.astype({"window_length": "Int64", "start": "Int64", "end": "Int64",
-                          "tiv": tiv["tiv"].dtype, "share_pct": "Float64", "rank": "Int64"})
+                rows.append(
+                    {
+                        "window_length": length,
+                        "start": end - length + 1,
+                        "end": end,
+                        "recipient": recipient,
+                        "tiv": ranked.at[recipient, "tiv"] if found else 0,
+                        "share_pct": ranked.at[recipient, "share_pct"] if found else 0.0,
+                        "rank": ranked.at[recipient, "rank"] if found else pd.NA,
+                    }
+                )
+    result = pd.DataFrame(
+        rows, columns=["window_length", "start", "end", "recipient", "tiv", "share_pct", "rank"]
+    )
+    return result.astype(
+        {
+            "window_length": "Int64",
+            "start": "Int64",
+            "end": "Int64",
+            "tiv": tiv["tiv"].dtype,
+            "share_pct": "Float64",
+            "rank": "Int64",
+        }
+    )

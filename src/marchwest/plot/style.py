@@ -72,8 +72,15 @@ def plotly_caption(fig: go.Figure, text: str, *, bottom: int = 110) -> None:
     """Write a source/method caption under a plotly figure, in its bottom margin."""
     fig.add_annotation(
         text=text.replace("\n", "<br>"),
-        xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 10,
-        xanchor="left", yanchor="bottom", align="left", showarrow=False,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-bottom + 10,
+        xanchor="left",
+        yanchor="bottom",
+        align="left",
+        showarrow=False,
         font={"size": CAPTION_SIZE + 3, "color": "#444444"},
     )
     fig.update_layout(margin={"b": bottom})
