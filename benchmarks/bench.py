@@ -73,7 +73,7 @@ class Row:
 # ---------------------------------------------------------------- measuring
 
 
-def run_quietly(argv: Sequence[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> None:
+def run_quietly(argv: Sequence[str], cwd: Path = ROOT) -> None:
     """Run a command; raise with its output if it fails (a failed run is not a timing)."""
     done = subprocess.run(
         argv,
@@ -81,7 +81,6 @@ def run_quietly(argv: Sequence[str], cwd: Path = ROOT, env: dict[str, str] | Non
         cwd=cwd,
         capture_output=True,
         text=True,
-        env=None if env is None else {**os.environ, **env},
     )
     if done.returncode != 0:
         lines = re.sub(r"\x1b\[[0-9;]*m", "", done.stdout + done.stderr).strip().splitlines()
@@ -130,8 +129,8 @@ def compare(
     return samples
 
 
-def python_c(code: str, env: dict[str, str] | None = None) -> Callable[[], None]:
-    return lambda: run_quietly([PYTHON, "-c", code], env=env)
+def python_c(code: str) -> Callable[[], None]:
+    return lambda: run_quietly([PYTHON, "-c", code])
 
 
 def peak_tree_memory(argv: Sequence[str], cwd: Path, every: float = 0.05) -> int:
@@ -175,35 +174,23 @@ def bench_import(runs: int, notebooks_dir: Path) -> list[Row]:
 
 
 def bench_tables(runs: int, notebooks_dir: Path) -> list[Row]:
-    """Cold: the ledger is read and checked (the library's cache of checked tables is off).
-    Warm, reported without a budget: a later process served from that cache."""
-    code = "import marchwest; marchwest.tables()"
-    python_c(code)()  # fill the cache for the warm side
+    """Cold: a new process imports marchwest, then reads and checks the bundled ledger."""
     samples = compare(
         runs,
         {
-            "cold": python_c(code, env={"MARCHWEST_CACHE": "off"}),
+            "tables": python_c("import marchwest; marchwest.tables()"),
             "pandas": python_c("import pandas"),
-            "warm": python_c(code),
         },
     )
-    floor = statistics.median(samples["pandas"])
     return [
         Row(
             "import marchwest; tables() (cold)",
-            statistics.median(samples["cold"]),
-            floor,
+            statistics.median(samples["tables"]),
+            statistics.median(samples["pandas"]),
             1.5,
             floor_name="import pandas",
-            note="MARCHWEST_CACHE=off",
             samples=samples,
-        ),
-        Row(
-            "import marchwest; tables() (warm cache)",
-            statistics.median(samples["warm"]),
-            floor,
-            floor_name="import pandas",
-        ),
+        )
     ]
 
 
