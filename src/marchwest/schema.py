@@ -123,12 +123,21 @@ class Key:
     required: bool = False
 
 
+KEY_KINDS = {
+    "string": "text",
+    "category": "text",
+    "Int64": "int",
+    "Float64": "number",
+    "list": "list",
+}
+
+
 @dataclass(frozen=True)
 class Table:
     name: str
     row: str  # what one row is
     own_columns: tuple[Column, ...]
-    own_keys: tuple[Key, ...]
+    own_keys: tuple[Key, ...] | None = None  # None: one key per own column, typed by its dtype
     id_column: str | None = None
     external_only: bool = False  # lives only in external/ (sources)
     provenance: bool = True  # rows carry origin, evidence and source_id
@@ -141,9 +150,12 @@ class Table:
     @property
     def keys(self) -> tuple[Key, ...]:
         """The YAML keys of a row: the table's own plus quote, occurrence and source_id."""
+        own = self.own_keys
+        if own is None:
+            own = tuple(Key(c.name, KEY_KINDS[c.dtype], c.required) for c in self.own_columns)
         if self.provenance and self.rows_of_its_own:
-            return self.own_keys + PROVENANCE_KEYS
-        return self.own_keys
+            return own + PROVENANCE_KEYS
+        return own
 
     @property
     def column_names(self) -> list[str]:
@@ -247,13 +259,6 @@ TABLES: dict[str, Table] = {
                 Column("iso3", "string", "ISO 3166-1 alpha-3 code (countries only).", iso3=True),
                 Column("aliases", "list", "Other names (the export joins them with '; ')."),
             ),
-            (
-                Key("entity_id", "text", True),
-                Key("name", "text", True),
-                Key("kind", "text", True),
-                Key("iso3", "text"),
-                Key("aliases", "list"),
-            ),
             id_column="entity_id",
         ),
         Table(
@@ -272,14 +277,6 @@ TABLES: dict[str, Table] = {
                 ),
                 Column("lat", "Float64", "Latitude, degrees north.", bounds=(-90, 90)),
                 Column("lon", "Float64", "Longitude, degrees east.", bounds=(-180, 180)),
-            ),
-            (
-                Key("place_id", "text", True),
-                Key("name", "text", True),
-                Key("kind", "text", True),
-                Key("iso3", "text"),
-                Key("lat", "number"),
-                Key("lon", "number"),
             ),
             id_column="place_id",
         ),
@@ -381,16 +378,6 @@ TABLES: dict[str, Table] = {
                 Column("value", "Float64", "The figure (a share in percent, a TIV, a rank)."),
                 Column("unit", "string", "Unit of `value` ('percent', 'million TIV')."),
             ),
-            (
-                Key("supplier_id", "text", True),
-                Key("recipient_id", "text", True),
-                Key("rank", "int"),
-                Key("period_start", "int"),
-                Key("period_end", "int"),
-                Key("measure", "text", True),
-                Key("value", "number"),
-                Key("unit", "text"),
-            ),
         ),
         Table(
             "figures",
@@ -436,12 +423,6 @@ TABLES: dict[str, Table] = {
                     required=True,
                 ),
                 Column("reference", "string", "What the reference says.", required=True),
-            ),
-            (
-                Key("claim_id", "text", True),
-                Key("topic", "text"),
-                Key("verdict", "text", True),
-                Key("reference", "text", True),
             ),
             id_column="claim_id",
         ),
