@@ -80,3 +80,12 @@ def test_counts_plotly_carries_who_in_the_hover():
     assert list(member_trace.y) == [0, 2, 2]
     assert member_trace.customdata[1] == "India, Pakistan"
     assert fig.layout.barmode == "stack"
+
+
+def test_long_column_names_break_between_words_and_after_dashes_only():
+    names = {**NAMES, "csto": "China–Afghanistan–Pakistan trilateral"}
+    fig = status_grid_figure(MATRIX, row_labels=NAMES, column_labels=names, title="t")
+    header = fig.axes[0].get_xticklabels()[1].get_text()
+    assert header.split("\n") == ["China–", "Afghanistan–", "Pakistan", "trilateral"]
+    plotly_fig = status_grid_plotly(MATRIX, row_labels=NAMES, column_labels=names, title="t")
+    assert "China–<br>Afghanistan–<br>Pakistan<br>trilateral" in list(plotly_fig.data[0].x)

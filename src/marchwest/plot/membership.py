@@ -44,6 +44,12 @@ def _statuses(matrix: pd.DataFrame) -> list[str]:
     return ordered + sorted(present - set(ordered))
 
 
+def _header(name: str, newline: str) -> str:
+    """A column name in lines of about 14 characters, broken at spaces and after dashes only."""
+    lines = textwrap.wrap(name.replace("–", "– "), 14, break_long_words=False)
+    return newline.join(line.replace("– ", "–") for line in lines)
+
+
 def _wrapped(text: str, fig: Figure) -> str:
     """``text`` broken into lines that fit the figure's width at caption size."""
     width = int(fig.get_figwidth() * 15)
@@ -82,10 +88,7 @@ def status_grid_figure(
     ax.set_yticks(range(rows), [_label(row_labels, key) for key in matrix.index], fontsize=9)
     column_names = [_label(column_labels, key) for key in matrix.columns]
     if annotate:
-        wrapped = [
-            "\n".join(textwrap.wrap(name, 14, break_long_words=False)) for name in column_names
-        ]
-        ax.set_xticks(range(columns), wrapped, fontsize=8.5)
+        ax.set_xticks(range(columns), [_header(name, "\n") for name in column_names], fontsize=8.5)
         ax.xaxis.tick_top()
         for (row, column), status in np.ndenumerate(matrix.to_numpy(dtype=object)):
             if isinstance(status, str):
@@ -148,7 +151,7 @@ def status_grid_plotly(
     rows = [_label(row_labels, key) for key in matrix.index]
     columns = [_label(column_labels, key) for key in matrix.columns]
     if annotate:
-        columns = ["<br>".join(textwrap.wrap(name, 14, break_long_words=False)) for name in columns]
+        columns = [_header(name, "<br>") for name in columns]
     fig = go.Figure(
         go.Heatmap(
             z=codes.tolist(),
