@@ -149,15 +149,18 @@ def test_article_order_is_the_ranking_sentence_sorted_by_rank():
     assert set(arms.ranking_statement(shuffled)["evidence"]) == {QUOTE}
 
 
-def test_window_orders_says_which_windows_match():
-    tiv = _tiv()
-    orders = arms.window_orders(
-        tiv,
+def _orders() -> pd.DataFrame:
+    return arms.window_orders(
+        _tiv(),
         "china",
         ["pakistan", "bangladesh", "myanmar"],
         window_lengths=[2, 5],
         ends=[2011, 2014],
     )
+
+
+def test_window_orders_says_which_windows_match():
+    orders = _orders()
     by_window = orders.set_index("window")
     assert list(by_window.index) == ["2010\u201311", "2013\u201314", "2007\u201311", "2010\u201314"]
     assert by_window["matches_article"].tolist() == [True, False, True, False]
@@ -166,14 +169,7 @@ def test_window_orders_says_which_windows_match():
 
 
 def test_orders_overview_puts_both_lengths_side_by_side():
-    tiv = _tiv()
-    orders = arms.window_orders(
-        tiv,
-        "china",
-        ["pakistan", "bangladesh", "myanmar"],
-        window_lengths=[2, 5],
-        ends=[2011, 2014],
-    )
+    orders = _orders()
     table = arms.orders_overview(orders, NAMES)
     assert list(table.columns) == ["2-year window", "5-year window"]
     assert list(table.index) == [2011, 2014]

@@ -396,9 +396,19 @@ def rank_paths_plotly(
     return fig
 
 
-def _yearly(tiv: pd.DataFrame, key: str, fixed: str, fixed_id: str, ids: Sequence[str]):
-    rows = tiv[(tiv[fixed] == fixed_id) & tiv[key].isin(ids)].astype({"tiv": float})
-    return rows.pivot_table(index="year", columns=key, values="tiv", aggfunc="sum")
+def _yearly(
+    tiv: pd.DataFrame,
+    supplier: str | None,
+    recipient: str | None,
+    others: Sequence[str],
+    first_year: int,
+    last_year: int,
+) -> pd.DataFrame:
+    """TIV by year (rows, every year of the range, 0 where none) and the other side (columns)."""
+    key, fixed, fixed_id = _line_axes(supplier, recipient)
+    rows = tiv[(tiv[fixed] == fixed_id) & tiv[key].isin(others)].astype({"tiv": float})
+    table = rows.pivot_table(index="year", columns=key, values="tiv", aggfunc="sum")
+    return table.reindex(range(first_year, last_year + 1), fill_value=0).fillna(0)
 
 
 def yearly_lines(
@@ -419,12 +429,7 @@ def yearly_lines(
     Give ``supplier`` (and the recipients as ``others``) or ``recipient`` (and the suppliers).
     Years with no recorded deliveries are drawn as 0.
     """
-    key, fixed, fixed_id = _line_axes(supplier, recipient)
-    table = (
-        _yearly(tiv, key, fixed, fixed_id, others)
-        .reindex(range(first_year, last_year + 1), fill_value=0)
-        .fillna(0)
-    )
+    table = _yearly(tiv, supplier, recipient, others, first_year, last_year)
     fig = Figure(figsize=(10, 4.6), layout="constrained")
     ax = fig.add_subplot()
     for other in others:
@@ -467,12 +472,7 @@ def yearly_lines_plotly(
     last_year: int,
 ) -> go.Figure:
     """Interactive twin of :func:`yearly_lines`."""
-    key, fixed, fixed_id = _line_axes(supplier, recipient)
-    table = (
-        _yearly(tiv, key, fixed, fixed_id, others)
-        .reindex(range(first_year, last_year + 1), fill_value=0)
-        .fillna(0)
-    )
+    table = _yearly(tiv, supplier, recipient, others, first_year, last_year)
     fig = go.Figure()
     for other in others:
         if other in table:
