@@ -1,6 +1,9 @@
 """Command line: ``python -m marchwest {validate,export,run,site}``.
 
-Each command lives in its own module and is imported only when used.
+Each command lives in its own module and is imported only when used. Every command ends with
+exit 0 (done) or 1 (refused or failed, one line on stderr saying why), 130 when interrupted
+(Ctrl-C; nothing half-written is left), 2 for a wrong command line. A bug of marchwest's own shows
+its traceback only under ``--debug``.
 """
 
 from __future__ import annotations
@@ -8,6 +11,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+
+INTERRUPTED = 130
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -17,14 +22,9 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from marchwest.errors import LedgerError
     from marchwest.export import export_tables
 
-    try:
-        export_tables(args.out_dir)
-    except LedgerError as error:
-        print(f"nothing exported: {error}")
-        return 1
+    export_tables(args.out_dir, force=args.force)
     print(f"exported the tables to {args.out_dir} (CSV, Parquet, datapackage.json)")
     return 0
 
@@ -32,21 +32,39 @@ def _export(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from marchwest.pipeline import run_command
 
-    return run_command(args.notebooks, jobs=args.jobs)
+    return run_command(args.notebooks, jobs=args.jobs, timeout=args.timeout)
 
 
 def _site(args: argparse.Namespace) -> int:
     from marchwest.site import site_command
 
-    return site_command(args.out_dir)
+    return site_command(args.out_dir, force=args.force)
+
+
+def _add_force(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--force",
+        action="store_true",
+        help="replace OUT_DIR even when it holds files marchwest did not write (never a ledger)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="marchwest", description=__doc__.splitlines()[0])
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show the traceback of an unexpected error",
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an unexpected error"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     validate = commands.add_parser(
-        "validate", help="check a ledger folder and report every problem"
+        "validate", parents=[debug], help="check a ledger folder and report every problem"
     )
     validate.add_argument(
         "ledger_dir",
@@ -58,27 +76,73 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(func=_validate)
 
     export = commands.add_parser(
-        "export", help="write every table as CSV and Parquet plus datapackage.json"
+        "export",
+        parents=[debug],
+        help="write every table as CSV and Parquet plus datapackage.json",
     )
     export.add_argument("out_dir", type=Path)
+    _add_force(export)
     export.set_defaults(func=_export)
 
-    run = commands.add_parser("run", help="execute the notebooks in place")
+    run = commands.add_parser("run", parents=[debug], help="execute the notebooks in place")
     run.add_argument(
         "notebooks", nargs="*", type=Path, help="default: every notebook in notebooks/"
     )
     run.add_argument("--jobs", type=int, default=None, help="kernels at once (default: CPU count)")
+    run.add_argument(
+        "--timeout",
+        type=int,
+        default=None,
+        help="seconds a cell may run before its notebook fails (default: 300)",
+    )
     run.set_defaults(func=_run)
 
-    site = commands.add_parser("site", help="render the notebooks to an offline HTML site")
+    site = commands.add_parser(
+        "site", parents=[debug], help="render the notebooks to an offline HTML site"
+    )
     site.add_argument("out_dir", type=Path, nargs="?", default=Path("site"))
+    _add_force(site)
     site.set_defaults(func=_site)
     return parser
 
 
+def first_line(error: BaseException) -> str:
+    return next(iter(str(error).splitlines()), "")
+
+
 def main(argv: list[str] | None = None) -> int:
+    from marchwest.errors import LedgerError
+    from marchwest.outputs import OutputError
+
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    name = f"marchwest {args.command}"
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print(f"{name}: interrupted; nothing was changed", file=sys.stderr)
+        return INTERRUPTED
+    except LedgerError as error:
+        print(error)  # every problem, as `validate` prints them
+        print(f"{name}: {len(error.problems)} problem(s) in the ledger", file=sys.stderr)
+    except OutputError as error:
+        print(f"{name}: {error}", file=sys.stderr)
+    except OSError as error:  # a file-system fault not met more precisely
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"{name}: {where}{error.strerror or error}", file=sys.stderr)
+    except Exception as error:
+        from marchwest.site import SiteError
+
+        if isinstance(error, SiteError):
+            print(f"{name}: {error}", file=sys.stderr)
+        elif args.debug:
+            raise
+        else:
+            print(
+                f"{name}: unexpected error {type(error).__name__}: {first_line(error)}"
+                " (run again with --debug for the traceback)",
+                file=sys.stderr,
+            )
+    return 1
 
 
 if __name__ == "__main__":

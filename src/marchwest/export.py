@@ -70,6 +70,8 @@ def _foreign_keys(name: str) -> list[dict[str, Any]]:
     return keys
 
 
+# How an export of an older marchwest (without a manifest) is recognised.
+MARK = ("datapackage.json", '"name": "marchwest"')
 PARQUET_NOTE = " Each table is also written as <table>.parquet with the same columns."
 
 
@@ -116,19 +118,28 @@ def _csv_frame(frame: pd.DataFrame, table_name: str) -> pd.DataFrame:
     return out
 
 
-def export_tables(out_dir: Path, ledger: Ledger | None = None, *, parquet: bool = True) -> None:
-    """Write <table>.csv, <table>.parquet (unless ``parquet=False``) and datapackage.json for
-    every table to ``out_dir`` (the bundled ledger unless ``ledger`` is given)."""
+def write_tables(folder: Path, frames: dict[str, pd.DataFrame], *, parquet: bool = True) -> None:
+    """Write <table>.csv, <table>.parquet (unless ``parquet=False``) and datapackage.json of
+    ``frames`` into the existing folder ``folder``."""
+    for name, frame in frames.items():
+        _csv_frame(frame, name).to_csv(
+            folder / f"{name}.csv", index=False, date_format="%Y-%m-%d", lineterminator="\n"
+        )
+        if parquet:
+            frame.to_parquet(folder / f"{name}.parquet", index=False)
+    text = json.dumps(descriptor(parquet=parquet), indent=2, ensure_ascii=False) + "\n"
+    (folder / "datapackage.json").write_text(text, encoding="utf-8")
+
+
+def export_tables(
+    out_dir: Path, ledger: Ledger | None = None, *, parquet: bool = True, force: bool = False
+) -> None:
+    """Export every table (of the bundled ledger unless ``ledger`` is given) to ``out_dir``, whole:
+    built beside it and swapped in (:func:`marchwest.outputs.replacing`, which says what is
+    refused; ``force`` replaces a folder holding files marchwest did not write)."""
+    from marchwest.outputs import replacing
     from marchwest.tables import bundled
 
     frames = (ledger or bundled()).tables()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, frame in frames.items():
-        _csv_frame(frame, name).to_csv(
-            out / f"{name}.csv", index=False, date_format="%Y-%m-%d", lineterminator="\n"
-        )
-        if parquet:
-            frame.to_parquet(out / f"{name}.parquet", index=False)
-    text = json.dumps(descriptor(parquet=parquet), indent=2, ensure_ascii=False) + "\n"
-    (out / "datapackage.json").write_text(text, encoding="utf-8")
+    with replacing(Path(out_dir), force=force, mark=MARK) as building:
+        write_tables(building, frames, parquet=parquet)

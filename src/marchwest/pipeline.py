@@ -23,13 +23,14 @@ import nbformat
 from jupyter_client.kernelspec import NATIVE_KERNEL_NAME, KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
 from marchwest.paths import NOTEBOOKS_DIR
 
 # Kernel-level log lines (e.g. ipykernel's warning that it talks over local TCP) are noise here;
 # errors still show, and cell output never goes through this log.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+DEFAULT_TIMEOUT = 300  # seconds one cell may run; a notebook stuck longer fails
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -134,7 +135,9 @@ def _first_line(source: str) -> str:
     return ""
 
 
-def _cell_failure(index: int, cell: nbformat.NotebookNode, error: BaseException) -> Failure:
+def _cell_failure(
+    index: int, cell: nbformat.NotebookNode, error: BaseException, timeout: int
+) -> Failure:
     if isinstance(error, CellExecutionError):
         message = f"{error.ename}: {error.evalue}"
         lines = next(
@@ -146,7 +149,9 @@ def _cell_failure(index: int, cell: nbformat.NotebookNode, error: BaseException)
             [],
         )
         traceback = _ANSI_ESCAPE.sub("", "\n".join(lines))
-    else:  # the kernel died, a timeout, ...
+    elif isinstance(error, CellTimeoutError):
+        message, traceback = f"timed out after {timeout} s", ""
+    else:  # the kernel died, ...
         message = f"{type(error).__name__}: {error}".rstrip(": ")
         traceback = ""
     return Failure(message, index, _first_line(cell.source), traceback)
@@ -249,9 +254,10 @@ def _terminal_columns(stream: TextIO) -> int:
 
 
 async def _execute(
-    nb_path: Path, progress: Progress, shutdowns: list[asyncio.Task]
+    nb_path: Path, progress: Progress, shutdowns: list[asyncio.Task], timeout: int
 ) -> NotebookResult:
-    """Run one notebook in a fresh kernel started in its folder; write it back if every cell ran."""
+    """Run one notebook in a fresh kernel started in its folder; write it back if every cell ran
+    (each within ``timeout`` seconds)."""
     started = time.monotonic()
     progress.start(nb_path)
     try:
@@ -270,6 +276,7 @@ async def _execute(
         km=km,
         kernel_name=NATIVE_KERNEL_NAME,
         record_timing=False,
+        timeout=timeout,
         extra_arguments=list(KERNEL_ARGUMENTS),
     )
     failure: Failure | None = None
@@ -292,12 +299,15 @@ async def _execute(
                     cell, index, execution_count=client.code_cells_executed + 1
                 )
             except Exception as error:  # noqa: BLE001 (a raising cell, a dead kernel, a timeout)
-                failure = _cell_failure(index, cell, error)
+                failure = _cell_failure(index, cell, error, client.timeout)
                 break
             finally:
                 cell_seconds.append(time.monotonic() - cell_started)
         if failure is None:
-            changed = write_atomically(nb_path, notebook_bytes(nb))
+            try:
+                changed = write_atomically(nb_path, notebook_bytes(nb))
+            except OSError as error:
+                failure = Failure(f"cannot write the notebook: {error.strerror or error}")
     finally:
         # the next notebook may start while this kernel stops
         shutdowns.append(asyncio.create_task(_shut_down(client, km)))
@@ -325,14 +335,14 @@ async def _shut_down(client: NotebookClient, km: AsyncKernelManager) -> None:
 
 
 async def _run_all(
-    notebooks: Sequence[Path], jobs: int, progress: Progress
+    notebooks: Sequence[Path], jobs: int, progress: Progress, timeout: int
 ) -> list[NotebookResult]:
     slots = asyncio.Semaphore(jobs)
     shutdowns: list[asyncio.Task] = []
 
     async def run(nb_path: Path) -> NotebookResult:
         async with slots:
-            result = await _execute(nb_path, progress, shutdowns)
+            result = await _execute(nb_path, progress, shutdowns, timeout)
         progress.finish(result)
         return result
 
@@ -352,16 +362,18 @@ def run_notebooks(
     jobs: int | None = None,
     stream: TextIO | None = None,
     live: bool | None = None,
+    timeout: int = DEFAULT_TIMEOUT,
 ) -> list[NotebookResult]:
     """Execute each notebook in place, ``jobs`` kernels at once, showing progress on ``stream``.
 
-    Notebooks start in the order given. A failing notebook is left untouched on disk and does
-    not stop the others. Returns one result per notebook, in the order given.
+    Notebooks start in the order given. A failing notebook (a cell raising, or running longer
+    than ``timeout`` seconds) is left untouched on disk and does not stop the others. Returns one
+    result per notebook, in the order given.
     """
     notebooks = [Path(nb) for nb in notebooks]
     jobs = min(jobs or default_jobs(), max(len(notebooks), 1))
     progress = Progress(notebooks, sys.stdout if stream is None else stream, live)
-    return asyncio.run(_run_all(notebooks, jobs, progress))
+    return asyncio.run(_run_all(notebooks, jobs, progress, timeout))
 
 
 def summary(results: Sequence[NotebookResult], seconds: float, jobs: int) -> str:
@@ -390,10 +402,13 @@ def report(results: Sequence[NotebookResult], stream: TextIO) -> None:
                 print(f"    {line}", file=stream)
 
 
-def run_command(notebooks: list[Path], jobs: int | None = None) -> int:
+def run_command(notebooks: list[Path], jobs: int | None = None, timeout: int | None = None) -> int:
     """``python -m marchwest run``: execute notebooks (default: notebooks/*); 1 if any failed."""
     if jobs is not None and jobs < 1:
         print(f"--jobs must be at least 1, not {jobs}", file=sys.stderr)
+        return 2
+    if timeout is not None and timeout < 1:
+        print(f"--timeout must be at least 1 second, not {timeout}", file=sys.stderr)
         return 2
     notebooks = list(dict.fromkeys(Path(nb) for nb in notebooks)) or default_notebooks()
     if not notebooks:
@@ -402,7 +417,7 @@ def run_command(notebooks: list[Path], jobs: int | None = None) -> int:
     jobs = min(jobs or default_jobs(), len(notebooks))
     started = time.monotonic()
     try:
-        results = run_notebooks(notebooks, jobs=jobs)
+        results = run_notebooks(notebooks, jobs=jobs, timeout=timeout or DEFAULT_TIMEOUT)
     except KeyboardInterrupt:  # the kernels are shut down by then
         print("\ninterrupted: notebooks still running were left as they were", file=sys.stderr)
         return 130

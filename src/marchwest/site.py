@@ -22,8 +22,6 @@ import io
 import json
 import re
 import shutil
-import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +31,7 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
+from marchwest.outputs import replacing
 from marchwest.paths import ASSETS_DIR, NOTEBOOKS_DIR
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
@@ -318,6 +317,36 @@ def prune_css(css: str, used_classes: set[str]) -> str:
     )
 
 
+LINK_ATTRIBUTES = ("href", "xlink:href", "action", "formaction")
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+URL_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def safe_url(url: str) -> bool:
+    """Whether a browser would follow ``url`` as http(s), mailto or a path in the site: its
+    scheme read as browsers read it (outer spaces and controls, inner tabs and newlines ignored)."""
+    cleaned = re.sub(r"[\t\n\r]", "", url.strip("".join(map(chr, range(33)))))
+    scheme = URL_SCHEME.match(cleaned)
+    return scheme is None or scheme.group(1).lower() in SAFE_SCHEMES
+
+
+def without_unsafe_links(html: str) -> str:
+    """``html`` with every link to another scheme than http(s) or mailto (``javascript:``,
+    ``data:``, ...) turned into its text: the link attribute is dropped. Unchanged if none."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    unsafe = [
+        (tag, name)
+        for tag in soup.find_all(lambda t: any(a in t.attrs for a in LINK_ATTRIBUTES))
+        for name in LINK_ATTRIBUTES
+        if name in tag.attrs and not safe_url(str(tag[name]))
+    ]
+    for tag, name in unsafe:
+        del tag[name]
+    return str(soup) if unsafe else html
+
+
 def page_classes(html: str) -> set[str]:
     """Every class name a page's elements carry."""
     from bs4 import BeautifulSoup
@@ -334,18 +363,6 @@ def map_script(name: str) -> str:
         "window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};\n"
         f"window.PlotlyGeoAssets.topojson[{json.dumps(name)}] = {literal};\n"
     )
-
-
-def check_out_dir(out_dir: Path) -> None:
-    """Refuse a non-empty output folder that does not hold an earlier site (it would be replaced)."""
-    if out_dir.exists() and any(out_dir.iterdir()):
-        index = out_dir / "index.html"
-        if not (
-            index.is_file() and GENERATOR in index.read_text(encoding="utf-8", errors="replace")
-        ):
-            raise SiteError(
-                f"{out_dir}: not empty and not a marchwest site; choose an empty folder"
-            )
 
 
 def human_size(n_bytes: int) -> str:
@@ -393,26 +410,19 @@ def write_index(out_dir: Path, pages: list[Page]) -> str:
     return html
 
 
-def build_site(notebooks: list[Path], out_dir: Path) -> list[Page]:
-    """Render ``notebooks`` (in this order) and the tables into ``out_dir``; return the pages written."""
+def build_site(notebooks: list[Path], out_dir: Path, *, force: bool = False) -> list[Page]:
+    """Render ``notebooks`` (in this order) and the tables into ``out_dir``; return the pages written.
+
+    ``out_dir`` is replaced whole (:func:`marchwest.outputs.replacing` says what it refuses;
+    ``force`` replaces a folder holding files marchwest did not write)."""
     if not notebooks:
         raise SiteError("no notebooks to render")
     books = [(path, read_notebook(path)) for path in notebooks]
     pages = [describe_page(path, nb) for path, nb in books]
 
-    check_out_dir(out_dir)
     # Built beside the output folder, then swapped in: a failed build leaves the old site whole.
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
-    try:
+    with replacing(Path(out_dir), force=force, mark=("index.html", GENERATOR)) as building:
         write_site(pages, books, building)
-    except BaseException:
-        shutil.rmtree(building)
-        raise
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    building.chmod(0o755)
-    building.rename(out_dir)
     return pages
 
 
@@ -420,7 +430,8 @@ def write_site(
     pages: list[Page], books: list[tuple[Path, nbformat.NotebookNode]], site: Path
 ) -> None:
     """Write every file of the site into the empty folder ``site``."""
-    from marchwest.export import export_tables
+    from marchwest.export import write_tables
+    from marchwest.tables import bundled
 
     assets = site / "assets"
     assets.mkdir()
@@ -447,6 +458,7 @@ def write_site(
             },
         }
         html, resources = exporter.from_notebook_node(nb, resources=resources)
+        html = without_unsafe_links(html)  # a notebook's output or markdown may carry any link
         (site / page.href).write_text(html, encoding="utf-8")
         classes |= page_classes(html)
         for name, data in resources["outputs"].items():
@@ -454,21 +466,15 @@ def write_site(
             (site / name).write_bytes(palette_png(data) if name.endswith(".png") else data)
 
     # The site offers CSV with datapackage.json; Parquet twins would only add weight.
-    export_tables(site / "data", parquet=False)
+    (site / "data").mkdir()
+    write_tables(site / "data", bundled().tables(), parquet=False)
     classes |= page_classes(write_index(site, pages))
     (assets / "notebook.css").write_text(notebook_css(exporter, classes), encoding="utf-8")
 
 
-def site_command(out_dir: Path) -> int:
+def site_command(out_dir: Path, *, force: bool = False) -> int:
     """``python -m marchwest site OUT``: build the site from every notebook in notebooks/."""
-    from marchwest.errors import LedgerError
-
-    notebooks = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
-    try:
-        pages = build_site(notebooks, out_dir)
-    except (SiteError, LedgerError) as error:
-        print(f"site: {error}", file=sys.stderr)
-        return 1
+    pages = build_site(sorted(NOTEBOOKS_DIR.glob("*.ipynb")), out_dir, force=force)
     total = sum(f.stat().st_size for f in out_dir.rglob("*") if f.is_file())
     print(f"wrote {out_dir}/index.html and {len(pages)} pages ({total / 1e6:.1f} MB)")
     return 0

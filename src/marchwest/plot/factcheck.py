@@ -133,8 +133,9 @@ def disagreements(
 
 
 def _link(title: str, url: str) -> str:
-    """An escaped HTML link: the title, pointing at the url (plain title when no url)."""
-    if not isinstance(url, str) or not url:
+    """An escaped HTML link: the title, pointing at the url (plain title when the url is not
+    http(s): a ``javascript:`` url must never become a link)."""
+    if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
         return html.escape(str(title))
     return f'<a href="{html.escape(url, quote=True)}">{html.escape(str(title))}</a>'
 

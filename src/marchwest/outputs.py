@@ -1,0 +1,208 @@
+"""Output folders that lose nothing: built aside, swapped into place whole, never over a user's files.
+
+``export`` and ``site`` write through :func:`replacing`: the new output is built in a temporary
+folder beside the target (``.marchwest-tmp-<pid>-*``, git-ignored), a manifest of every file
+written is added (``.marchwest-manifest.json``), and the folder is swapped with the target in one
+``renameat2(RENAME_EXCHANGE)`` call, so a kill at any moment leaves the old output or the new one,
+never a mix. The target is refused when it is part of a ledger, holds the working folder or the
+project, or holds files the manifest does not list (a user's own or edited files) unless ``force``.
+Placeholder files (``.gitkeep``) are carried over. Leftovers of killed runs are removed next time.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from marchwest.paths import PROJECT_ROOT, bundled_ledger_dir
+
+MANIFEST = ".marchwest-manifest.json"
+TMP_PREFIX = ".marchwest-tmp-"
+PLACEHOLDERS = frozenset({".gitkeep"})
+LEDGER_PARTS = frozenset({"facts", "raw", "external"})
+SHOWN = 3  # foreign files named in a refusal
+
+
+class OutputError(Exception):
+    """An output folder that cannot or must not be written; the message names it and why."""
+
+
+def _is_ledger(folder: Path) -> bool:
+    return (folder / "facts").is_dir() or (folder / "raw" / "article.txt").is_file()
+
+
+def refuse_protected(target: Path) -> None:
+    """Refuse (even with ``force``) a ledger, its facts/raw/external, or a folder that holds the
+    working folder, the project or the home folder: replacing it would delete them."""
+    for kept in (Path.cwd(), PROJECT_ROOT, Path.home()):
+        kept = kept.resolve()
+        if target == kept or target in kept.parents:
+            raise OutputError(f"{target}: holds {kept}; choose a folder of its own")
+    bundled = bundled_ledger_dir().resolve()
+    for folder in (target, *target.parents):
+        if folder == bundled or _is_ledger(folder):
+            inside = target.relative_to(folder).parts
+            if not inside or inside[0] in LEDGER_PARTS:
+                raise OutputError(f"{target}: part of the ledger at {folder}; never written to")
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _files(folder: Path) -> list[str]:
+    """Every file (or link) below ``folder`` but the manifest and placeholders, as sorted paths."""
+    found = []
+    for root, dirs, names in os.walk(folder):
+        here = Path(root)
+        names += [d for d in dirs if (here / d).is_symlink()]  # never followed, but counted
+        for name in names:
+            if name != MANIFEST and name not in PLACEHOLDERS:
+                found.append((here / name).relative_to(folder).as_posix())
+    return sorted(found)
+
+
+def write_manifest(folder: Path) -> None:
+    """Record every file now in ``folder`` (path and sha256) as written by marchwest."""
+    files = {name: _digest(folder / name) for name in _files(folder)}
+    text = json.dumps({"written_by": "marchwest", "files": files}, indent=1, sort_keys=True)
+    (folder / MANIFEST).write_text(text + "\n", encoding="utf-8")
+
+
+def _recorded(folder: Path) -> dict[str, str] | None:
+    try:
+        files = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return files if isinstance(files, dict) else None
+
+
+def foreign_files(
+    folder: Path, mark: tuple[str, str] | None = None, new: set[str] | None = None
+) -> list[str]:
+    """The files in ``folder`` that marchwest did not write, or that changed since.
+
+    Without a manifest (an output of an older marchwest), a folder whose ``mark`` file holds the
+    mark text counts as marchwest's if every file in it is one the new output (``new``) also has.
+    """
+    files = _files(folder)
+    recorded = _recorded(folder)
+    if recorded is not None:
+        return [f for f in files if recorded.get(f) != _digest(folder / f)]
+    name, text = mark or ("", "")
+    marked = bool(name) and (folder / name).is_file()
+    if marked and text in (folder / name).read_text(encoding="utf-8", errors="replace"):
+        return [f for f in files if new is not None and f not in new]
+    return files
+
+
+def check_target(target: Path, *, force: bool, mark=None, new=None) -> None:
+    """Refuse a target that is not a folder, or that holds files marchwest did not write."""
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{target}: exists and is not a folder")
+    above = next((p for p in target.parents if p.exists()), None)
+    if above is not None and not above.is_dir():
+        raise OutputError(f"{target}: {above} is a file, not a folder")
+    if force or not target.exists():
+        return
+    foreign = foreign_files(target, mark, new)
+    if foreign:
+        shown = ", ".join(foreign[:SHOWN]) + (", ..." if len(foreign) > SHOWN else "")
+        raise OutputError(
+            f"{target}: holds {len(foreign)} file(s) marchwest did not write ({shown}); "
+            "choose another folder, or use --force to replace it"
+        )
+
+
+def resolve(target: Path) -> Path:
+    """The real folder behind ``target``: a symlink is followed deliberately (the output goes
+    where it points, the link stays); a loop or an unreadable path is refused."""
+    try:
+        return Path(target).resolve()
+    except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop (Python < 3.13)
+        raise OutputError(f"{target}: cannot resolve the path: {error}") from error
+
+
+def clean_leftovers(parent: Path) -> None:
+    """Remove the temporary folders of earlier runs that were killed (their process is gone)."""
+    for leftover in parent.glob(f"{TMP_PREFIX}*"):
+        pid = leftover.name[len(TMP_PREFIX) :].split("-", 1)[0]
+        if leftover.is_dir() and not leftover.is_symlink() and not _alive(pid):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: str) -> bool:
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two paths in one step (Linux ``renameat2``); elsewhere two renames, a moment apart."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None:
+        at_fdcwd, rename_exchange = -100, 2
+        if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+            return
+        errno = ctypes.get_errno()
+        if errno not in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: the fallback below
+            raise OSError(errno, os.strerror(errno), str(b))
+    aside = b.with_name(f"{TMP_PREFIX}{os.getpid()}-old")
+    os.rename(b, aside)
+    os.rename(a, b)
+    os.rename(aside, a)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextmanager
+def replacing(
+    target: Path, *, force: bool = False, mark: tuple[str, str] | None = None
+) -> Iterator[Path]:
+    """Yield an empty folder to build the new output in; on success it replaces ``target`` whole.
+
+    Raises OutputError (before anything is built) for a target that must not be replaced; any
+    error or interrupt while building leaves the target as it was and removes the folder.
+    """
+    real = resolve(target)
+    refuse_protected(real)
+    check_target(real, force=force, mark=mark)
+    try:
+        real.parent.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(real.parent)
+        building = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=real.parent))
+    except OSError as error:
+        raise OutputError(f"{target}: cannot write beside it: {error.strerror or error}") from error
+    try:
+        yield building
+        write_manifest(building)
+        check_target(real, force=force, mark=mark, new=set(_files(building)))
+        for name in PLACEHOLDERS:
+            if (real / name).is_file() and not (building / name).exists():
+                shutil.copy2(real / name, building / name)
+        building.chmod(0o777 & ~_umask())
+        if real.is_dir():
+            _exchange(building, real)  # building now holds the old output
+        else:
+            os.rename(building, real)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
