@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from _signals import leftovers, signal_while_building, tree
 
 import marchwest
 from marchwest.export import LIST_SEPARATOR, export_tables
+from marchwest.outputs import MANIFEST, TMP_PREFIX, OutputError
 from marchwest.schema import TABLES
 
 
@@ -40,9 +43,10 @@ def test_every_table_is_written_twice(exported):
 
 
 def test_csv_only_export_says_nothing_of_parquet(make_ledger, tmp_path):
-    export_tables(tmp_path, marchwest.load(make_ledger()), parquet=False)
-    assert not list(tmp_path.glob("*.parquet"))
-    package = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    out = tmp_path / "out"
+    export_tables(out, marchwest.load(make_ledger()), parquet=False)
+    assert not list(out.glob("*.parquet"))
+    package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
     assert "parquet" not in package["description"]
     assert {r["path"] for r in package["resources"]} == {f"{name}.csv" for name in TABLES}
 
@@ -79,6 +83,7 @@ def test_descriptor_describes_every_column(exported):
 
 def test_csv_and_parquet_hold_the_tables(make_ledger, tmp_path):
     ledger = marchwest.load(make_ledger())
+    tmp_path = tmp_path / "out"
     export_tables(tmp_path, ledger)
     entities = ledger.entities()
     csv = pd.read_csv(tmp_path / "entities.csv", keep_default_na=False)
@@ -89,3 +94,129 @@ def test_csv_and_parquet_hold_the_tables(make_ledger, tmp_path):
     pd.testing.assert_frame_equal(events, ledger.events(), check_categorical=False)
     csv_events = pd.read_csv(tmp_path / "events.csv", parse_dates=["date_start", "date_end"])
     assert list(csv_events["date_start"].dropna()) == list(ledger.events()["date_start"].dropna())
+
+
+# Writes that lose nothing (marchwest.outputs): refused folders, a manifest, an atomic swap.
+
+
+def test_the_ledger_is_never_an_export_folder_even_with_force(make_ledger):
+    from marchwest.paths import bundled_ledger_dir
+
+    root = make_ledger()
+    before = tree(root)
+    bundled = bundled_ledger_dir()
+    for target in (root, root / "facts", root / "raw", root / "facts" / "sub", bundled / "facts"):
+        with pytest.raises(OutputError, match="part of the ledger at"):
+            export_tables(target, force=True)
+    assert tree(root) == before
+    assert not list(root.parent.glob(".marchwest-tmp-*"))
+
+
+def test_a_folder_holding_a_ledger_is_never_replaced_even_with_force(make_ledger):
+    root = make_ledger()
+    with pytest.raises(OutputError, match="holds the ledger at"):
+        export_tables(root.parent, force=True)
+    assert (root / "raw" / "article.txt").is_file()
+
+
+def test_an_export_beside_a_ledger_is_allowed(make_ledger):
+    processed = make_ledger() / "processed"
+    export_tables(processed, parquet=False)
+    assert (processed / "datapackage.json").is_file()
+
+
+def test_a_users_own_or_edited_files_are_never_replaced_without_force(tmp_path):
+    out = tmp_path / "out"
+    export_tables(out, parquet=False)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"holds files marchwest did not write \(notes"):
+        export_tables(out, parquet=False)
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+    (out / "notes.txt").unlink()
+    (out / "claims.csv").write_text("edited", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"\(claims\.csv\)"):
+        export_tables(out, parquet=False)
+
+    export_tables(out, parquet=False, force=True)
+    assert (out / "claims.csv").read_text(encoding="utf-8") != "edited"
+
+
+def test_a_folder_of_other_files_is_refused(tmp_path):
+    (tmp_path / "report.docx").write_bytes(b"x")
+    with pytest.raises(OutputError, match=r"report\.docx\); choose another folder, or use --force"):
+        export_tables(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.docx"]
+
+
+def test_an_earlier_export_is_replaced_and_gitkeep_kept(tmp_path):
+    out = tmp_path / "processed"
+    out.mkdir()
+    (out / ".gitkeep").write_bytes(b"")
+    export_tables(out)
+    first = tree(out)
+    assert ".gitkeep" in first and MANIFEST in first
+    recorded = json.loads(first[MANIFEST])["files"]
+    assert sorted(recorded) == sorted(set(first) - {".gitkeep", MANIFEST})
+    export_tables(out)
+    assert tree(out).keys() == first.keys()
+
+
+def test_an_export_of_an_older_marchwest_without_a_manifest_is_replaced(tmp_path):
+    out = tmp_path / "out"
+    export_tables(out, parquet=False)
+    (out / MANIFEST).unlink()
+    export_tables(out, parquet=False)
+    assert (out / MANIFEST).is_file()
+    (out / MANIFEST).unlink()
+    (out / "mine.csv").write_text("a\n", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"\(mine\.csv\)"):
+        export_tables(out, parquet=False)
+
+
+def test_leftovers_of_a_killed_run_are_removed_but_not_a_running_ones(tmp_path):
+    dead = tmp_path / f"{TMP_PREFIX}999999999-abc"  # no such process
+    alive = tmp_path / f"{TMP_PREFIX}{os.getpid()}-abc"
+    for leftover in (dead, alive):
+        leftover.mkdir()
+        (leftover / "events.csv").write_text("half", encoding="utf-8")
+    export_tables(tmp_path / "out", parquet=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [alive.name, "out"]
+
+
+def test_a_failed_export_leaves_the_old_one_and_no_leftover(tmp_path, monkeypatch):
+    import marchwest.export
+
+    out = tmp_path / "out"
+    export_tables(out, parquet=False)
+    before = tree(out)
+
+    def full_disk(folder, frames, **options):
+        (folder / "events.csv").write_text("half", encoding="utf-8")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(marchwest.export, "write_tables", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        export_tables(out, parquet=False)
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_kill_9_at_any_moment_leaves_the_old_export_or_the_new_one(make_ledger, tmp_path):
+    out, new = tmp_path / "out", tmp_path / "new"
+    export_tables(new)
+    export_tables(out, marchwest.load(make_ledger()))
+    old = tree(out)
+    seen = set()
+    # from the temporary folder's first moment to well after the swap (the last one: a finished run)
+    for delay in (0, 0.05, 0.15, 0.3, 0.4, 0.45, 0.5, 0.6, 5.0):
+        signal_while_building(["export", str(out)], tmp_path, delay)
+        now = tree(out)
+        assert now in (old, tree(new)), f"killed {delay} s in: a mix of old and new files"
+        seen.add("old" if now == old else "new")
+        if now != old:
+            pd.read_parquet(out / "events.parquet")
+            export_tables(out, marchwest.load(make_ledger()))  # old again for the next moment
+    export_tables(out)
+    assert leftovers(tmp_path) == [], "the next run removes what killed runs left"
+    assert seen == {"old", "new"}

@@ -202,3 +202,38 @@ def test_live_progress_redraws_one_line_per_notebook(tmp_path):
     assert "cell index 3 `x = 1`: ValueError: no" in last[1]
     running = [line for line in out.getvalue().split("\x1b[2K") if "running" in line]
     assert any("cell 3/9" in line for line in running)
+
+
+def test_a_cell_that_runs_too_long_fails_its_notebook_only(tmp_path):
+    folder = copy_test_notebooks(tmp_path / "notebooks")
+    command = [sys.executable, "-m", "marchwest", "run", "notebooks/sleeps.ipynb"]
+    done = subprocess.run(  # noqa: PLW1510 (the exit code is what the test checks)
+        [*command, "notebooks/good.ipynb", "--jobs", "1", "--timeout", "2"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    failure = next(line for line in done.stdout.splitlines() if line.startswith("FAILED notebooks"))
+    assert "sleeps.ipynb: cell index 1 `import time`: timed out after 2 s" in failure
+    assert (folder / "sleeps.ipynb").read_bytes() == (TEST_NOTEBOOKS / "sleeps.ipynb").read_bytes()
+    assert [c.execution_count for c in code_cells(folder / "good.ipynb")] == [1, 2, 3, 4]
+    assert "1 written, 0 unchanged, 1 failed" in done.stdout.splitlines()[-1]
+
+
+def test_a_timeout_below_one_second_is_refused(tmp_path, capsys):
+    assert pipeline.run_command([tmp_path / "any.ipynb"], timeout=0) == 2
+    assert "--timeout must be at least 1 second" in capsys.readouterr().err
+
+
+def test_a_notebook_that_cannot_be_written_back_is_a_failure(tmp_path, monkeypatch):
+    shutil.copy(TEST_NOTEBOOKS / "good.ipynb", tmp_path / "good.ipynb")
+    shutil.copy(TEST_NOTEBOOKS / "beside.txt", tmp_path / "beside.txt")
+
+    def read_only(path, data):  # root writes anywhere: a read-only folder is mocked
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(pipeline, "write_atomically", read_only)
+    [result] = pipeline.run_notebooks([tmp_path / "good.ipynb"], jobs=1, stream=io.StringIO())
+    assert result.failure.describe() == "cannot write the notebook: Permission denied"

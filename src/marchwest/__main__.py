@@ -1,3 +1,10 @@
-from marchwest.cli import main
+import sys
 
-raise SystemExit(main())
+try:
+    from marchwest.cli import main
+
+    code = main()
+except KeyboardInterrupt:  # before the command began (its own interrupts are handled in main)
+    print("marchwest: interrupted", file=sys.stderr)
+    code = 130
+raise SystemExit(code)

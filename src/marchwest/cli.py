@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except KeyboardInterrupt:
-        print(f"{name}: interrupted; nothing was changed", file=sys.stderr)
+        print(f"{name}: interrupted; nothing half-written is left", file=sys.stderr)
         return INTERRUPTED
     except LedgerError as error:
         print(error)  # every problem, as `validate` prints them

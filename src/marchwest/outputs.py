@@ -20,6 +20,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 
 from marchwest.paths import PROJECT_ROOT, bundled_ledger_dir
@@ -58,16 +59,19 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _files(folder: Path) -> list[str]:
-    """Every file (or link) below ``folder`` but the manifest and placeholders, as sorted paths."""
-    found = []
+def _walk(folder: Path) -> Iterator[str]:
+    """Every file (or link) below ``folder`` but the manifest and placeholders, as paths."""
     for root, dirs, names in os.walk(folder):
         here = Path(root)
-        names += [d for d in dirs if (here / d).is_symlink()]  # never followed, but counted
-        for name in names:
+        dirs.sort()
+        links = [d for d in dirs if (here / d).is_symlink()]  # never followed, but counted
+        for name in sorted(names + links):
             if name != MANIFEST and name not in PLACEHOLDERS:
-                found.append((here / name).relative_to(folder).as_posix())
-    return sorted(found)
+                yield (here / name).relative_to(folder).as_posix()
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(_walk(folder))
 
 
 def write_manifest(folder: Path) -> None:
@@ -93,15 +97,14 @@ def foreign_files(
     Without a manifest (an output of an older marchwest), a folder whose ``mark`` file holds the
     mark text counts as marchwest's if every file in it is one the new output (``new``) also has.
     """
-    files = _files(folder)
     recorded = _recorded(folder)
     if recorded is not None:
-        return [f for f in files if recorded.get(f) != _digest(folder / f)]
+        return [f for f in _files(folder) if recorded.get(f) != _digest(folder / f)]
     name, text = mark or ("", "")
     marked = bool(name) and (folder / name).is_file()
     if marked and text in (folder / name).read_text(encoding="utf-8", errors="replace"):
-        return [f for f in files if new is not None and f not in new]
-    return files
+        return [f for f in _files(folder) if new is not None and f not in new]
+    return list(islice(_walk(folder), SHOWN + 1))  # enough to name (a big folder is not walked)
 
 
 def check_target(target: Path, *, force: bool, mark=None, new=None) -> None:
@@ -111,13 +114,18 @@ def check_target(target: Path, *, force: bool, mark=None, new=None) -> None:
     above = next((p for p in target.parents if p.exists()), None)
     if above is not None and not above.is_dir():
         raise OutputError(f"{target}: {above} is a file, not a folder")
-    if force or not target.exists():
+    if not target.exists():
+        return
+    if force:  # the one case where files marchwest did not write are removed
+        for folder, _, _ in os.walk(target):
+            if _is_ledger(Path(folder)):
+                raise OutputError(f"{target}: holds the ledger at {folder}; never replaced")
         return
     foreign = foreign_files(target, mark, new)
     if foreign:
         shown = ", ".join(foreign[:SHOWN]) + (", ..." if len(foreign) > SHOWN else "")
         raise OutputError(
-            f"{target}: holds {len(foreign)} file(s) marchwest did not write ({shown}); "
+            f"{target}: holds files marchwest did not write ({shown}); "
             "choose another folder, or use --force to replace it"
         )
 
