@@ -29,7 +29,7 @@ def signal_while_building(
 ) -> subprocess.CompletedProcess[str]:
     """Run ``python -m marchwest *args``; once its temporary folder appears in ``parent``, wait
     ``delay`` seconds and send ``signum`` (it may have finished by then)."""
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [sys.executable, "-m", "marchwest", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

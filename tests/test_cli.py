@@ -1,12 +1,15 @@
-"""`python -m marchwest validate` and `export`: exit codes and readable reports, no traceback."""
+"""The command line: exit codes and readable one-line reports, no traceback."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from _ledgers import MINIMAL
+from _signals import signal_while_building
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -62,3 +65,120 @@ def test_export_writes_files(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "datapackage.json").is_file()
     assert (tmp_path / "out" / "events.parquet").is_file()
+
+
+# Every command ends in exit 0/1 with one line on stderr, 130 when interrupted; never a traceback.
+
+
+def assert_one_line_refusal(result: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    for word in words:
+        assert word in result.stderr
+
+
+def test_export_into_a_file_or_under_a_file_is_refused(tmp_path):
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    assert_one_line_refusal(run("export", str(tmp_path / "file")), "exists and is not a folder")
+    assert_one_line_refusal(
+        run("site", str(tmp_path / "file" / "site")), "file is a file, not a folder"
+    )
+    assert (tmp_path / "file").read_text(encoding="utf-8") == "x"
+
+
+def test_export_into_the_ledger_is_refused_even_with_force():
+    from marchwest.paths import PROJECT_ROOT
+
+    result = run("export", "data/facts", "--force", cwd=PROJECT_ROOT)
+    assert_one_line_refusal(result, "part of the ledger", "never written to")
+    assert not list((PROJECT_ROOT / "data" / "facts").glob("*.csv"))
+
+
+def test_a_folder_that_holds_the_working_folder_is_refused(tmp_path):
+    (tmp_path / "work").mkdir()
+    assert_one_line_refusal(run("site", "..", "--force", cwd=tmp_path / "work"), "holds")
+    assert (tmp_path / "work").is_dir()
+
+
+def test_export_into_an_unwritable_folder_is_refused(tmp_path, monkeypatch, capsys):
+    import tempfile
+
+    from marchwest.cli import main
+
+    def unwritable(**options):  # tests run as root, whom chmod does not stop: mocked
+        raise PermissionError(13, "Permission denied", options["dir"])
+
+    monkeypatch.setattr(tempfile, "mkdtemp", unwritable)
+    assert main(["export", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot write beside it: Permission denied" in err
+
+
+def test_a_disk_fault_while_writing_is_one_line(tmp_path, monkeypatch, capsys):
+    import marchwest.export
+    from marchwest.cli import main
+
+    def full(folder, frames, **options):
+        raise OSError(28, "No space left on device", str(folder / "events.csv"))
+
+    monkeypatch.setattr(marchwest.export, "write_tables", full)
+    assert main(["export", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "events.csv: No space left on device" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_through_a_symlink_follows_it_and_a_loop_is_refused(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to("real")
+    assert run("export", str(tmp_path / "link")).returncode == 0
+    assert (tmp_path / "link").is_symlink() and (tmp_path / "real" / "events.csv").is_file()
+    (tmp_path / "loop").symlink_to("loop")
+    assert_one_line_refusal(run("export", str(tmp_path / "loop")), "cannot resolve the path")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "loop", "real"]
+
+
+def test_a_bug_shows_one_line_and_its_traceback_only_under_debug(tmp_path, monkeypatch, capsys):
+    import marchwest.export
+    from marchwest.cli import main
+
+    def bug(*args, **options):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(marchwest.export, "export_tables", bug)
+    assert main(["export", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "marchwest export: unexpected error ZeroDivisionError: division by zero"
+        " (run again with --debug for the traceback)\n"
+    )
+    with pytest.raises(ZeroDivisionError):
+        main(["--debug", "export", str(tmp_path)])
+    with pytest.raises(ZeroDivisionError):
+        main(["export", str(tmp_path), "--debug"])
+
+
+def test_ctrl_c_during_export_ends_130_and_leaves_nothing(tmp_path):
+    out = tmp_path / "out"
+    result = signal_while_building(["export", str(out)], tmp_path, 0.05, signal.SIGINT)
+    assert result.returncode == 130, result.stderr
+    assert result.stderr == "marchwest export: interrupted; nothing half-written is left\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_ledger_fault_in_export_is_one_line_on_stderr(monkeypatch, tmp_path, capsys):
+    import importlib
+
+    from marchwest.cli import main
+    from marchwest.errors import LedgerError, Problem
+
+    def broken():
+        raise LedgerError([Problem("facts/events.yaml", "bad", line=3)], Path("data"))
+
+    # the module: the package's `tables` is a function
+    monkeypatch.setattr(importlib.import_module("marchwest.tables"), "bundled", broken)
+    assert main(["export", str(tmp_path / "out")]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == "marchwest export: 1 problem(s) in the ledger\n"
+    assert "facts/events.yaml, line 3: bad" in captured.out

@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import signal
 from pathlib import Path
 
 import nbformat
 import pytest
+from _signals import leftovers, signal_while_building, tree
 from bs4 import BeautifulSoup
 
 import marchwest
+from marchwest.outputs import MANIFEST, OutputError
 from marchwest.paths import ASSETS_DIR
 from marchwest.site import (
     PLOTLY_JS,
@@ -20,16 +23,12 @@ from marchwest.site import (
     plotly_div_id,
     plotly_outputs,
     prune_css,
+    safe_url,
     title_and_summary,
+    without_unsafe_links,
 )
 
 SITE_NOTEBOOKS = sorted((Path(__file__).parent / "data" / "site").glob("*.ipynb"))
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        str(f.relative_to(folder)): f.read_bytes() for f in sorted(folder.rglob("*")) if f.is_file()
-    }
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -41,6 +40,21 @@ def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site") / "site"
     build_site(SITE_NOTEBOOKS, out)
     return out
+
+
+HOSTILE_LINKS = (
+    '<a href="javascript:window.__xss=1">the source</a> '
+    '<a href="JaVaScript:window.__xss=2">again</a> <a href="https://example.org/ok">fine</a>'
+)
+
+
+def add_hostile_links(nb):
+    """A markdown cell and an HTML output that carry ``javascript:`` links beside a good one."""
+    nb.cells.append(
+        nbformat.v4.new_markdown_cell(f"[click](javascript:window.__xss=3) {HOSTILE_LINKS}")
+    )
+    output = nbformat.v4.new_output("display_data", data={"text/html": HOSTILE_LINKS})
+    nb.cells.append(nbformat.v4.new_code_cell("links()", outputs=[output]))
 
 
 def copy_notebook(source: Path, target: Path, edit=None) -> Path:
@@ -223,7 +237,7 @@ def test_a_map_without_a_bundled_topojson_is_refused(tmp_path):
 
 def test_a_folder_that_is_not_a_site_is_never_emptied(tmp_path):
     (tmp_path / "precious.txt").write_text("keep me", encoding="utf-8")
-    with pytest.raises(SiteError, match="not empty and not a marchwest site"):
+    with pytest.raises(OutputError, match=r"holds files marchwest did not write \(precious"):
         build_site(SITE_NOTEBOOKS[:1], tmp_path)
     assert (tmp_path / "precious.txt").read_text(encoding="utf-8") == "keep me"
 
@@ -310,10 +324,10 @@ def test_a_failed_build_leaves_the_earlier_site_whole(site, tmp_path, monkeypatc
     shutil.copytree(site, out)
     before = tree(out)
 
-    def broken_export(out_dir, **options):
+    def broken_export(folder, frames, **options):
         raise RuntimeError("the tables cannot be exported")
 
-    monkeypatch.setattr(marchwest.export, "export_tables", broken_export)
+    monkeypatch.setattr(marchwest.export, "write_tables", broken_export)
     with pytest.raises(RuntimeError, match="cannot be exported"):
         build_site(SITE_NOTEBOOKS, out)
     assert tree(out) == before
@@ -325,5 +339,115 @@ def test_the_site_command_reports_a_refused_folder_and_fails(tmp_path, capsys):
 
     (tmp_path / "precious.txt").write_text("keep me", encoding="utf-8")
     assert main(["site", str(tmp_path)]) == 1
-    assert "not empty and not a marchwest site" in capsys.readouterr().err
+    assert "holds files marchwest did not write (precious.txt)" in capsys.readouterr().err
     assert (tmp_path / "precious.txt").read_text(encoding="utf-8") == "keep me"
+
+
+# Writes that lose nothing: the site is swapped in whole and never over a user's files.
+
+
+def test_files_a_user_added_to_an_earlier_site_are_kept_unless_force(site, tmp_path):
+    out = tmp_path / "site"
+    shutil.copytree(site, out)
+    (out / "notes").mkdir()
+    (out / "notes" / "todo.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"did not write \(notes/todo\.txt\)"):
+        build_site(SITE_NOTEBOOKS[:1], out)
+    assert (out / "notes" / "todo.txt").read_text(encoding="utf-8") == "mine"
+    build_site(SITE_NOTEBOOKS[:1], out, force=True)
+    assert not (out / "notes").exists()
+
+
+def test_a_page_a_user_edited_is_kept_unless_force(site, tmp_path):
+    out = tmp_path / "site"
+    shutil.copytree(site, out)
+    (out / "01-charts.html").write_text("my edits", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"\(01-charts\.html\)"):
+        build_site(SITE_NOTEBOOKS[:1], out)
+    assert (out / "01-charts.html").read_text(encoding="utf-8") == "my edits"
+
+
+def test_the_manifest_lists_every_file_written(site):
+    recorded = json.loads((site / MANIFEST).read_text(encoding="utf-8"))["files"]
+    files = {name: hashlib.sha256(data).hexdigest() for name, data in tree(site).items()}
+    files.pop(MANIFEST)
+    assert recorded == files
+
+
+def test_a_site_of_an_older_marchwest_without_a_manifest_is_replaced(site, tmp_path):
+    out = tmp_path / "site"
+    shutil.copytree(site, out)
+    (out / MANIFEST).unlink()
+    build_site(SITE_NOTEBOOKS, out)
+    assert (out / MANIFEST).is_file()
+
+
+def test_a_site_through_a_symlink_goes_where_it_points(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to("real")
+    build_site(SITE_NOTEBOOKS[:1], tmp_path / "link")
+    assert (tmp_path / "link").is_symlink() and (tmp_path / "real" / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+
+
+def test_a_site_into_a_file_or_the_ledger_is_refused(make_ledger, tmp_path):
+    (tmp_path / "file.html").write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match="exists and is not a folder"):
+        build_site(SITE_NOTEBOOKS[:1], tmp_path / "file.html")
+    with pytest.raises(OutputError, match=r"file\.html is a file, not a folder"):
+        build_site(SITE_NOTEBOOKS[:1], tmp_path / "file.html" / "site")
+    with pytest.raises(OutputError, match="part of the ledger"):
+        build_site(SITE_NOTEBOOKS[:1], make_ledger() / "raw", force=True)
+
+
+def test_kill_9_during_a_build_leaves_the_old_site_or_the_new_one(site, tmp_path):
+    """The project's site built by the command, killed at moments across the build: the folder is
+    the old site, or a whole new one (every file its manifest lists, nothing else)."""
+    out = tmp_path / "site"
+    shutil.copytree(site, out)
+    old = tree(out)
+    ends = []
+    for delay in (0, 1.0, 2.5, 30):
+        signal_while_building(["site", str(out)], tmp_path, delay)
+        now = tree(out)
+        ends.append("old" if now == old else "new")
+        if now != old:
+            recorded = json.loads(now.pop(MANIFEST))["files"]
+            assert {n: hashlib.sha256(d).hexdigest() for n, d in now.items()} == recorded
+            assert "05-fact-check.html" in now, "the project's pages"
+    assert ends[0] == "old" and ends[-1] == "new", ends  # killed at once; let finish
+    build_site(SITE_NOTEBOOKS[:1], out, force=True)
+    assert leftovers(tmp_path) == [], "the next build removes what killed builds left"
+
+
+def test_ctrl_c_during_a_build_ends_130_and_leaves_the_old_site(site, tmp_path):
+    out = tmp_path / "site"
+    shutil.copytree(site, out)
+    old = tree(out)
+    done = signal_while_building(["site", str(out)], tmp_path, 0.5, signal.SIGINT)
+    assert done.returncode == 130
+    assert done.stderr == "marchwest site: interrupted; nothing half-written is left\n"
+    assert tree(out) == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+# Links: only http(s) (and mailto) URLs become links, whatever a notebook's output holds.
+
+
+def test_only_http_links_survive_in_a_page():
+    assert [safe_url(u) for u in ("https://a.org", "HTTP://b", "data/x.csv", "#top")] == [True] * 4
+    hostile = ("javascript:alert(1)", " JaVa\tScript:x", "\x01javascript:x", "data:text/html,x")
+    assert [safe_url(u) for u in hostile] == [False] * 4
+    html = '<p><a href="&#106;avascript:alert(1)">x</a> <a href="https://ok.org">y</a></p>'
+    assert without_unsafe_links(html) == '<p><a>x</a> <a href="https://ok.org">y</a></p>'
+    assert without_unsafe_links("<p>plain</p>\n") == "<p>plain</p>\n"
+
+
+def test_a_javascript_link_in_a_notebook_never_reaches_the_page(tmp_path):
+    notebook = copy_notebook(SITE_NOTEBOOKS[2], tmp_path / "links.ipynb", add_hostile_links)
+    build_site([notebook], tmp_path / "site")
+    page = soup(tmp_path / "site" / "links.html")
+    hrefs = [a.get("href") for a in page.find_all("a")]
+    assert "https://example.org/ok" in hrefs
+    assert not [h for h in hrefs if h and "script" in h.lower()], hrefs
+    assert page.find("a", string="the source") is not None, "the link text stays"
