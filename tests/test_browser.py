@@ -7,6 +7,8 @@ Screenshots go to <site>/screenshots/. Without /usr/bin/chromium the tests skip 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -15,6 +17,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import marchwest
+from marchwest.outputs import MANIFEST
 from marchwest.page import fold
 from marchwest.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 from marchwest.site import build_site, plotly_outputs
@@ -49,6 +52,19 @@ def real_site(tmp_path_factory):
         shutil.copytree(built.dir, project_site)
     elif (project_site / "index.html").is_file() and (built.dir / "screenshots").is_dir():
         shutil.copytree(built.dir / "screenshots", project_site / "screenshots", dirs_exist_ok=True)
+    adopt_screenshots(project_site)
+
+
+def adopt_screenshots(site: Path) -> None:
+    """Record the screenshots in the site's manifest as marchwest's: `make site` may replace them."""
+    manifest = site / MANIFEST
+    if not manifest.is_file() or not (site / "screenshots").is_dir():
+        return
+    content = json.loads(manifest.read_text(encoding="utf-8"))
+    for shot in sorted((site / "screenshots").rglob("*.png")):
+        name = shot.relative_to(site).as_posix()
+        content["files"][name] = hashlib.sha256(shot.read_bytes()).hexdigest()
+    manifest.write_text(json.dumps(content, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 class OpenPage:
@@ -270,3 +286,50 @@ def test_a_missing_browser_skips_here_and_fails_in_ci(monkeypatch, tmp_path):
     monkeypatch.setenv("MARCHWEST_REQUIRE_BROWSER", "1")
     with pytest.raises(pytest.fail.Exception, match="MARCHWEST_REQUIRE_BROWSER=1"):
         _chromium.launch(playwright=None)
+
+
+# Links: a javascript: URL from a ledger (loaded past validation) or a notebook never becomes a link.
+
+
+def add_javascript_links(nb):
+    """A fact-check table (marchwest.plot.factcheck) whose source URL is ``javascript:``, as a
+    ledger loaded past validation would give it, and a markdown cell and HTML output with more."""
+    import pandas as pd
+
+    from marchwest.plot.factcheck import styled_table
+
+    frame = pd.DataFrame(
+        {"claim_id": ["c1"], "source": ["the fact source"], "url": ["javascript:window.__xss=1"]}
+    )
+    links = (
+        '<a href="JaVaScript:window.__xss=2">the html link</a> '
+        '<a href=" javascript:window.__xss=3">spaced</a>'
+    )
+    table = styled_table(frame, table_id="hostile").to_html()
+    nb.cells.append(nbformat.v4.new_markdown_cell("[the markdown link](javascript:window.__xss=4)"))
+    for html in (table, links):
+        output = nbformat.v4.new_output("display_data", data={"text/html": html})
+        nb.cells.append(nbformat.v4.new_code_cell("show()", outputs=[output]))
+
+
+def test_a_javascript_url_never_becomes_a_link_or_runs(browser, tmp_path):
+    notebook = tmp_path / "links.ipynb"
+    nb = nbformat.read(next(p for p in SITE_NOTEBOOKS if p.stem == "03-labels-with-html"), 4)
+    add_javascript_links(nb)
+    nbformat.write(nb, notebook)
+    built = Site([notebook], tmp_path / "site")
+    opened = check_page(browser, built, notebook)
+    page = opened.page
+    scripted = page.evaluate(
+        """() => Array.from(document.querySelectorAll('*')).flatMap(e => Array.from(e.attributes))
+               .filter(a => /^\\s*j\\s*a\\s*v\\s*a\\s*s\\s*c\\s*r\\s*i\\s*p\\s*t\\s*:/i.test(a.value))
+               .map(a => a.name + '=' + a.value)"""
+    )
+    assert scripted == []
+    for text in ("the fact source", "the html link", "spaced", "the markdown link"):
+        shown = page.get_by_text(text, exact=True)
+        assert shown.count() == 1, f"{text!r} is shown (as text)"
+        shown.click()
+    assert page.evaluate("() => window.__xss") is None
+    assert page.url.endswith("links.html"), "no click went anywhere"
+    opened.close()
