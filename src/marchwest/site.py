@@ -9,7 +9,9 @@
     site/assets/<map>.js       the topojson of the plotly maps, only when a page draws one
     site/images/<notebook>/    the notebook's matplotlib images (PNG, as 256-colour palettes)
     site/data/                 every table as CSV with datapackage.json (marchwest.export)
+    site/.marchwest-manifest.json  every file written (marchwest.outputs: the site is swapped in whole)
 
+Only http(s) and mailto URLs stay links (a ``javascript:`` link in a notebook becomes its text).
 Nothing on a page refers to anything outside the folder, so it works from disk (file://) with no network.
 The committed notebooks keep plotly output as JSON; the HTML twin of each figure exists only at export
 time. Two builds of the same notebooks give identical files.
@@ -330,12 +332,9 @@ def safe_url(url: str) -> bool:
     return scheme is None or scheme.group(1).lower() in SAFE_SCHEMES
 
 
-def without_unsafe_links(html: str) -> str:
-    """``html`` with every link to another scheme than http(s) or mailto (``javascript:``,
-    ``data:``, ...) turned into its text: the link attribute is dropped. Unchanged if none."""
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(html, "html.parser")
+def drop_unsafe_links(soup) -> bool:
+    """Turn every link to another scheme than http(s) or mailto (``javascript:``, ``data:``, ...)
+    in a parsed page into its text (the link attribute is dropped); whether there was one."""
     unsafe = [
         (tag, name)
         for tag in soup.find_all(lambda t: any(a in t.attrs for a in LINK_ATTRIBUTES))
@@ -344,15 +343,19 @@ def without_unsafe_links(html: str) -> str:
     ]
     for tag, name in unsafe:
         del tag[name]
-    return str(soup) if unsafe else html
+    return bool(unsafe)
+
+
+def soup_classes(soup) -> set[str]:
+    """Every class name a parsed page's elements carry."""
+    return {name for tag in soup.find_all(class_=True) for name in tag["class"]}
 
 
 def page_classes(html: str) -> set[str]:
     """Every class name a page's elements carry."""
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(html, "html.parser")
-    return {name for tag in soup.find_all(class_=True) for name in tag["class"]}
+    return soup_classes(BeautifulSoup(html, "html.parser"))
 
 
 def map_script(name: str) -> str:
@@ -430,6 +433,8 @@ def write_site(
     pages: list[Page], books: list[tuple[Path, nbformat.NotebookNode]], site: Path
 ) -> None:
     """Write every file of the site into the empty folder ``site``."""
+    from bs4 import BeautifulSoup
+
     from marchwest.export import write_tables
     from marchwest.tables import bundled
 
@@ -458,9 +463,11 @@ def write_site(
             },
         }
         html, resources = exporter.from_notebook_node(nb, resources=resources)
-        html = without_unsafe_links(html)  # a notebook's output or markdown may carry any link
+        soup = BeautifulSoup(html, "html.parser")
+        if drop_unsafe_links(soup):  # a notebook's output or markdown may carry any link
+            html = str(soup)
         (site / page.href).write_text(html, encoding="utf-8")
-        classes |= page_classes(html)
+        classes |= soup_classes(soup)
         for name, data in resources["outputs"].items():
             (site / name).parent.mkdir(parents=True, exist_ok=True)
             (site / name).write_bytes(palette_png(data) if name.endswith(".png") else data)
