@@ -220,3 +220,17 @@ def test_kill_9_at_any_moment_leaves_the_old_export_or_the_new_one(make_ledger, 
     export_tables(out)
     assert leftovers(tmp_path) == [], "the next run removes what killed runs left"
     assert seen == {"old", "new"}
+
+
+def test_without_renameat2_the_swap_is_two_renames(tmp_path, monkeypatch):
+    import ctypes
+
+    def no_c_library(*args, **options):
+        raise OSError("no libc")
+
+    out = tmp_path / "out"
+    export_tables(out, parquet=False)
+    (out / "events.csv").unlink()
+    monkeypatch.setattr(ctypes, "CDLL", no_c_library)
+    export_tables(out, parquet=False)
+    assert (out / "events.csv").is_file() and sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import hashlib
 import json
 import os
@@ -161,15 +162,17 @@ def _alive(pid: str) -> bool:
 
 def _exchange(a: Path, b: Path) -> None:
     """Swap two paths in one step (Linux ``renameat2``); elsewhere two renames, a moment apart."""
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
+    try:
+        renameat2 = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True).renameat2
+    except (OSError, TypeError, AttributeError):  # not Linux, or a C library without it
+        renameat2 = None
     if renameat2 is not None:
         at_fdcwd, rename_exchange = -100, 2
         if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
             return
-        errno = ctypes.get_errno()
-        if errno not in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: the fallback below
-            raise OSError(errno, os.strerror(errno), str(b))
+        code = ctypes.get_errno()
+        if code not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # else: the fallback
+            raise OSError(code, os.strerror(code), str(b))
     aside = b.with_name(f"{TMP_PREFIX}{os.getpid()}-old")
     os.rename(b, aside)
     os.rename(a, b)
