@@ -234,3 +234,16 @@ def test_without_renameat2_the_swap_is_two_renames(tmp_path, monkeypatch):
     monkeypatch.setattr(ctypes, "CDLL", no_c_library)
     export_tables(out, parquet=False)
     assert (out / "events.csv").is_file() and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_link_or_fifo_put_into_an_export_is_foreign_and_never_read(tmp_path):
+    out = tmp_path / "out"
+    export_tables(out, parquet=False)
+    (out / "events.csv").unlink()
+    os.mkfifo(out / "events.csv")  # reading it would hang
+    with pytest.raises(OutputError, match=r"\(events\.csv\)"):
+        export_tables(out, parquet=False)
+    (out / "events.csv").unlink()
+    (out / "events.csv").symlink_to("/dev/zero")
+    with pytest.raises(OutputError, match=r"\(events\.csv\)"):
+        export_tables(out, parquet=False)

@@ -71,6 +71,13 @@ def _walk(folder: Path) -> Iterator[str]:
                 yield (here / name).relative_to(folder).as_posix()
 
 
+def _unchanged(path: Path, digest: str | None) -> bool:
+    """Whether ``path`` is the regular file recorded (a link or a FIFO is never read)."""
+    return (
+        digest is not None and path.is_file() and not path.is_symlink() and _digest(path) == digest
+    )
+
+
 def _files(folder: Path) -> list[str]:
     return sorted(_walk(folder))
 
@@ -100,7 +107,7 @@ def foreign_files(
     """
     recorded = _recorded(folder)
     if recorded is not None:
-        return [f for f in _files(folder) if recorded.get(f) != _digest(folder / f)]
+        return [f for f in _files(folder) if not _unchanged(folder / f, recorded.get(f))]
     name, text = mark or ("", "")
     marked = bool(name) and (folder / name).is_file()
     if marked and text in (folder / name).read_text(encoding="utf-8", errors="replace"):
