@@ -128,6 +128,8 @@ MINIMAL: dict[str, str] = {
           reference: Pakistan received the largest share of China's arms exports.
           verdict: supported
           source_id: ref_one
+          kind: fact
+          as_of: "2019-08-18"
         """,
     "external/sipri_tiv.csv": "supplier,recipient,year,tiv,source_id\n"
     "china,pakistan,2017,514,ref_one\nchina,nigeria,2017,0,ref_one\n",
