@@ -775,6 +775,9 @@ def validate_command(ledger_dir: Path | None) -> int:
     except LedgerError as error:
         print(error)
         return 1
+    from marchwest.sentences import coverage, totals
+
     counts = ", ".join(f"{name} {len(frame)}" for name, frame in data.frames.items())
     print(f"{_display(root)}: the ledger is valid ({counts} rows)")
+    print(f"coverage: {totals(coverage(data.article, data.frames))}")
     return 0

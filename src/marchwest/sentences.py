@@ -15,6 +15,7 @@ list. pandas is imported only there.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from marchwest.schema import TABLES
@@ -26,50 +27,11 @@ if TYPE_CHECKING:
 
 # Titles and short forms that a full stop does not end a sentence after.
 ABBREVIATIONS = frozenset(
-    [
-        "Gen",
-        "Lt",
-        "Col",
-        "Maj",
-        "Capt",
-        "Adm",
-        "Brig",
-        "Sgt",
-        "Mr",
-        "Mrs",
-        "Ms",
-        "Dr",
-        "Prof",
-        "Sen",
-        "Rep",
-        "Gov",
-        "Pres",
-        "St",
-        "Jr",
-        "Sr",
-        "No",
-        "Nos",
-        "vs",
-        "etc",
-        "al",
-        "Inc",
-        "Ltd",
-        "Co",
-        "Corp",
-        "Dept",
-        "Jan",
-        "Feb",
-        "Mar",
-        "Apr",
-        "Jun",
-        "Jul",
-        "Aug",
-        "Sep",
-        "Sept",
-        "Oct",
-        "Nov",
-        "Dec",
-    ]
+    re.findall(
+        r"\w+",
+        "Gen Lt Col Maj Capt Adm Brig Sgt Mr Mrs Ms Dr Prof Sen Rep Gov Pres St Jr Sr No Nos"
+        " vs etc al Inc Ltd Co Corp Dept Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec",
+    )
 )
 # The end of a sentence: its final mark, any closing quotes or brackets, then white space
 # before what starts the next sentence.
@@ -254,3 +216,20 @@ def totals(frame: pd.DataFrame) -> str:
     """'81 sentences: 70 cited, 11 explained, 0 uncovered'."""
     counts = frame["status"].value_counts()
     return f"{len(frame)} sentences: " + ", ".join(f"{counts[s]} {s}" for s in STATUSES)
+
+
+def coverage_command(ledger_dir: Path | None) -> int:
+    """`python -m marchwest coverage [DIR]`: print the uncovered sentences and the totals;
+    0 when every sentence is cited or explained, 1 otherwise (or when the ledger is invalid)."""
+    from marchwest import paths
+    from marchwest.errors import LedgerError
+    from marchwest.tables import load
+
+    root = Path(ledger_dir) if ledger_dir is not None else paths.bundled_ledger_dir()
+    try:
+        frame = load(root).coverage()
+    except LedgerError as error:
+        print(error)
+        return 1
+    print(uncovered_report(frame))
+    return int(bool((frame["status"] == "uncovered").any()))
