@@ -291,3 +291,17 @@ def test_an_unverified_outcome_may_go_without_a_source(make_ledger):
     )
     outcomes = marchwest.load(make_ledger({"external/outcomes.yaml": text})).outcomes()
     assert outcomes["source_id"].isna().all()
+
+
+def test_coverage_by_section_and_the_explained_sentences():
+    frame = marchwest.coverage()
+    counts = sentences.by_section(frame)
+    assert list(counts.columns) == ["cited", "explained", "uncovered"]
+    assert list(counts.index) == ["(before the first heading)"] + [
+        s.title for s in marchwest.article().sections
+    ]
+    assert counts.to_numpy().sum() == len(frame) and counts["uncovered"].sum() == 0
+    assert counts.loc["(before the first heading)"].tolist() == [3, 2, 0]  # title, byline
+    listed = sentences.explained(frame)
+    assert len(listed) == (frame["status"] == "explained").sum()
+    assert listed["reason"].notna().all() and (listed["reason"] == "heading").sum() == 7

@@ -197,6 +197,26 @@ def coverage(article: Article, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return frame
 
 
+def by_section(frame: pd.DataFrame) -> pd.DataFrame:
+    """How many sentences of each section are cited, explained, uncovered (a ``coverage()``
+    frame in). Index: the sections in reading order, the title and byline and the paragraphs
+    before the first heading as "(before the first heading)"; columns: the statuses."""
+    import pandas as pd
+
+    sections = frame["section"].fillna("(before the first heading)")
+    counts = pd.crosstab(pd.Categorical(sections, categories=sections.unique()), frame["status"])
+    return counts.reindex(columns=list(STATUSES), fill_value=0).rename_axis(
+        index="section", columns="status"
+    )
+
+
+def explained(frame: pd.DataFrame) -> pd.DataFrame:
+    """The explained sentences of a ``coverage()`` frame with where they stand and why."""
+    rows = frame[frame["status"] == "explained"]
+    columns = ["part", "section", "paragraph", "sentence", "text", "reason", "note"]
+    return rows[columns].reset_index(drop=True)
+
+
 def uncovered_report(frame: pd.DataFrame) -> str:
     """The uncovered sentences, one per line with where they stand, and the totals."""
     lines = []
