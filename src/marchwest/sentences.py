@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from marchwest.schema import TABLES
 
@@ -91,48 +91,22 @@ COLUMNS = (
 _SKIPPED = ("participants", "uncited")
 
 
-def _sentences(article: Article) -> list[dict[str, Any]]:
-    """Title, byline, headings (one sentence each) and the sentences of every paragraph."""
+def _sentences(article: Article) -> list[tuple[str, str | None, int | None, int, int, int]]:
+    """(part, section, paragraph, sentence, start, end) of the title, the byline, each heading
+    (one sentence each) and every sentence of every paragraph, in reading order."""
+    title = article.start, article.start + len(article.title)
     out = [
-        {
-            "part": part,
-            "section": None,
-            "paragraph": None,
-            "sentence": 1,
-            "span": span,
-        }
-        for part, span in (
-            ("title", (article.start, article.start + len(article.title))),
-            ("byline", (article.byline.start, article.byline.end)),
-        )
+        ("title", None, None, 1, *title),
+        ("byline", None, None, 1, article.byline.start, article.byline.end),
     ]
-    headings = {s.heading.start: s for s in article.sections if s.heading is not None}
-    blocks = sorted(
-        [*article.paragraphs, *(s.heading for s in headings.values())], key=lambda b: b.start
-    )
-    for block in blocks:
+    headings = {s.heading.start: s.title for s in article.sections if s.heading is not None}
+    blocks = [*article.paragraphs, *(s.heading for s in article.sections if s.heading)]
+    for block in sorted(blocks, key=lambda b: b.start):
         if block.start in headings:
-            section = headings[block.start].title
-            out.append(
-                {
-                    "part": "heading",
-                    "section": section,
-                    "paragraph": None,
-                    "sentence": 1,
-                    "span": (block.start, block.end),
-                }
-            )
+            out.append(("heading", headings[block.start], None, 1, block.start, block.end))
             continue
-        for number, span in enumerate(split(block.text, block.start), start=1):
-            out.append(
-                {
-                    "part": "body",
-                    "section": block.section,
-                    "paragraph": block.number,
-                    "sentence": number,
-                    "span": span,
-                }
-            )
+        for number, (start, end) in enumerate(split(block.text, block.start), start=1):
+            out.append(("body", block.section, block.number, number, start, end))
     return out
 
 
@@ -166,15 +140,17 @@ def coverage(article: Article, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
         zip(uncited["char_start"], uncited["char_end"], uncited["reason"], uncited["note"])
     )
     records = []
-    for item in _sentences(article):
-        start, end = item.pop("span")
+    for part, section, paragraph, sentence, start, end in _sentences(article):
         ids = [row_id for a, b, row_id in cited if a < end and b > start]
         reasons = [(r, n) for a, b, r, n in explanations if a < end and b > start]
         reason, note = reasons[0] if reasons else (None, None)
         status = "cited" if ids else "explained" if reasons else "uncovered"
         records.append(
             {
-                **item,
+                "part": part,
+                "section": section,
+                "paragraph": paragraph,
+                "sentence": sentence,
                 "char_start": start,
                 "char_end": end,
                 "text": article.raw[start:end],
