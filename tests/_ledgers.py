@@ -128,6 +128,29 @@ MINIMAL: dict[str, str] = {
           reference: Pakistan received the largest share of China's arms exports.
           verdict: supported
           source_id: ref_one
+          kind: fact
+          as_of: "2019-08-18"
+        - claim_id: new_base_expected
+          topic: bases
+          quote: there is an increasing likelihood to establish a new military base in the region
+          reference: The author's forecast.
+          verdict: unverified
+          kind: expectation
+          as_of: "2019-08-18"
+        """,
+    "external/outcomes.yaml": """
+        - outcome_id: new_base_outcome
+          claim_id: new_base_expected
+          summary: A later report of a new base.
+          verdict: partly
+          as_of: "2020"
+          date: "2020"
+          source_id: ref_one
+        """,
+    "facts/uncited.yaml": """
+        - reason: framing
+          note: Introduces the paragraph.
+          quote: Strategic ties between China and Pakistan show signs of increasing coordination
         """,
     "external/sipri_tiv.csv": "supplier,recipient,year,tiv,source_id\n"
     "china,pakistan,2017,514,ref_one\nchina,nigeria,2017,0,ref_one\n",

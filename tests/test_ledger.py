@@ -46,6 +46,8 @@ def test_a_valid_ledger_gives_every_table(make_ledger):
         "arms_transfers",
         "figures",
         "claims",
+        "outcomes",
+        "uncited",
     }
     raw = ledger.article().raw
     for name, frame in tables.items():
@@ -243,8 +245,12 @@ def test_reference_row_without_source(make_ledger):
 
 def test_only_an_unverified_claim_may_go_without_a_source(make_ledger):
     claim = MINIMAL["facts/claims.yaml"].replace("  source_id: ref_one\n", "")
-    problem = only_problem(make_ledger({"external/claims.yaml": claim, "facts/claims.yaml": ""}))
-    assert problem.field == "source_id" and "needs its source" in problem.message
+    for folder in ("external", "facts"):  # an article-side claim too: the verdict needs it
+        other = "facts" if folder == "external" else "external"
+        files = {f"{other}/claims.yaml": None, f"{folder}/claims.yaml": claim}
+        problem = only_problem(make_ledger(files))
+        assert problem.field == "source_id" and problem.line == 1
+        assert "'supported' verdict needs the source that decides it" in problem.message
     unverified = claim.replace("verdict: supported", "verdict: unverified")
     claims = marchwest.load(
         make_ledger({"external/claims.yaml": unverified, "facts/claims.yaml": ""})

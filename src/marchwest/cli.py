@@ -1,4 +1,4 @@
-"""Command line: ``python -m marchwest {validate,export,run,site}``.
+"""Command line: ``python -m marchwest {validate,coverage,export,run,site}``.
 
 Each command lives in its own module and is imported only when used. Every command ends with
 exit 0 (done) or 1 (refused or failed, one line on stderr saying why), 130 when interrupted
@@ -19,6 +19,12 @@ def _validate(args: argparse.Namespace) -> int:
     from marchwest.ledger import validate_command
 
     return validate_command(args.ledger_dir)
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    from marchwest.sentences import coverage_command
+
+    return coverage_command(args.ledger_dir)
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -74,6 +80,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder laid out like data/ (default: the bundled ledger)",
     )
     validate.set_defaults(func=_validate)
+
+    coverage = commands.add_parser(
+        "coverage",
+        help="list the sentences no row cites or explains (exit 1 if there are any)",
+    )
+    coverage.add_argument(
+        "ledger_dir",
+        nargs="?",
+        type=Path,
+        default=None,
+        help="folder laid out like data/ (default: the bundled ledger)",
+    )
+    coverage.set_defaults(func=_coverage)
 
     export = commands.add_parser(
         "export",

@@ -24,6 +24,7 @@ from marchwest.page import Article, ArticleError, QuoteError, parse_article
 from marchwest.schema import (
     ARTICLE_SHA256,
     DATE_PRECISIONS,
+    FORWARD_KINDS,
     INTERVAL_PRECISIONS,
     REFERENCES,
     TABLE_NAMES,
@@ -41,6 +42,7 @@ CHECKSUM_FILE = "raw/article.sha256"
 SIPRI_FILE = "external/sipri_tiv.csv"
 SIPRI_COLUMNS = ["supplier", "recipient", "year", "tiv", "source_id"]
 FOLDERS = {"facts": "article", "external": "reference"}
+VERDICT_TABLES = ("claims", "outcomes")  # tables whose rows carry a verdict
 
 
 @dataclass
@@ -410,7 +412,7 @@ def _provenance(
     }
     quote = values.get("quote")
     if quote is None:
-        if origin == "article" or table.name == "claims":
+        if origin == "article" or table.name in ("claims", "uncited"):
             problems.at(row, "missing field: an article row needs the article's words", "quote")
         if values.get("occurrence") is not None:
             problems.at(row, "occurrence without a quote", "occurrence")
@@ -423,9 +425,17 @@ def _provenance(
             )
         else:
             record.update(evidence=article.raw[start:end], char_start=start, char_end=end)
-    unverified_claim = table.name == "claims" and values.get("verdict") == "unverified"
-    if origin == "reference" and values.get("source_id") is None and not unverified_claim:
-        problems.at(row, "missing field: a reference row needs its source", "source_id")
+    # A verdict cites the source that decides it; only `unverified` may stand without one.
+    verdict = values.get("verdict") if table.name in VERDICT_TABLES else None
+    if values.get("source_id") is None:
+        if verdict is not None and verdict != "unverified":
+            problems.at(
+                row,
+                f"missing field: a {verdict!r} verdict needs the source that decides it",
+                "source_id",
+            )
+        elif origin == "reference" and verdict is None:
+            problems.at(row, "missing field: a reference row needs its source", "source_id")
     return record
 
 
@@ -446,6 +456,8 @@ def _record(
         record["date_start"] = date.start if date else None
         record["date_end"] = date.end if date else None
         record["date_precision"] = _precision(row, date, problems)
+    if "as_of" in own:
+        _date(row, "as_of", problems)
     if table.name == "memberships":
         since, until, known = (_date(row, k, problems) for k in ("since", "until", "known_on"))
         record.update(
@@ -619,6 +631,41 @@ def _check_references(
             )
 
 
+def _check_outcomes(
+    records: dict[str, list[dict[str, Any]]],
+    rows: dict[str, list[Row]],
+    article: Article | None,
+    problems: _Problems,
+) -> None:
+    """An outcome answers a forward-looking claim, from a source dated after the article."""
+    kinds = {r.get("claim_id"): r.get("kind") for r in records["claims"]}
+    published = {r.get("source_id"): r.get("published") for r in records["sources"]}
+    for record, row in zip(records["outcomes"], rows["outcomes"]):
+        claim = record.get("claim_id")
+        if claim in kinds and kinds[claim] not in FORWARD_KINDS:
+            problems.at(
+                row,
+                f"claim {claim!r} is a {kinds[claim]}: an outcome answers one of kind"
+                f" {' or '.join(FORWARD_KINDS)}",
+                "claim_id",
+            )
+        source = record.get("source_id")
+        if article is None or source not in published:
+            continue
+        try:
+            date = dates.parse(published[source] or "")
+        except ValueError:
+            date = None
+        if date is None or date.start is None or date.start <= article.published:
+            problems.at(
+                row,
+                f"source {source!r} is dated {published[source] or 'nowhere'}: a hindsight"
+                f" verdict rests on a source published after the article"
+                f" ({article.published.isoformat()})",
+                "source_id",
+            )
+
+
 def _check_dates_with_edtf(problems: _Problems) -> None:
     for row, key, parsed in problems.dates:
         try:
@@ -707,6 +754,7 @@ def read_ledger(ledger_dir: Path, *, reference_checks: bool = False) -> LedgerDa
         _check_columns(name, records[name], rows[name], column_problems, reference_checks)
     problems.items += [p for p in column_problems.items if (p.file, p.row, p.field) not in reported]
     _check_references(records, rows, problems)
+    _check_outcomes(records, rows, article, problems)
     if reference_checks:
         _check_dates_with_edtf(problems)
     if problems.items or article is None:
@@ -727,6 +775,9 @@ def validate_command(ledger_dir: Path | None) -> int:
     except LedgerError as error:
         print(error)
         return 1
+    from marchwest.sentences import coverage, totals
+
     counts = ", ".join(f"{name} {len(frame)}" for name, frame in data.frames.items())
     print(f"{_display(root)}: the ledger is valid ({counts} rows)")
+    print(f"coverage: {totals(coverage(data.article, data.frames))}")
     return 0

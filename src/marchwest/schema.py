@@ -65,6 +65,7 @@ ROLES = (
     "mediator",
     "contractor",
     "funder",
+    "abstainer",
 )
 MEMBERSHIP_STATUSES = (
     "founding member",
@@ -91,6 +92,21 @@ PLACE_KINDS = (
     "ocean",
 )
 VERDICTS = ("supported", "contradicted", "imprecise", "unverified")
+# What sort of statement a claim is: a checkable fact, the author's judgement, a forecast, a
+# report the article itself calls unconfirmed.
+CLAIM_KINDS = ("fact", "assessment", "expectation", "rumour")
+# Claims whose outcome can be told later (outcomes.claim_id).
+FORWARD_KINDS = ("expectation", "rumour")
+OUTCOME_VERDICTS = ("happened", "partly", "not yet", "did not", "unverified")
+# Why a sentence of the article holds no row (uncited.reason).
+UNCITED_REASONS = (
+    "heading",
+    "transition",
+    "framing",
+    "repetition",
+    "attribution",
+    "conclusion",
+)
 # Single dates get day/month/year from the date itself; intervals must say which they are.
 SINGLE_PRECISIONS = ("day", "month", "year")
 INTERVAL_PRECISIONS = ("part of month", "part of year", "interval")
@@ -423,8 +439,76 @@ TABLES: dict[str, Table] = {
                     required=True,
                 ),
                 Column("reference", "string", "What the reference says.", required=True),
+                Column(
+                    "kind", "category", "What sort of statement it is.", CLAIM_KINDS, required=True
+                ),
+                Column(
+                    "as_of",
+                    "string",
+                    "The date the verdict is judged at (EDTF; the publication date for the"
+                    " fact-check).",
+                    required=True,
+                ),
+            ),
+            (
+                Key("claim_id", "text", True),
+                Key("topic", "text"),
+                Key("verdict", "text", True),
+                Key("reference", "text", True),
+                Key("kind", "text", True),
+                Key("as_of", "edtf", True),
             ),
             id_column="claim_id",
+        ),
+        Table(
+            "outcomes",
+            "What happened next: one later event bearing on an expectation (or rumour) of the"
+            " article, with a hindsight verdict from a source dated after the article.",
+            (
+                _id("outcome_id", "Outcome id.", unique=True),
+                _id("claim_id", "The expectation it answers (claims.claim_id)."),
+                Column("summary", "string", "What happened, in our words.", required=True),
+                Column(
+                    "verdict",
+                    "category",
+                    "Did the expectation come true?",
+                    OUTCOME_VERDICTS,
+                    required=True,
+                ),
+                Column(
+                    "as_of",
+                    "string",
+                    "The date the verdict is judged at (EDTF): the latest source read.",
+                    required=True,
+                ),
+                *_dates("date", "When it happened"),
+            ),
+            (
+                Key("outcome_id", "text", True),
+                Key("claim_id", "text", True),
+                Key("summary", "text", True),
+                Key("verdict", "text", True),
+                Key("as_of", "edtf", True),
+                Key("date", "edtf"),
+                Key("date_precision", "text"),
+            ),
+            id_column="outcome_id",
+            external_only=True,
+        ),
+        Table(
+            "uncited",
+            "One sentence of the article that holds no fact, and why (so coverage can tell a"
+            " sentence left out on purpose from one forgotten).",
+            (
+                Column(
+                    "reason",
+                    "category",
+                    "Why the sentence holds no row.",
+                    UNCITED_REASONS,
+                    required=True,
+                ),
+                Column("note", "string", "The curator's words."),
+            ),
         ),
     )
 }
@@ -441,6 +525,7 @@ REFERENCES: dict[tuple[str, str], tuple[str, ...]] = {
     ("arms_transfers", "supplier_id"): ("entities",),
     ("arms_transfers", "recipient_id"): ("entities",),
     ("figures", "subject_id"): ("entities", "places", "events"),
+    ("outcomes", "claim_id"): ("claims",),
     **{(name, "source_id"): ("sources",) for name, t in TABLES.items() if t.provenance},
 }
 

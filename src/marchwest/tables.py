@@ -127,10 +127,43 @@ class Ledger:
         """One row per claim of the article checked against a reference.
 
         Columns: claim_id, topic, verdict (supported, contradicted, imprecise, unverified),
-        reference (what the reference says), origin, evidence (the claim's words),
-        char_start, char_end, source_id.
+        reference (what the reference says), kind (fact, assessment, expectation, rumour),
+        as_of (EDTF: the date the verdict is judged at), origin, evidence (the claim's words),
+        char_start, char_end, source_id (the source that decides the verdict).
         """
         return self._table("claims")
+
+    def coverage(self) -> pd.DataFrame:
+        """One row per sentence of the article (the title, byline and headings count as one
+        each), with the rows whose evidence lies in it.
+
+        Columns: part (title, byline, heading, body), section, paragraph and sentence (1-based;
+        paragraph empty outside the body), char_start, char_end (into article().raw), text,
+        row_ids (list of "table:id", or "table[N]" for a table without ids), status (cited,
+        explained: an `uncited` row says why it holds no fact, uncovered), reason, note.
+        """
+        from marchwest.sentences import coverage
+
+        data = self._checked()
+        return coverage(data.article, data.frames)
+
+    def outcomes(self) -> pd.DataFrame:
+        """One row per later event bearing on an expectation of the article.
+
+        Columns: outcome_id, claim_id (an expectation or rumour claim), summary, verdict
+        (happened, partly, not yet, did not, unverified), as_of, date, date_start, date_end,
+        date_precision, origin, evidence, char_start, char_end, source_id (published after
+        the article).
+        """
+        return self._table("outcomes")
+
+    def uncited(self) -> pd.DataFrame:
+        """One row per sentence the curator left without facts, and why.
+
+        Columns: reason (heading, transition, framing, repetition, attribution, conclusion),
+        note, origin, evidence, char_start, char_end, source_id.
+        """
+        return self._table("uncited")
 
     def sources(self) -> pd.DataFrame:
         """One row per reference source.
@@ -149,6 +182,8 @@ for _method in (
     "figures",
     "places",
     "claims",
+    "outcomes",
+    "uncited",
 ):
     getattr(Ledger, _method).__doc__ += _PROVENANCE_DOC
 
@@ -213,8 +248,20 @@ def claims() -> pd.DataFrame:
     return bundled().claims()
 
 
+def outcomes() -> pd.DataFrame:
+    return bundled().outcomes()
+
+
+def uncited() -> pd.DataFrame:
+    return bundled().uncited()
+
+
 def sources() -> pd.DataFrame:
     return bundled().sources()
+
+
+def coverage() -> pd.DataFrame:
+    return bundled().coverage()
 
 
 for _function in (
@@ -226,6 +273,9 @@ for _function in (
     figures,
     places,
     claims,
+    outcomes,
+    uncited,
     sources,
+    coverage,
 ):
     _function.__doc__ = getattr(Ledger, _function.__name__).__doc__

@@ -1,0 +1,231 @@
+"""The article's sentences and their coverage: the rows that cite each one, or why none does.
+
+:func:`split` cuts a paragraph into sentences (pure Python). A sentence ends at ``.``, ``!`` or
+``?`` (with any closing quotes or brackets after it) that is followed by white space and a
+capital letter, a digit or an opening quote — unless the word before the full stop is an
+abbreviation ("Gen.", "Mr.", "Dr.") or a run of initials ("U.S."). Words the page glues
+together ("largestdefence", "paper,China's") hold no full stop and are left alone.
+
+:func:`coverage`: a row cites a sentence when its evidence (``char_start``..``char_end``)
+overlaps it. A sentence no row cites is ``explained`` when a row of ``uncited``
+(facts/uncited.yaml) quotes it with a reason, and ``uncovered`` otherwise: the curator's to-do
+list. pandas is imported only there.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from marchwest.schema import TABLES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from marchwest.page import Article
+
+# Titles and short forms that a full stop does not end a sentence after.
+ABBREVIATIONS = frozenset(
+    re.findall(
+        r"\w+",
+        "Gen Lt Col Maj Capt Adm Brig Sgt Mr Mrs Ms Dr Prof Sen Rep Gov Pres St Jr Sr No Nos"
+        " vs etc al Inc Ltd Co Corp Dept Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec",
+    )
+)
+# The end of a sentence: its final mark, any closing quotes or brackets, then white space
+# before what starts the next sentence.
+_END = re.compile(r"[.!?][\"'’”)\]]*(?=\s+[\"'‘“(\[]?[A-Z0-9])")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)+")  # initials: "U.S.", "J."
+
+
+def _is_abbreviation(text: str, stop: int) -> bool:
+    """Whether the full stop at ``stop`` closes an abbreviation rather than a sentence."""
+    if text[stop] != ".":
+        return False
+    word = _WORD_BEFORE.search(text, 0, stop)
+    if word is None:
+        return False
+    token = word.group(1)
+    return token in ABBREVIATIONS or bool(_INITIALS.fullmatch(token + "."))
+
+
+def split(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """The sentences of ``text`` as (start, end) offsets, shifted by ``offset`` (so spans of a
+    paragraph index the page it stands in). Sentences are trimmed of white space."""
+    spans = []
+    start = 0
+    for match in _END.finditer(text):
+        if _is_abbreviation(text, match.start()):
+            continue
+        spans.append((start, match.end()))
+        start = match.end()
+    spans.append((start, len(text)))
+    out = []
+    for a, b in spans:
+        piece = text[a:b]
+        left = a + len(piece) - len(piece.lstrip())
+        right = a + len(piece.rstrip())
+        if right > left:
+            out.append((offset + left, offset + right))
+    return out
+
+
+STATUSES = ("cited", "explained", "uncovered")
+PARTS = ("title", "byline", "heading", "body")
+COLUMNS = (
+    "part",
+    "section",
+    "paragraph",
+    "sentence",
+    "char_start",
+    "char_end",
+    "text",
+    "row_ids",
+    "status",
+    "reason",
+    "note",
+)
+# Rows that repeat another table's evidence (participants carry their event's) are not listed.
+_SKIPPED = ("participants", "uncited")
+
+
+def _sentences(article: Article) -> list[tuple[str, str | None, int | None, int, int, int]]:
+    """(part, section, paragraph, sentence, start, end) of the title, the byline, each heading
+    (one sentence each) and every sentence of every paragraph, in reading order."""
+    title = article.start, article.start + len(article.title)
+    out = [
+        ("title", None, None, 1, *title),
+        ("byline", None, None, 1, article.byline.start, article.byline.end),
+    ]
+    headings = {s.heading.start: s.title for s in article.sections if s.heading is not None}
+    blocks = [*article.paragraphs, *(s.heading for s in article.sections if s.heading)]
+    for block in sorted(blocks, key=lambda b: b.start):
+        if block.start in headings:
+            out.append(("heading", headings[block.start], None, 1, block.start, block.end))
+            continue
+        for number, (start, end) in enumerate(split(block.text, block.start), start=1):
+            out.append(("body", block.section, block.number, number, start, end))
+    return out
+
+
+def _row_ids(frames: dict[str, pd.DataFrame]) -> list[tuple[int, int, str]]:
+    """(char_start, char_end, "table:id") of every row with evidence; tables without an id
+    column name the row by its position, "table[N]"."""
+    spans = []
+    for name, frame in frames.items():
+        table = TABLES[name]
+        if name in _SKIPPED or not table.provenance:
+            continue
+        quoted = frame[frame["char_start"].notna()]
+        ids = (
+            quoted[table.id_column].astype(str).radd(f"{name}:")
+            if table.id_column
+            else [f"{name}[{i}]" for i in quoted.index]
+        )
+        for start, end, row_id in zip(quoted["char_start"], quoted["char_end"], ids):
+            spans.append((int(start), int(end), row_id))
+    return spans
+
+
+def coverage(article: Article, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per sentence of ``article`` with the ids of the rows that cite it and its
+    status (cited, explained, uncovered); see :meth:`marchwest.Ledger.coverage`."""
+    import pandas as pd
+
+    cited = _row_ids(frames)
+    uncited = frames["uncited"]
+    explanations = list(
+        zip(uncited["char_start"], uncited["char_end"], uncited["reason"], uncited["note"])
+    )
+    records = []
+    for part, section, paragraph, sentence, start, end in _sentences(article):
+        ids = [row_id for a, b, row_id in cited if a < end and b > start]
+        reasons = [(r, n) for a, b, r, n in explanations if a < end and b > start]
+        reason, note = reasons[0] if reasons else (None, None)
+        status = "cited" if ids else "explained" if reasons else "uncovered"
+        records.append(
+            {
+                "part": part,
+                "section": section,
+                "paragraph": paragraph,
+                "sentence": sentence,
+                "char_start": start,
+                "char_end": end,
+                "text": article.raw[start:end],
+                "row_ids": ids,
+                "status": status,
+                "reason": reason,
+                "note": None if note is pd.NA else note,
+            }
+        )
+    frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
+    frame["part"] = pd.Categorical(frame["part"], categories=PARTS)
+    frame["status"] = pd.Categorical(frame["status"], categories=STATUSES)
+    for column in ("section", "text", "note"):
+        frame[column] = frame[column].astype("string")
+    frame["reason"] = pd.Categorical(
+        frame["reason"], categories=TABLES["uncited"].column("reason").vocabulary
+    )
+    for column in ("paragraph", "sentence", "char_start", "char_end"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def by_section(frame: pd.DataFrame) -> pd.DataFrame:
+    """How many sentences of each section are cited, explained, uncovered (a ``coverage()``
+    frame in). Index: the sections in reading order, the title and byline and the paragraphs
+    before the first heading as "(before the first heading)"; columns: the statuses."""
+    import pandas as pd
+
+    sections = frame["section"].fillna("(before the first heading)")
+    counts = pd.crosstab(pd.Categorical(sections, categories=sections.unique()), frame["status"])
+    return counts.reindex(columns=list(STATUSES), fill_value=0).rename_axis(
+        index="section", columns="status"
+    )
+
+
+def explained(frame: pd.DataFrame) -> pd.DataFrame:
+    """The explained sentences of a ``coverage()`` frame with where they stand and why."""
+    rows = frame[frame["status"] == "explained"]
+    columns = ["part", "section", "paragraph", "sentence", "text", "reason", "note"]
+    return rows[columns].reset_index(drop=True)
+
+
+def uncovered_report(frame: pd.DataFrame) -> str:
+    """The uncovered sentences, one per line with where they stand, and the totals."""
+    lines = []
+    for row in frame[frame["status"] == "uncovered"].itertuples():
+        where = (
+            f"paragraph {row.paragraph}, sentence {row.sentence}"
+            if row.part == "body"
+            else str(row.part)
+        )
+        section = row.section if isinstance(row.section, str) else "(no section)"
+        lines.append(f"{section} / {where} [{row.char_start}-{row.char_end}]: {row.text}")
+    lines.append(totals(frame))
+    return "\n".join(lines)
+
+
+def totals(frame: pd.DataFrame) -> str:
+    """'81 sentences: 70 cited, 11 explained, 0 uncovered'."""
+    counts = frame["status"].value_counts()
+    return f"{len(frame)} sentences: " + ", ".join(f"{counts[s]} {s}" for s in STATUSES)
+
+
+def coverage_command(ledger_dir: Path | None) -> int:
+    """`python -m marchwest coverage [DIR]`: print the uncovered sentences and the totals;
+    0 when every sentence is cited or explained, 1 otherwise (or when the ledger is invalid)."""
+    from marchwest import paths
+    from marchwest.errors import LedgerError
+    from marchwest.tables import load
+
+    root = Path(ledger_dir) if ledger_dir is not None else paths.bundled_ledger_dir()
+    try:
+        frame = load(root).coverage()
+    except LedgerError as error:
+        print(error)
+        return 1
+    print(uncovered_report(frame))
+    return int(bool((frame["status"] == "uncovered").any()))

@@ -1,0 +1,307 @@
+"""Sentences, coverage (every sentence cited or explained), the claims' verdict rules and the
+outcomes table's rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+from _ledgers import MINIMAL
+
+import marchwest
+from marchwest import dates, sentences
+from marchwest.ledger import read_ledger
+
+
+def texts(text: str) -> list[str]:
+    return [text[a:b] for a, b in sentences.split(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Titles and initials do not end a sentence.
+        (
+            "They met Gen. Zubair Mahmood Hayat in July. It went well.",
+            ["They met Gen. Zubair Mahmood Hayat in July.", "It went well."],
+        ),
+        (
+            "The U.S. alliances in Asia may be at risk. The U.S. Navy patrols.",
+            ["The U.S. alliances in Asia may be at risk.", "The U.S. Navy patrols."],
+        ),
+        # An acronym is a word like any other.
+        ("It met in Beijing. PRC officials came.", ["It met in Beijing.", "PRC officials came."]),
+        # A closing quote after the full stop, or before it, stays with its sentence.
+        (
+            "It is the only \u2018all-weather strategic partner\u2019. Since April, ties grew.",
+            [
+                "It is the only \u2018all-weather strategic partner\u2019.",
+                "Since April, ties grew.",
+            ],
+        ),
+        (
+            "Xi spoke of the \u201cShanghai spirit.\u201d The SCO grew.",
+            ["Xi spoke of the \u201cShanghai spirit.\u201d", "The SCO grew."],
+        ),
+        # Glued words hold no sentence end; a lower-case word after a full stop goes on.
+        (
+            "Pakistan is China\u2019s largestdefence customer. A white paper,China\u2019s own, e.g. this.",
+            [
+                "Pakistan is China\u2019s largestdefence customer.",
+                "A white paper,China\u2019s own, e.g. this.",
+            ],
+        ),
+        # Sentences start with a digit or an opening quote too; white space is trimmed.
+        (
+            "  It grew.\u00a0 30 countries joined. \u2018Leaning\u2019 was the word.  ",
+            ["It grew.", "30 countries joined.", "\u2018Leaning\u2019 was the word."],
+        ),
+    ],
+)
+def test_split(text, expected):
+    assert texts(text) == expected
+
+
+def test_split_gives_spans_into_the_page():
+    article = marchwest.article()
+    paragraph = article.paragraphs[2]
+    spans = sentences.split(paragraph.text, paragraph.start)
+    found = [article.raw[a:b] for a, b in spans]
+    assert len(found) == 4
+    assert found[1].startswith("PRC officials Wang Qishan") and "Gen. Zubair" in found[1]
+    assert found[1].endswith("anti-terrorism and security cooperation.")
+
+
+def test_the_article_sentences():
+    frame = marchwest.coverage()
+    body = frame[frame["part"] == "body"]
+    assert len(body) == 81 and list(body["paragraph"].unique()) == list(range(1, 26))
+    assert list(frame["part"].head(4)) == ["title", "byline", "body", "body"]
+    assert (frame["part"] == "heading").sum() == len(marchwest.article().sections)
+    raw = marchwest.article().raw
+    assert [raw[a:b] for a, b in zip(frame["char_start"], frame["char_end"])] == list(frame["text"])
+    text = dict(zip(zip(body["paragraph"], body["sentence"]), body["text"]))
+    assert text[21, 2].startswith("The U.S. alliances in Asia")
+    assert text[7, 2] == "Pakistan is China\u2019s largestdefence customer and transfer recipient."
+    assert text[4, 1].endswith("\u2018all-weather strategic partner\u2019.")
+
+
+def test_the_bundled_article_has_no_uncovered_sentence():
+    frame = marchwest.coverage()
+    assert not (frame["status"] == "uncovered").any(), frame[frame["status"] == "uncovered"]
+    assert set(frame["status"]) == {"cited", "explained"}
+    explained = frame[frame["status"] == "explained"]
+    assert explained["reason"].notna().all() and explained["row_ids"].map(len).eq(0).all()
+    cited = frame[frame["status"] == "cited"]
+    assert cited["row_ids"].map(len).gt(0).all()
+    first = frame.set_index(["paragraph", "sentence"]).loc[(5, 4), "row_ids"]
+    assert "claims:pakistan_top_arms_destination" in first
+
+
+def test_coverage_of_a_ledger_that_lacks_rows(make_ledger):
+    ledger = marchwest.load(make_ledger())
+    frame = ledger.coverage()
+    status = dict(zip(frame["text"], frame["status"]))
+    assert (
+        status["China\u2019s deep relationship with Pakistan is anchored by security."] == "cited"
+    )
+    strategic = next(t for t in status if t.startswith("Strategic ties between China"))
+    assert status[strategic] == "explained"
+    assert status["Pakistan is China\u2019s largestdefence customer and transfer recipient."] == (
+        "uncovered"
+    )
+    row = frame[frame["text"].str.startswith("Pakistan is Beijing")].iloc[0]
+    assert set(row["row_ids"]) == {"arms_transfers[0]", "claims:top_destination"}
+    assert (frame["status"] == "uncovered").sum() == 78
+    # The same rows hand out new lists each call.
+    frame.loc[0, "row_ids"].append("x")
+    assert "x" not in ledger.coverage().loc[0, "row_ids"]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "marchwest", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_coverage_command_lists_the_uncovered_sentences(make_ledger):
+    result = run("coverage", str(make_ledger()))
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "88 sentences: 9 cited, 1 explained, 78 uncovered"
+    assert (
+        "China-Pakistan Security Ties / paragraph 7, sentence 2 [3945-4012]: Pakistan is China\u2019s"
+        " largestdefence customer and transfer recipient." in lines
+    )
+    assert lines[0].startswith("(no section) / title [22-90]: China\u2019s International")
+
+
+def test_coverage_command_on_the_bundled_ledger_and_validate_totals():
+    result = run("coverage")
+    assert result.returncode == 0 and result.stdout.endswith(" 0 uncovered\n"), result.stdout
+    assert result.stdout.count("\n") == 1
+    validate = run("validate")
+    assert "coverage: 88 sentences:" in validate.stdout and validate.returncode == 0
+
+
+def test_coverage_command_on_an_invalid_ledger(make_ledger):
+    root = make_ledger({"facts/uncited.yaml": MINIMAL["facts/uncited.yaml"] + "- reason: x\n"})
+    result = run("coverage", str(root))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "uncited.yaml, line 4 (row 2)" in result.stdout
+
+
+def only_problem(root) -> marchwest.Problem:
+    with pytest.raises(marchwest.LedgerError) as error:
+        read_ledger(root, reference_checks=True)
+    assert len(error.value.problems) == 1, error.value
+    return error.value.problems[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "message"),
+    [
+        ("- reason: framing\n  quote: no such words\n", "quote", "is not in the article"),
+        ("- reason: framing\n", "quote", "needs the article's words"),
+        ("- reason: padding\n  quote: Frequent joint military\n", "reason", "'padding' is not"),
+    ],
+)
+def test_an_explanation_is_checked_like_every_row(make_ledger, text, field, message):
+    problem = only_problem(make_ledger({"facts/uncited.yaml": text}))
+    assert problem.field == field and message in problem.message, problem
+
+
+CLAIM = MINIMAL["facts/claims.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message"),
+    [
+        ('  as_of: "2019-08-18"\n', "", "as_of", "missing field"),
+        ('as_of: "2019-08-18"', 'as_of: "18 Aug 2019"', "as_of", "bad date"),
+        ("kind: fact", "kind: opinion", "kind", "'opinion' is not one of"),
+    ],
+)
+def test_a_claim_needs_its_kind_and_as_of(make_ledger, old, new, field, message):
+    text = CLAIM.replace(old, new, 1)
+    assert text != CLAIM
+    problem = only_problem(make_ledger({"facts/claims.yaml": text}))
+    assert problem.field == field and message in problem.message, problem
+
+
+def test_the_bundled_claims_follow_the_verdict_policy():
+    claims = marchwest.claims()
+    article = marchwest.article()
+    assert claims["as_of"].notna().all()
+    assert (claims["as_of"] == article.published.isoformat()).all()  # the fact-check's date
+    decided = claims[claims["verdict"] != "unverified"]
+    assert decided["source_id"].notna().all()
+    statements = claims[claims["kind"] != "fact"]
+    assert set(statements["kind"]) == {"assessment", "expectation", "rumour"}
+    for claim_id in (
+        "west_relations_strained",
+        "cpec_opposition_rising",
+        "new_military_base_likelihood",
+        "sco_free_trade_zone",
+        "cpec_afghanistan_central_asia",
+        "pakistan_us_new_signs_of_life",
+        "rivalry_pakistan_india",
+        "rivalry_iran_israel",
+        "rivalry_iran_saudi_arabia",
+        "gwadar_crown_jewel",
+        "gwadar_string_of_pearls_centrepiece",
+        "cpec_main_driver_of_growth",
+        "series_part_two",
+    ):
+        assert claim_id in set(claims["claim_id"]), claim_id
+
+
+def test_the_bundled_outcomes_follow_the_hindsight_rules():
+    outcomes = marchwest.outcomes()
+    claims = marchwest.claims().set_index("claim_id")
+    sources = marchwest.sources().set_index("source_id")
+    published = marchwest.article().published
+    assert outcomes["as_of"].notna().all()
+    assert set(claims.loc[outcomes["claim_id"], "kind"]) <= {"expectation", "rumour"}
+    decided = outcomes[outcomes["verdict"] != "unverified"]
+    assert decided["source_id"].notna().all()
+    for source in outcomes["source_id"].dropna():
+        assert dates.parse(sources.loc[source, "published"]).start > published
+
+
+OUTCOME = MINIMAL["external/outcomes.yaml"]
+
+
+def test_an_outcome_loads(make_ledger):
+    outcomes = marchwest.load(make_ledger()).outcomes()
+    row = outcomes.iloc[0]
+    assert (row["claim_id"], row["verdict"], row["as_of"], row["date_precision"]) == (
+        "new_base_expected",
+        "partly",
+        "2020",
+        "year",
+    )
+    assert row["date_start"] == dt.datetime(2020, 1, 1) and row["origin"] == "reference"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message"),
+    [
+        # An outcome answers a forward-looking claim.
+        (
+            "claim_id: new_base_expected",
+            "claim_id: top_destination",
+            "claim_id",
+            "'top_destination' is a fact: an outcome answers one of kind expectation or rumour",
+        ),
+        ("claim_id: new_base_expected", "claim_id: nowhere", "claim_id", "unknown id 'nowhere'"),
+        # A decided verdict needs its source, and a hindsight source is dated after the article.
+        ("  source_id: ref_one\n", "", "source_id", "'partly' verdict needs the source"),
+        ("verdict: partly", "verdict: maybe", "verdict", "'maybe' is not one of: happened"),
+        ('  as_of: "2020"\n', "", "as_of", "missing field"),
+    ],
+)
+def test_bad_outcomes(make_ledger, old, new, field, message):
+    text = OUTCOME.replace(old, new, 1)
+    assert text != OUTCOME
+    problem = only_problem(make_ledger({"external/outcomes.yaml": text}))
+    assert problem.field == field and message in problem.message, problem
+
+
+@pytest.mark.parametrize("published", ['"2019-08-18"', '"2019"', None])
+def test_an_outcome_source_must_postdate_the_article(make_ledger, published):
+    sources = MINIMAL["external/sources.yaml"].replace(
+        'published: "2020"', f"published: {published}" if published else "published:"
+    )
+    problem = only_problem(make_ledger({"external/sources.yaml": sources}))
+    assert problem.field == "source_id" and "published after the article (2019-08-18)" in (
+        problem.message
+    )
+
+
+def test_an_unverified_outcome_may_go_without_a_source(make_ledger):
+    text = OUTCOME.replace("verdict: partly", "verdict: unverified").replace(
+        "  source_id: ref_one\n", ""
+    )
+    outcomes = marchwest.load(make_ledger({"external/outcomes.yaml": text})).outcomes()
+    assert outcomes["source_id"].isna().all()
+
+
+def test_coverage_by_section_and_the_explained_sentences():
+    frame = marchwest.coverage()
+    counts = sentences.by_section(frame)
+    assert list(counts.columns) == ["cited", "explained", "uncovered"]
+    assert list(counts.index) == ["(before the first heading)"] + [
+        s.title for s in marchwest.article().sections
+    ]
+    assert counts.to_numpy().sum() == len(frame) and counts["uncovered"].sum() == 0
+    assert counts.loc["(before the first heading)"].tolist() == [3, 2, 0]  # title, byline
+    listed = sentences.explained(frame)
+    assert len(listed) == (frame["status"] == "explained").sum()
+    assert listed["reason"].notna().all() and (listed["reason"] == "heading").sum() == 7
