@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only
 _FORMS = "2019-07-23, 2019-07, 2019, 2019-07-21/2019-07-31, 2018/.. or ../2020"
+# The years whose every day a pandas datetime64[ns] column holds (1677-09-21 to 2262-04-11).
+YEARS = (1678, 2261)
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,12 @@ def _checked(
 ) -> EdtfDate:
     if start is not None and end is not None and start > end:
         raise ValueError(f"bad date {text!r}: the start is after the end")
+    for day in (start, end):
+        if day is not None and not YEARS[0] <= day.year <= YEARS[1]:
+            raise ValueError(
+                f"date {text!r} is out of the supported range: years {YEARS[0]} to {YEARS[1]}"
+                " (the range of the tables' datetime columns)"
+            )
     return EdtfDate(text, start, end, precision)
 
 

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from marchwest import dates, paths
+from marchwest import dates, paths, reader
 from marchwest.dates import EdtfDate
 from marchwest.errors import LedgerError, Problem
 from marchwest.page import Article, ArticleError, QuoteError, parse_article
+from marchwest.reader import Mapping, ReadError, Scalar, Sequence
 from marchwest.schema import (
     ARTICLE_SHA256,
     DATE_PRECISIONS,
@@ -101,7 +102,7 @@ def _display(path: Path) -> str:
         return (
             os.path.relpath(path) if Path(path).resolve().is_relative_to(Path.cwd()) else str(path)
         )
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # another drive; a symlink loop
         return str(path)
 
 
@@ -111,23 +112,9 @@ def _display(path: Path) -> str:
 
 def _read_text(path: Path, rel: str, problems: _Problems) -> str | None:
     try:
-        return _decode(path.read_bytes(), rel, problems)
-    except OSError as error:
-        problems.add(rel, f"cannot read the file: {error.strerror}")
-        return None
-
-
-def _decode(data: bytes, rel: str, problems: _Problems) -> str | None:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        problems.add(
-            rel,
-            f"not UTF-8 text: byte 0x{data[error.start]:02x} at offset"
-            f" {error.start} cannot be decoded",
-            line=line,
-        )
+        return reader.read_text(path)
+    except ReadError as error:
+        problems.add(rel, str(error), line=error.line)
         return None
 
 
@@ -135,9 +122,11 @@ def _expected_checksum(root: Path, problems: _Problems) -> str | None:
     """The article's pinned sha256: raw/article.sha256 if present, else the package's own pin
     for the bundled ledger (and the checkout's data/), else none."""
     pin = root / CHECKSUM_FILE
-    if pin.is_file():
+    if pin.exists() or pin.is_symlink():
         text = _read_text(pin, CHECKSUM_FILE, problems)
-        words = (text or "").split()
+        if text is None:
+            return None
+        words = text.split()
         if not words or not re.fullmatch(r"[0-9a-fA-F]{64}", words[0]):
             problems.add(CHECKSUM_FILE, "expected a sha256 hex digest (64 hex digits)", line=1)
             return None
@@ -148,11 +137,15 @@ def _expected_checksum(root: Path, problems: _Problems) -> str | None:
 
 def _read_article(root: Path, problems: _Problems) -> Article | None:
     path = root / ARTICLE_FILE
-    if not path.is_file():
+    if not (path.exists() or path.is_symlink()):
         problems.add(ARTICLE_FILE, "the article is missing (every ledger needs the captured page)")
         return None
     expected = _expected_checksum(root, problems)
-    data = path.read_bytes()
+    try:
+        data = reader.read_bytes(path)
+    except ReadError as error:
+        problems.add(ARTICLE_FILE, str(error))
+        return None
     actual = hashlib.sha256(data).hexdigest()
     if expected is not None and actual != expected:
         problems.add(
@@ -161,62 +154,44 @@ def _read_article(root: Path, problems: _Problems) -> Article | None:
             f" expected {expected} (never edit the captured page)",
         )
         return None
-    text = _decode(data, ARTICLE_FILE, problems)
-    if text is None:
-        return None
     try:
-        return parse_article(text)
+        return parse_article(reader.decode(data))
+    except ReadError as error:
+        problems.add(ARTICLE_FILE, str(error), line=error.line)
     except ArticleError as error:
         problems.add(ARTICLE_FILE, f"cannot find the article in the page: {error}")
-        return None
+    return None
 
 
-def _yaml_rows(path: Path, rel: str, problems: _Problems) -> list[tuple[int, Any]] | None:
-    """The rows of a YAML list file as (line, mapping node), parsed with libyaml."""
-    import yaml
-
+def _yaml_rows(path: Path, rel: str, problems: _Problems) -> list[Any]:
+    """The rows of a YAML list file (each should be a Mapping), read safely."""
     text = _read_text(path, rel, problems)
     if text is None:
-        return None
-    loader = yaml.CSafeLoader(text)
+        return []
     try:
-        root = loader.get_single_node()
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        what = " ".join(
-            str(x) for x in (getattr(error, "context", None), getattr(error, "problem", None)) if x
-        )
-        problems.add(
-            rel, f"YAML syntax error: {what or error}", line=mark.line + 1 if mark else None
-        )
-        return None
-    finally:
-        loader.dispose()
+        root = reader.read_yaml(text)
+    except ReadError as error:
+        problems.add(rel, str(error), line=error.line)
+        return []
     if root is None:
         return []
-    if not isinstance(root, yaml.SequenceNode):
-        problems.add(
-            rel, "expected a YAML list of rows (each row a mapping)", line=root.start_mark.line + 1
-        )
-        return None
-    return [(node.start_mark.line + 1, node) for node in root.value]
+    if not isinstance(root, Sequence):
+        problems.add(rel, "expected a YAML list of rows (each row a mapping)", line=root.line)
+        return []
+    return root.items
 
 
 def _scalar_text(node: Any) -> str | None:
     """A scalar's text as written (so `2019-07-23` stays text); None for null or empty."""
-    import yaml
-
-    if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
+    if not isinstance(node, Scalar):
         raise TypeError
     text = node.value.strip()
-    return text or None
+    return None if node.null else text or None
 
 
-def _value(node: Any, key: Key, loader: Any) -> Any:
+def _value(node: Any, key: Key) -> Any:
     """Convert one value node by the key's kind; raises ValueError with what is wrong."""
-    import yaml
-
-    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+    if isinstance(node, Scalar) and node.null:
         return None
     if key.kind in ("text", "edtf"):
         try:
@@ -224,21 +199,16 @@ def _value(node: Any, key: Key, loader: Any) -> Any:
         except TypeError:
             raise ValueError("expected text, found a list or mapping") from None
     if key.kind in ("int", "number"):
-        value = (
-            loader.construct_object(node, deep=True) if isinstance(node, yaml.ScalarNode) else None
-        )
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError(f"expected a number, found {getattr(node, 'value', node)!r}")
-        if key.kind == "int":
-            if isinstance(value, float) and not value.is_integer():
-                raise ValueError(f"expected a whole number, found {value!r}")
-            return int(value)
-        return float(value)
+        if not isinstance(node, Scalar):
+            raise ValueError("expected a number, found a list or mapping")
+        if not node.plain:
+            raise ValueError(f"expected a number, found quoted text {node.value[:40]!r}")
+        return reader.parse_number(node.value, whole=key.kind == "int")
     if key.kind == "list":
-        if not isinstance(node, yaml.SequenceNode):
+        if not isinstance(node, Sequence):
             raise ValueError("expected a list")
         items = []
-        for item in node.value:
+        for item in node.items:
             try:
                 text = _scalar_text(item)
             except TypeError:
@@ -249,35 +219,26 @@ def _value(node: Any, key: Key, loader: Any) -> Any:
     raise AssertionError(key.kind)  # pragma: no cover
 
 
-def _rows_from_nodes(
-    nodes: list[tuple[int, Any]], rel: str, table: Table, problems: _Problems
-) -> list[Row]:
+def _rows_from_nodes(nodes: list[Any], rel: str, table: Table, problems: _Problems) -> list[Row]:
     """Mapping nodes -> Rows (known keys only, values converted), reporting key problems."""
-    import yaml
-
     keys = {k.name: k for k in table.keys}
-    loader = yaml.CSafeLoader("")  # only its constructor is used, on already composed nodes
     rows = []
-    try:
-        for number, (line, node) in enumerate(nodes, start=1):
-            row = Row(problems.name(rel), line, number)
-            if not isinstance(node, yaml.MappingNode):
-                problems.at(row, "expected a mapping of keys to values")
-                continue
-            rows.append(_read_mapping(node, row, keys, loader, problems))
-    finally:
-        loader.dispose()
+    for number, node in enumerate(nodes, start=1):
+        row = Row(problems.name(rel), node.line, number)
+        if not isinstance(node, Mapping):
+            problems.at(row, "expected a mapping of keys to values")
+            continue
+        rows.append(_read_mapping(node, row, keys, problems))
     return rows
 
 
-def _read_mapping(
-    node: Any, row: Row, keys: dict[str, Key], loader: Any, problems: _Problems
-) -> Row:
-    import yaml
-
-    for key_node, value_node in node.value:
-        name = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
-        line = key_node.start_mark.line + 1
+def _read_mapping(node: Mapping, row: Row, keys: dict[str, Key], problems: _Problems) -> Row:
+    for key_node, value_node in node.pairs:
+        line = key_node.line
+        if not isinstance(key_node, Scalar):
+            problems.items.append(Problem(row.file, "a key must be plain text", line, row.row))
+            continue
+        name = key_node.value
         if name in row.key_lines:
             problems.items.append(Problem(row.file, "the key is given twice", line, row.row, name))
             continue
@@ -289,16 +250,16 @@ def _read_mapping(
                     f"unknown field (expected one of: {', '.join(keys)})",
                     line,
                     row.row,
-                    name,
+                    name[:80],
                 )
             )
             continue
         key = keys[name]
         if key.kind == "participants":
-            row.values[name] = _participants(value_node, row, loader, problems)
+            row.values[name] = _participants(value_node, row, problems)
             continue
         try:
-            row.values[name] = _value(value_node, key, loader)
+            row.values[name] = _value(value_node, key)
         except ValueError as error:
             problems.items.append(Problem(row.file, str(error), line, row.row, name))
             row.values[name] = None
@@ -311,21 +272,19 @@ def _read_mapping(
     return row
 
 
-def _participants(node: Any, event: Row, loader: Any, problems: _Problems) -> list[Row]:
+def _participants(node: Any, event: Row, problems: _Problems) -> list[Row]:
     """An event's `participants` list -> one Row per participant."""
-    import yaml
-
     keys = {k.name: k for k in TABLES["participants"].keys}
-    if not isinstance(node, yaml.SequenceNode):
+    if not isinstance(node, Sequence):
         problems.at(event, "expected a list of {entity: ID, role: ROLE}", "participants")
         return []
     items = []
-    for item in node.value:
-        row = Row(event.file, item.start_mark.line + 1, event.row, names={"entity_id": "entity"})
-        if not isinstance(item, yaml.MappingNode):
+    for item in node.items:
+        row = Row(event.file, item.line, event.row, names={"entity_id": "entity"})
+        if not isinstance(item, Mapping):
             problems.at(row, "expected a mapping {entity: ID, role: ROLE}", "participants")
             continue
-        items.append(_read_mapping(item, row, keys, loader, problems))
+        items.append(_read_mapping(item, row, keys, problems))
     return items
 
 
@@ -471,59 +430,74 @@ def _record(
 def _sipri_rows(root: Path, problems: _Problems) -> list[tuple[Row, dict[str, Any]]]:
     """external/sipri_tiv.csv -> arms_transfers records (measure TIV, one year each)."""
     path = root / SIPRI_FILE
-    if not path.is_file():
+    if not (path.exists() or path.is_symlink()):
         return []
     text = _read_text(path, SIPRI_FILE, problems)
     if text is None:
         return []
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if header != SIPRI_COLUMNS:
-        problems.add(
-            SIPRI_FILE,
-            f"expected the header {','.join(SIPRI_COLUMNS)}, found {','.join(header or [])}",
-            line=1,
-        )
-        return []
-    out = []
-    seen: dict[tuple[str, str, str], int] = {}
+    reader_ = csv.reader(io.StringIO(text))
+    out: list[tuple[Row, dict[str, Any]]] = []
+    try:
+        header = next(reader_, None)
+        if header != SIPRI_COLUMNS:
+            shown = ",".join(header or [])
+            problems.add(
+                SIPRI_FILE,
+                f"expected the header {','.join(SIPRI_COLUMNS)},"
+                f" found {shown if len(shown) <= 80 else shown[:77] + '...'}",
+                line=1,
+            )
+            return []
+        seen: dict[tuple[str, str, str], int] = {}
+        for number, cells in enumerate(reader_, start=1):
+            out.append(_sipri_row(number, reader_.line_num, cells, seen, problems))
+    except csv.Error as error:
+        problems.add(SIPRI_FILE, f"not a readable CSV file: {error}", line=reader_.line_num)
+    return [(row, record) for row, record in out if record is not None]
+
+
+def _sipri_row(
+    number: int,
+    line: int,
+    cells: list[str],
+    seen: dict[tuple[str, str, str], int],
+    problems: _Problems,
+) -> tuple[Row, dict[str, Any] | None]:
     names = {"supplier_id": "supplier", "recipient_id": "recipient", "period_start": "year"}
-    for number, cells in enumerate(reader, start=1):
-        row = Row(problems.name(SIPRI_FILE), reader.line_num, number, names=names)
-        if len(cells) != len(SIPRI_COLUMNS):
-            problems.at(row, f"expected {len(SIPRI_COLUMNS)} cells, found {len(cells)}")
-            continue
-        supplier, recipient, year, tiv, source_id = (c.strip() or None for c in cells)
-        record: dict[str, Any] = {
-            "supplier_id": supplier,
-            "recipient_id": recipient,
-            "measure": "TIV",
-            "unit": "million TIV",
-            "origin": "reference",
-            "source_id": source_id,
-        }
-        for name, cell in zip(SIPRI_COLUMNS, (supplier, recipient, year, tiv, source_id)):
-            if cell is None:
-                problems.at(row, "missing value", name)
-        key = (supplier or "", recipient or "", year or "")
-        if key in seen:
-            problems.at(row, f"a second row for {', '.join(key)} (the first is row {seen[key]})")
-        seen.setdefault(key, number)
+    row = Row(problems.name(SIPRI_FILE), line, number, names=names)
+    if len(cells) != len(SIPRI_COLUMNS):
+        problems.at(row, f"expected {len(SIPRI_COLUMNS)} cells, found {len(cells)}")
+        return row, None
+    supplier, recipient, year, tiv, source_id = (c.strip() or None for c in cells)
+    record: dict[str, Any] = {
+        "supplier_id": supplier,
+        "recipient_id": recipient,
+        "measure": "TIV",
+        "unit": "million TIV",
+        "origin": "reference",
+        "source_id": source_id,
+    }
+    for name, cell in zip(SIPRI_COLUMNS, (supplier, recipient, year, tiv, source_id)):
+        if cell is None:
+            problems.at(row, "missing value", name)
+    key = (supplier or "", recipient or "", year or "")
+    if key in seen:
+        problems.at(row, f"a second row for {', '.join(key)} (the first is row {seen[key]})")
+    seen.setdefault(key, number)
+    if year is not None:
         try:
-            record["period_start"] = record["period_end"] = int(year or "")
-        except ValueError:
-            if year is not None:
-                problems.at(row, f"expected a year, found {year!r}", "year")
+            record["period_start"] = record["period_end"] = reader.parse_number(year, whole=True)
+        except ValueError as error:
+            problems.at(row, f"expected a year: {error}", "year")
+    if tiv is not None:
         try:
-            record["value"] = float(tiv or "")
-        except ValueError:
-            if tiv is not None:
-                problems.at(row, f"expected a number, found {tiv!r}", "tiv")
+            record["value"] = reader.parse_number(tiv)
+        except ValueError as error:
+            problems.at(row, str(error), "tiv")
         else:
             if record["value"] < 0:
                 problems.at(row, f"negative TIV {tiv}", "tiv")
-        out.append((row, record))
-    return out
+    return row, record
 
 
 # ---------------------------------------------------------------------------------------------
@@ -648,7 +622,12 @@ def _read_tables(
             if folder == "facts":  # a ledger without reference rows has no external/
                 problems.add(folder, "folder is missing (the facts the article states)")
             continue
-        for path in sorted(directory.iterdir()):
+        try:
+            listing = sorted(directory.iterdir())
+        except OSError as error:
+            problems.add(folder, f"cannot read the folder: {error.strerror or error}")
+            continue
+        for path in listing:
             rel = f"{folder}/{path.name}"
             if rel == SIPRI_FILE or path.name.startswith("."):
                 continue

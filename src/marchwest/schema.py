@@ -8,6 +8,7 @@ pandera and pycountry are imported only when the schemas are built (they are slo
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
@@ -100,6 +101,15 @@ DATE_PRECISIONS = (*SINGLE_PRECISIONS, *INTERVAL_PRECISIONS, "undated")
 ARTICLE_SHA256 = "38586a5eb38fe1fb35f18e1f0598704112ac7fd56afb70a13f278c860886b27c"
 
 
+# Patterns a column's values match in full, and what they mean (for messages).
+ID_PATTERN = r"[a-z0-9_]{1,80}"
+URL_PATTERN = r"https?://[^\s<>\"'`\\]+"
+PATTERNS = {
+    ID_PATTERN: "an id: 1 to 80 characters a-z, 0-9 and _",
+    URL_PATTERN: "an http:// or https:// URL",
+}
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a public table."""
@@ -112,6 +122,7 @@ class Column:
     unique: bool = False
     iso3: bool = False  # an ISO 3166 alpha-3 country code
     bounds: tuple[float, float] | None = None  # inclusive range
+    pattern: str | None = None  # a regular expression every value matches in full (PATTERNS)
 
 
 @dataclass(frozen=True)
@@ -181,13 +192,13 @@ PROVENANCE = (
     ),
     Column("char_start", "Int64", "Offset of the evidence in article().raw."),
     Column("char_end", "Int64", "Offset just after the evidence in article().raw."),
-    Column("source_id", "string", "The reference source (sources.source_id)."),
+    Column("source_id", "string", "The reference source (sources.source_id).", pattern=ID_PATTERN),
 )
 PROVENANCE_KEYS = (Key("quote", "text"), Key("occurrence", "int"), Key("source_id", "text"))
 
 
 def _id(name: str, what: str, **kw: Any) -> Column:
-    return Column(name, "string", what, required=True, **kw)
+    return Column(name, "string", what, required=True, pattern=ID_PATTERN, **kw)
 
 
 def _dates(prefix: str, what: str) -> tuple[Column, ...]:
@@ -228,7 +239,7 @@ TABLES: dict[str, Table] = {
                 _id("source_id", "Source id.", unique=True),
                 Column("title", "string", "Title of the source.", required=True),
                 Column("publisher", "string", "Who publishes it."),
-                Column("url", "string", "Where to find it."),
+                Column("url", "string", "Where to find it (http or https).", pattern=URL_PATTERN),
                 Column("published", "string", "When it was published (EDTF text)."),
                 Column("accessed", "string", "When it was consulted (EDTF text)."),
                 Column("note", "string", "What the source is used for, caveats."),
@@ -289,11 +300,14 @@ TABLES: dict[str, Table] = {
                 Column("kind", "category", "What sort of event it is.", EVENT_KINDS, required=True),
                 Column("date_text", "string", "The article's words for the date ('in April')."),
                 *_dates("date", "The date"),
-                Column("place_id", "string", "Where it happened (places.place_id)."),
+                Column(
+                    "place_id", "string", "Where it happened (places.place_id).", pattern=ID_PATTERN
+                ),
                 Column(
                     "corresponds_to",
                     "string",
                     "For a reference row: the article event it dates (events.event_id).",
+                    pattern=ID_PATTERN,
                 ),
             ),
             (
@@ -461,7 +475,7 @@ class Failure:
 
     index: int  # the row's position in the frame
     column: str
-    rule: str  # required | unique | vocabulary | iso3 | bounds | dtype
+    rule: str  # required | unique | vocabulary | iso3 | bounds | pattern | dtype
     value: Any = None
 
 
@@ -473,7 +487,15 @@ def _value_rule(column: Column) -> str | None:
         return "iso3"
     if column.bounds is not None:
         return "bounds"
+    if column.pattern is not None:
+        return "pattern"
     return None
+
+
+def _shown(value: Any) -> str:
+    """A value for a message, cut short (an id may be 200,000 characters long)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def rule_message(column: Column, rule: str, value: Any) -> str:
@@ -481,15 +503,17 @@ def rule_message(column: Column, rule: str, value: Any) -> str:
     if rule == "required":
         return "missing value (it is required)"
     if rule == "vocabulary":
-        return f"{value!r} is not one of: {', '.join(column.vocabulary or ())}"
+        return f"{_shown(value)} is not one of: {', '.join(column.vocabulary or ())}"
     if rule == "iso3":
-        return f"{value!r} is not an ISO 3166-1 alpha-3 code"
+        return f"{_shown(value)} is not an ISO 3166-1 alpha-3 code"
     if rule == "bounds":
         lo, hi = column.bounds or (None, None)
-        return f"{value!r} is out of range [{lo:g}, {hi:g}]"
+        return f"{_shown(value)} is out of range [{lo:g}, {hi:g}]"
+    if rule == "pattern":
+        return f"{_shown(value)} is not {PATTERNS[column.pattern or '']}"
     if rule == "unique":
-        return f"duplicate value {value!r}"
-    return f"{value!r}: wrong type (expected {column.dtype})"
+        return f"duplicate value {_shown(value)}"
+    return f"{_shown(value)}: wrong type (expected {column.dtype})"
 
 
 def record_failures(name: str, records: list[dict[str, Any]]) -> list[Failure]:
@@ -514,6 +538,8 @@ def record_failures(name: str, records: list[dict[str, Any]]) -> list[Failure]:
             if rule == "bounds":
                 lo, hi = column.bounds  # type: ignore[misc]
                 broken = not lo <= value <= hi
+            elif rule == "pattern":
+                broken = re.fullmatch(column.pattern, value) is None  # type: ignore[arg-type]
             else:
                 broken = rule is not None and value not in allowed[rule]
             if broken:
@@ -567,6 +593,8 @@ def pandera_schemas() -> dict[str, pa.DataFrameSchema]:
         if c.bounds is not None:
             lo, hi = c.bounds
             checks.append(pa.Check.in_range(lo, hi, error=f"out of range [{lo}, {hi}]"))
+        if c.pattern is not None:
+            checks.append(pa.Check.str_matches(rf"(?:{c.pattern})\Z", error=PATTERNS[c.pattern]))
         dtype = {"category": "string", "list": None}.get(c.dtype, c.dtype)
         return pa.Column(
             dtype,
