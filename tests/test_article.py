@@ -173,8 +173,9 @@ def test_a_byline_date_that_is_no_date_is_an_error(date):
         parse_article(page)
 
 
-def test_a_page_with_crlf_line_ends_reads_as_with_lf(article):
-    crlf = parse_article(article.raw.replace("\n", "\r\n"))
+@pytest.mark.parametrize("line_end", ["\r\n", "\r"])
+def test_a_page_with_crlf_or_cr_line_ends_reads_as_with_lf(article, line_end):
+    crlf = parse_article(article.raw.replace("\n", line_end))
     assert (crlf.title, crlf.author, crlf.published, crlf.series) == (
         article.title,
         article.author,

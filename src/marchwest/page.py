@@ -12,11 +12,10 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-# A line ends in LF or CRLF (a page saved on Windows): the CR is trailing white space.
+# A line ends in LF, CRLF (a page saved on Windows) or CR: "^" and "$" are spelled out for all.
 BYLINE = re.compile(
-    r"^[ \t\u00a0]*by (?P<author>[^,\r\n]+?) ?,"
-    r" (?P<month>[A-Z][a-z]+) (?P<day>[0-9]{1,2}), (?P<year>[0-9]{4})[ \t\u00a0\r]*$",
-    re.MULTILINE,
+    r"(?:^|(?<=[\r\n]))[ \t\u00a0]*by (?P<author>[^,\r\n]+?) ?,"
+    r" (?P<month>[A-Z][a-z]+) (?P<day>[0-9]{1,2}), (?P<year>[0-9]{4})[ \t\u00a0]*(?=[\r\n]|\Z)"
 )
 MONTHS = [
     "January",
