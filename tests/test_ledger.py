@@ -763,3 +763,30 @@ def test_git_keeps_the_article_byte_exact_and_the_facts_lf():
         "data/external/sipri_tiv.csv: text: set",
         "data/external/sipri_tiv.csv: eol: lf",
     ]
+
+
+def test_row_rules_live_in_the_schema_and_both_checkers_run_them():
+    from marchwest.ledger import _frame
+    from marchwest.schema import TABLES, Failure, pandera_failures, record_failures
+
+    assert {rule.name for rule in TABLES["arms_transfers"].rules} == {
+        "article_quoted",
+        "reference_sourced",
+        "period_in_order",
+    }
+    record = {
+        "supplier_id": "china",
+        "recipient_id": "pakistan",
+        "measure": "rank",
+        "period_start": 2010,
+        "period_end": 2000,
+        "origin": "reference",
+        "source_id": None,
+    }
+    frame = _frame(TABLES["arms_transfers"], [record], categories=False)
+    expected = [
+        Failure(0, "source_id", "reference_sourced"),
+        Failure(0, "period_end", "period_in_order"),
+    ]
+    assert record_failures("arms_transfers", [record]) == expected
+    assert sorted(pandera_failures("arms_transfers", frame), key=expected.index) == expected

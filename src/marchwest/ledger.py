@@ -13,6 +13,7 @@ import hashlib
 import io
 import os
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,7 @@ from marchwest.schema import (
     DATE_PRECISIONS,
     INTERVAL_PRECISIONS,
     REFERENCES,
+    SIPRI_COLUMNS,
     TABLE_NAMES,
     TABLES,
     Key,
@@ -40,7 +42,6 @@ if TYPE_CHECKING:
 ARTICLE_FILE = "raw/article.txt"
 CHECKSUM_FILE = "raw/article.sha256"
 SIPRI_FILE = "external/sipri_tiv.csv"
-SIPRI_COLUMNS = ["supplier", "recipient", "year", "tiv", "source_id"]
 FOLDERS = {"facts": "article", "external": "reference"}
 
 
@@ -368,9 +369,7 @@ def _provenance(
         "char_end": None,
     }
     quote = values.get("quote")
-    if quote is None:
-        if origin == "article" or table.name == "claims":
-            problems.at(row, "missing field: an article row needs the article's words", "quote")
+    if quote is None:  # whether the row needs one is a rule of the schema
         if values.get("occurrence") is not None:
             problems.at(row, "occurrence without a quote", "occurrence")
     elif article is not None:
@@ -382,9 +381,6 @@ def _provenance(
             )
         else:
             record.update(evidence=article.raw[start:end], char_start=start, char_end=end)
-    unverified_claim = table.name == "claims" and values.get("verdict") == "unverified"
-    if origin == "reference" and values.get("source_id") is None and not unverified_claim:
-        problems.at(row, "missing field: a reference row needs its source", "source_id")
     return record
 
 
@@ -415,15 +411,6 @@ def _record(
             until_edtf=values.get("until"),
             known_on_edtf=values.get("known_on"),
         )
-        if since and until and since.start and until.end and since.start > until.end:
-            problems.at(row, f"the start ({since.text}) is after the end ({until.text})", "until")
-    if table.name == "arms_transfers":
-        first, last = values.get("period_start"), values.get("period_end")
-        if first is not None and last is not None and first > last:
-            problems.at(row, f"period_start {first} is after period_end {last}", "period_end")
-    located = values.get("lat") is not None or values.get("lon") is not None
-    if table.name == "places" and located and values.get("source_id") is None:
-        problems.at(row, "coordinates come from a reference: give source_id", "source_id")
     return record
 
 
@@ -525,7 +512,12 @@ def _frame(table: Table, records: list[dict[str, Any]], *, categories: bool) -> 
     return pd.DataFrame(data, columns=table.column_names)
 
 
-_DERIVED = {"date": ("date", "date_precision"), "since": ("since",), "until": ("until",)}
+_DERIVED = {
+    "date": ("date", "date_precision"),
+    "since": ("since",),
+    "until": ("until",),
+    "occurrence": ("occurrence", "quote"),  # no evidence: not reported again as no quote
+}
 
 
 def _check_columns(
@@ -549,7 +541,14 @@ def _check_columns(
                 Problem(f"the {name} table", f"{failure} is found by {found}", field=failure.column)
             )
     table = TABLES[name]
+    rules = {rule.name: rule for rule in table.rules}
     for failure in failures:
+        if failure.rule in rules:
+            message = rules[failure.rule].message.format_map(
+                defaultdict(str, records[failure.index])
+            )
+            problems.at(rows[failure.index], message, failure.column)
+            continue
         column = table.column(failure.column)
         if failure.rule == "unique":
             others = [
@@ -681,6 +680,8 @@ def read_ledger(ledger_dir: Path, *, reference_checks: bool = False) -> LedgerDa
         for p in problems.items
         for derived in _DERIVED.get(p.field, (p.field,))
     }
+    if article is None:  # no evidence anywhere: not reported again as rows without quotes
+        reported |= {(r.file, r.row, "quote") for table_rows in rows.values() for r in table_rows}
     column_problems = _Problems(root)
     for name in TABLE_NAMES:
         _check_columns(name, records[name], rows[name], column_problems, reference_checks)

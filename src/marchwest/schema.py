@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -144,6 +145,33 @@ KEY_KINDS = {
 
 
 @dataclass(frozen=True)
+class RowRule:
+    """A rule across the columns of one row, checked by the loader and by pandera alike."""
+
+    name: str
+    field: str  # where a failure is reported: a column, or the YAML key behind it
+    columns: tuple[str, ...]  # the values ``holds`` is called with (None when empty)
+    holds: Callable[..., bool]
+    message: str  # formatted with the row's values by column
+
+
+ARTICLE_QUOTED = RowRule(
+    "article_quoted",
+    "quote",
+    ("origin", "evidence"),
+    lambda origin, evidence: origin != "article" or evidence is not None,
+    "missing field: an article row needs the article's words",
+)
+REFERENCE_SOURCED = RowRule(
+    "reference_sourced",
+    "source_id",
+    ("origin", "source_id"),
+    lambda origin, source_id: origin != "reference" or source_id is not None,
+    "missing field: a reference row needs its source",
+)
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     row: str  # what one row is
@@ -153,6 +181,16 @@ class Table:
     external_only: bool = False  # lives only in external/ (sources)
     provenance: bool = True  # rows carry origin, evidence and source_id
     rows_of_its_own: bool = True  # False: rows written inside another table's (participants)
+    own_rules: tuple[RowRule, ...] = ()
+
+    @property
+    def rules(self) -> tuple[RowRule, ...]:
+        """The table's row rules, with the provenance rules it does not replace (by name)."""
+        if not (self.provenance and self.rows_of_its_own):
+            return self.own_rules
+        own = {rule.name for rule in self.own_rules}
+        inherited = (r for r in (ARTICLE_QUOTED, REFERENCE_SOURCED) if r.name not in own)
+        return (*inherited, *self.own_rules)
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -290,6 +328,15 @@ TABLES: dict[str, Table] = {
                 Column("lon", "Float64", "Longitude, degrees east.", bounds=(-180, 180)),
             ),
             id_column="place_id",
+            own_rules=(
+                RowRule(
+                    "coordinates_sourced",
+                    "source_id",
+                    ("lat", "lon", "source_id"),
+                    lambda lat, lon, source: lat is None and lon is None or source is not None,
+                    "coordinates come from a reference: give source_id",
+                ),
+            ),
         ),
         Table(
             "events",
@@ -370,6 +417,15 @@ TABLES: dict[str, Table] = {
                 Key("until", "edtf"),
                 Key("known_on", "edtf"),
             ),
+            own_rules=(
+                RowRule(
+                    "since_before_until",
+                    "until",
+                    ("since", "until"),
+                    lambda since, until: since is None or until is None or since <= until,
+                    "the start ({since_edtf}) is after the end ({until_edtf})",
+                ),
+            ),
         ),
         Table(
             "arms_transfers",
@@ -391,6 +447,15 @@ TABLES: dict[str, Table] = {
                 ),
                 Column("value", "Float64", "The figure (a share in percent, a TIV, a rank)."),
                 Column("unit", "string", "Unit of `value` ('percent', 'million TIV')."),
+            ),
+            own_rules=(
+                RowRule(
+                    "period_in_order",
+                    "period_end",
+                    ("period_start", "period_end"),
+                    lambda first, last: first is None or last is None or first <= last,
+                    "period_start {period_start} is after period_end {period_end}",
+                ),
             ),
         ),
         Table(
@@ -439,10 +504,29 @@ TABLES: dict[str, Table] = {
                 Column("reference", "string", "What the reference says.", required=True),
             ),
             id_column="claim_id",
+            own_rules=(
+                RowRule(
+                    "article_quoted",
+                    "quote",
+                    ("evidence",),
+                    lambda evidence: evidence is not None,
+                    "missing field: a claim needs the article's words",
+                ),
+                RowRule(
+                    "reference_sourced",
+                    "source_id",
+                    ("source_id", "verdict"),
+                    lambda source_id, verdict: source_id is not None or verdict == "unverified",
+                    "missing field: a reference row needs its source"
+                    " (only an unverified claim may go without)",
+                ),
+            ),
         ),
     )
 }
 TABLE_NAMES = tuple(TABLES)  # the order the tables are built in (sources first)
+# external/sipri_tiv.csv, one row per supplier, recipient and year: arms_transfers rows of TIV.
+SIPRI_COLUMNS = ["supplier", "recipient", "year", "tiv", "source_id"]
 
 # References between tables: (table, column) -> the tables whose id it must name.
 REFERENCES: dict[tuple[str, str], tuple[str, ...]] = {
@@ -474,8 +558,8 @@ class Failure:
     """A value of a table breaking one of its column's rules."""
 
     index: int  # the row's position in the frame
-    column: str
-    rule: str  # required | unique | vocabulary | iso3 | bounds | pattern | dtype
+    column: str  # for a row rule: the rule's field
+    rule: str  # required | unique | vocabulary | iso3 | bounds | pattern | dtype | a row rule
     value: Any = None
 
 
@@ -546,6 +630,10 @@ def record_failures(name: str, records: list[dict[str, Any]]) -> list[Failure]:
                 failures.append(Failure(index, column.name, rule, value))  # type: ignore[arg-type]
             if column.unique and counts[value] > 1:
                 failures.append(Failure(index, column.name, "unique", value))
+    for rule in TABLES[name].rules:
+        for index, record in enumerate(records):
+            if not rule.holds(*(record.get(c) for c in rule.columns)):
+                failures.append(Failure(index, rule.field, rule.name))
     return failures
 
 
@@ -557,8 +645,13 @@ def pandera_failures(name: str, frame: pd.DataFrame) -> list[Failure]:
         pandera_schemas()[name].validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as error:
         table = TABLES[name]
+        rules = {rule.message: rule for rule in table.rules}  # pandera names a check by its error
         failures = []
         for case in error.failure_cases.itertuples(index=False):
+            if case.check in rules:  # a row rule: one case per column of the failing row
+                rule = rules[case.check]
+                failures.append(Failure(int(case.index), rule.field, rule.name))
+                continue
             column = table.column(case.column)
             if case.check == "not_nullable":
                 rule = "required"
@@ -572,7 +665,7 @@ def pandera_failures(name: str, frame: pd.DataFrame) -> list[Failure]:
             failures.append(
                 Failure(index, case.column, rule, None if rule == "required" else case.failure_case)
             )
-        return failures
+        return list(dict.fromkeys(failures))
     return []
 
 
@@ -580,6 +673,7 @@ def pandera_failures(name: str, frame: pd.DataFrame) -> list[Failure]:
 def pandera_schemas() -> dict[str, pa.DataFrameSchema]:
     """The pandera schema of each table, as built by the ledger (before category columns
     become pandas Categoricals: there a value outside the vocabulary is still visible)."""
+    import pandas as pd
     import pandera.pandas as pa
 
     def column(c: Column) -> pa.Column:
@@ -604,9 +698,19 @@ def pandera_schemas() -> dict[str, pa.DataFrameSchema]:
             description=c.description,
         )
 
+    def row_rule(rule: RowRule) -> pa.Check:
+        def check(frame: pd.DataFrame) -> pd.Series:
+            values = frame[list(rule.columns)].astype(object)
+            values = values.where(values.notna(), None)
+            held = [rule.holds(*row) for row in values.itertuples(index=False)]
+            return pd.Series(held, index=frame.index, dtype=bool)
+
+        return pa.Check(check, name=rule.name, error=rule.message)
+
     return {
         name: pa.DataFrameSchema(
             {c.name: column(c) for c in t.columns},
+            checks=[row_rule(rule) for rule in t.rules],
             strict=True,
             ordered=True,
             name=name,
