@@ -766,7 +766,7 @@ def test_git_keeps_the_article_byte_exact_and_the_facts_lf():
 
 
 def test_row_rules_live_in_the_schema_and_both_checkers_run_them():
-    from marchwest.ledger import _frame
+    from marchwest.records import build_frame
     from marchwest.schema import TABLES, Failure, pandera_failures, record_failures
 
     assert {rule.name for rule in TABLES["arms_transfers"].rules} == {
@@ -783,7 +783,7 @@ def test_row_rules_live_in_the_schema_and_both_checkers_run_them():
         "origin": "reference",
         "source_id": None,
     }
-    frame = _frame(TABLES["arms_transfers"], [record], categories=False)
+    frame = build_frame(TABLES["arms_transfers"], [record], categories=False)
     expected = [
         Failure(0, "source_id", "reference_sourced"),
         Failure(0, "period_end", "period_in_order"),
