@@ -105,7 +105,7 @@ def read_text(path: Path) -> str:
 # YAML
 
 
-@dataclass
+@dataclass(slots=True)
 class Scalar:
     value: str
     line: int
@@ -116,13 +116,13 @@ class Scalar:
         return self.plain and self.value in _NULLS
 
 
-@dataclass
+@dataclass(slots=True)
 class Sequence:
     items: list[Any]
     line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Mapping:
     pairs: list[tuple[Any, Any]]
     line: int
@@ -150,44 +150,58 @@ def read_yaml(text: str) -> Any:
         parser.dispose()
 
 
+def _refuse(event: Any, yaml: Any, line: int) -> ReadError:
+    """Why an event is refused (an alias, an anchor, a tag or a second document)."""
+    if isinstance(event, yaml.AliasEvent):
+        return ReadError("YAML aliases (*name) are not allowed: write the value out", line)
+    if isinstance(event, yaml.DocumentStartEvent):
+        return ReadError("more than one YAML document (a second '---')", line)
+    if event.anchor is not None:
+        return ReadError("YAML anchors (&name) are not allowed: write every value out", line)
+    return ReadError(f"YAML tags ({event.tag[:40]}) are not allowed: write plain values", line)
+
+
 def _compose(parser: Any, yaml: Any) -> Any:
+    """The tree of the event stream; each event is checked before anything is built from it."""
+    scalar, starts = (
+        yaml.ScalarEvent,
+        {yaml.SequenceStartEvent: Sequence, yaml.MappingStartEvent: Mapping},
+    )
+    ends = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
     root: Any = None
     documents = 0
-    open_: list[tuple[Any, list[Any]]] = []  # collections being read, with their items so far
+    open_: list[tuple[Any, list[Any], int]] = []  # collections being read, their items so far
     while True:
         event = parser.get_event()
-        if event is None or isinstance(event, yaml.StreamEndEvent):
-            return root
-        line = event.start_mark.line + 1
-        if isinstance(event, yaml.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                raise ReadError("more than one YAML document (a second '---')", line)
-            continue
-        if isinstance(event, yaml.AliasEvent):
-            raise ReadError("YAML aliases (*name) are not allowed: write the value out", line)
-        if getattr(event, "anchor", None) is not None:
-            raise ReadError("YAML anchors (&name) are not allowed: write every value out", line)
-        if getattr(event, "tag", None) is not None:
-            raise ReadError(
-                f"YAML tags ({event.tag[:40]}) are not allowed: write plain values", line
-            )
-        node: Any
-        if isinstance(event, yaml.ScalarEvent):
-            node = Scalar(event.value, line, plain=event.style in (None, ""))
-        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+        kind = type(event)
+        if kind is scalar:
+            if event.anchor is not None or event.tag is not None:
+                raise _refuse(event, yaml, event.start_mark.line + 1)
+            node: Any = Scalar(event.value, event.start_mark.line + 1, event.style in (None, ""))
+        elif kind in starts:
+            line = event.start_mark.line + 1
+            if event.anchor is not None or event.tag is not None:
+                raise _refuse(event, yaml, line)
             if len(open_) >= MAX_DEPTH:
                 raise ReadError(f"nested more than {MAX_DEPTH} levels deep", line)
-            kind = Sequence if isinstance(event, yaml.SequenceStartEvent) else Mapping
-            open_.append((kind, [], line))
+            open_.append((starts[kind], [], line))
             continue
-        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-            kind, items, start = open_.pop()
-            if kind is Sequence:
-                node = Sequence(items, start)
+        elif kind in ends:
+            collection, items, line = open_.pop()
+            if collection is Sequence:
+                node = Sequence(items, line)
             else:
-                node = Mapping(list(zip(items[::2], items[1::2])), start)
-        else:  # document end
+                node = Mapping(list(zip(items[::2], items[1::2])), line)
+        elif event is None or kind is yaml.StreamEndEvent:
+            return root
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _refuse(event, yaml, event.start_mark.line + 1)
+            continue
+        elif kind is yaml.AliasEvent:
+            raise _refuse(event, yaml, event.start_mark.line + 1)
+        else:  # stream start, document end
             continue
         if open_:
             open_[-1][1].append(node)
