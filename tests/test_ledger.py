@@ -658,10 +658,11 @@ def test_a_csv_cell_too_large_for_the_csv_reader_is_a_problem(make_ledger):
 @pytest.mark.parametrize("bad_id", ["C PEC", '"cpec\\nx"', "x" * 200_000, "Cpec", "cpéc", "cpec-1"])
 def test_ids_are_lower_case_snake_case(make_ledger, bad_id):
     text = MINIMAL["facts/entities.yaml"].replace("entity_id: cpec", f"entity_id: {bad_id}")
-    found = problems(make_ledger({"facts/entities.yaml": text}))
+    figures = MINIMAL["facts/figures.yaml"].replace("subject_id: cpec", f"subject_id: {bad_id}")
+    found = problems(make_ledger({"facts/entities.yaml": text, "facts/figures.yaml": figures}))
     bad = [p for p in found if p.field == "entity_id"]
     assert len(bad) == 1 and bad[0].line == 12 and "is not an id: 1 to 80" in bad[0].message
-    assert len(bad[0].message) < 120  # a long id is cut short in the message
+    assert all(len(p.message) < 120 for p in found)  # a long id is cut short in messages
 
 
 def test_china_beside_china_is_refused(make_ledger):

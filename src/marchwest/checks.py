@@ -9,7 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 from marchwest import dates
-from marchwest.errors import Problem
+from marchwest.errors import Problem, shown
 from marchwest.records import Problems, Row, build_frame
 from marchwest.schema import REFERENCES, TABLE_NAMES, TABLES, rule_message
 
@@ -85,7 +85,7 @@ def _check_columns(
                 if record.get(column.name) == failure.value and i != failure.index
             ]
             where = "; ".join(f"{r.file} line {r.line}" for r in others)
-            message = f"duplicate id {failure.value!r} (also at {where})"
+            message = f"duplicate id {shown(failure.value)} (also at {where})"
         else:
             message = rule_message(column, failure.rule, failure.value)
         problems.at(rows[failure.index], message, column.name)
@@ -106,7 +106,7 @@ def _check_references(
             if value is not None and value not in known:
                 problems.at(
                     rows[name][index],
-                    f"unknown id {value!r} (not in {' or '.join(targets)})",
+                    f"unknown id {shown(value)} (not in {' or '.join(targets)})",
                     column,
                 )
     article_events = {r.get("event_id") for r in records["events"] if r["origin"] == "article"}
@@ -115,7 +115,7 @@ def _check_references(
         if target in ids["events"] and target not in article_events:
             problems.at(
                 rows["events"][index],
-                f"corresponds_to {target!r}: not an article event",
+                f"corresponds_to {shown(target)}: not an article event",
                 "corresponds_to",
             )
 

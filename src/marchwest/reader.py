@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from marchwest.errors import shown
+
 MAX_BYTES = 10 * 1024 * 1024  # per file
 MAX_DEPTH = 8  # a ledger file nests 4 deep: rows > row > participants > participant
 INT64 = (-(2**63), 2**63 - 1)
@@ -213,10 +215,6 @@ def _compose(parser: Any, yaml: Any) -> Any:
 # Numbers
 
 
-def _shown(text: str) -> str:
-    return repr(text if len(text) <= 40 else text[:37] + "...")
-
-
 def _why_not(text: str) -> str:
     """Why a number-like text is refused (YAML 1.1 would read some of these differently)."""
     if any(c.isdigit() and not c.isascii() for c in text):
@@ -239,21 +237,21 @@ def parse_number(text: str, *, whole: bool = False) -> int | float:
     Raises ValueError saying what is wrong."""
     text = text.strip()
     if len(text) > 40 or not _DECIMAL.fullmatch(text):
-        raise ValueError(f"expected a number, found {_shown(text)} ({_why_not(text)})")
+        raise ValueError(f"expected a number, found {shown(text)} ({_why_not(text)})")
     if _INT.fullmatch(text):
         value: int | float = int(text)
     else:
         value = float(text)
         if not math.isfinite(value):
-            raise ValueError(f"{_shown(text)} is out of range (not a finite number)")
+            raise ValueError(f"{shown(text)} is out of range (not a finite number)")
     if whole:
         if isinstance(value, float):
             if not value.is_integer():
-                raise ValueError(f"expected a whole number, found {_shown(text)}")
+                raise ValueError(f"expected a whole number, found {shown(text)}")
             value = int(value)
         if not INT64[0] <= value <= INT64[1]:
             raise ValueError(
-                f"{_shown(text)} is out of range for a whole number ({INT64[0]} to {INT64[1]})"
+                f"{shown(text)} is out of range for a whole number ({INT64[0]} to {INT64[1]})"
             )
         return value
     return float(value)

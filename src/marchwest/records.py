@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from marchwest import dates, reader
 from marchwest.dates import EdtfDate
-from marchwest.errors import Problem
+from marchwest.errors import Problem, shown
 from marchwest.page import Article, QuoteError
 from marchwest.reader import Mapping, Scalar, Sequence
 from marchwest.schema import (
@@ -115,7 +115,7 @@ def _value(node: Any, key: Key) -> Any:
         if not isinstance(node, Scalar):
             raise ValueError("expected a number, found a list or mapping")
         if not node.plain:
-            raise ValueError(f"expected a number, found quoted text {node.value[:40]!r}")
+            raise ValueError(f"expected a number, found quoted text {shown(node.value)}")
         return reader.parse_number(node.value, whole=key.kind == "int")
     if key.kind == "list":
         if not isinstance(node, Sequence):
@@ -224,7 +224,7 @@ def _precision(row: Row, date: EdtfDate | None, problems: Problems) -> str | Non
     if given is not None and given not in DATE_PRECISIONS:
         problems.at(
             row,
-            f"unknown precision {given!r} (expected one of: {', '.join(DATE_PRECISIONS)})",
+            f"unknown precision {shown(given)} (expected one of: {', '.join(DATE_PRECISIONS)})",
             "date_precision",
         )
         return None
@@ -232,7 +232,7 @@ def _precision(row: Row, date: EdtfDate | None, problems: Problems) -> str | Non
         if row.values.get("date") is not None:
             return None  # the date itself is bad (reported)
         if given not in (None, "undated"):
-            problems.at(row, f"precision {given!r} without a date", "date_precision")
+            problems.at(row, f"precision {shown(given)} without a date", "date_precision")
         if row.values.get("date_text") is not None:
             problems.at(row, "date_text without a date: give the EDTF `date` too", "date_text")
         return "undated"
@@ -240,7 +240,7 @@ def _precision(row: Row, date: EdtfDate | None, problems: Problems) -> str | Non
         if given is not None and given != date.precision:
             problems.at(
                 row,
-                f"precision {given!r} contradicts the date {date.text!r} (a {date.precision})",
+                f"precision {shown(given)} contradicts the date {date.text!r} (a {date.precision})",
                 "date_precision",
             )
         return date.precision
@@ -260,7 +260,9 @@ def _precision(row: Row, date: EdtfDate | None, problems: Problems) -> str | Non
         and same[given](date.start) != same[given](date.end)
     ):
         problems.at(
-            row, f"precision {given!r} but the interval {date.text!r} spans more", "date_precision"
+            row,
+            f"precision {shown(given)} but the interval {date.text!r} spans more",
+            "date_precision",
         )
     return given
 

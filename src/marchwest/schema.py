@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from marchwest.errors import shown
+
 if TYPE_CHECKING:
     import pandas as pd
     import pandera.pandas as pa
@@ -576,28 +578,22 @@ def _value_rule(column: Column) -> str | None:
     return None
 
 
-def _shown(value: Any) -> str:
-    """A value for a message, cut short (an id may be 200,000 characters long)."""
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 def rule_message(column: Column, rule: str, value: Any) -> str:
     """What is wrong, in words (duplicates are worded by the ledger, which knows the rows)."""
     if rule == "required":
         return "missing value (it is required)"
     if rule == "vocabulary":
-        return f"{_shown(value)} is not one of: {', '.join(column.vocabulary or ())}"
+        return f"{shown(value)} is not one of: {', '.join(column.vocabulary or ())}"
     if rule == "iso3":
-        return f"{_shown(value)} is not an ISO 3166-1 alpha-3 code"
+        return f"{shown(value)} is not an ISO 3166-1 alpha-3 code"
     if rule == "bounds":
         lo, hi = column.bounds or (None, None)
-        return f"{_shown(value)} is out of range [{lo:g}, {hi:g}]"
+        return f"{shown(value)} is out of range [{lo:g}, {hi:g}]"
     if rule == "pattern":
-        return f"{_shown(value)} is not {PATTERNS[column.pattern or '']}"
+        return f"{shown(value)} is not {PATTERNS[column.pattern or '']}"
     if rule == "unique":
-        return f"duplicate value {_shown(value)}"
-    return f"{_shown(value)}: wrong type (expected {column.dtype})"
+        return f"duplicate value {shown(value)}"
+    return f"{shown(value)}: wrong type (expected {column.dtype})"
 
 
 def record_failures(name: str, records: list[dict[str, Any]]) -> list[Failure]:
