@@ -161,3 +161,30 @@ def test_a_page_without_its_landmarks_is_an_error(page, missing):
 def test_repr_is_short(article):
     text = repr(article)
     assert len(text) < 300 and "Matthew Johnson" in text and "part 2 of 4" in text
+
+
+@pytest.mark.parametrize("date", ["August 38, 2019", "Augustus 18, 2019", "February 29, 2019"])
+def test_a_byline_date_that_is_no_date_is_an_error(date):
+    page = (
+        f"Title\n\n by A B , {date}\n\nthe second in a four-part series.\n\n"
+        "Popular posts from this blog\n"
+    )
+    with pytest.raises(ArticleError, match=f"the byline's date '{date}' is not a date"):
+        parse_article(page)
+
+
+@pytest.mark.parametrize("line_end", ["\r\n", "\r"])
+def test_a_page_with_crlf_or_cr_line_ends_reads_as_with_lf(article, line_end):
+    crlf = parse_article(article.raw.replace("\n", line_end))
+    assert (crlf.title, crlf.author, crlf.published, crlf.series) == (
+        article.title,
+        article.author,
+        article.published,
+        article.series,
+    )
+    assert [s.title for s in crlf.sections] == HEADINGS
+    assert [p.text for p in crlf.paragraphs] == [p.text for p in article.paragraphs]
+    for span in (*crlf.paragraphs, *crlf.sections, crlf.byline):
+        assert crlf.raw[span.start : span.end] == span.text and not span.text.endswith("\r")
+    start, end = crlf.find("China is redrawing the global security map beyond Asia-Pacific.")
+    assert crlf.raw[start:end].endswith("Asia-Pacific.")

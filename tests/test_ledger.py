@@ -508,3 +508,294 @@ def test_external_is_optional_facts_is_not(make_ledger):
     assert ledger.places()["lat"].isna().all()
     shutil.rmtree(root / "facts")
     assert "folder is missing" in only_problem(root).message
+
+
+# --- hostile input: files, YAML, numbers, ids, URLs, dates ----------------------------------
+
+
+def test_a_fifo_a_device_a_folder_or_a_loop_is_refused_not_read(make_ledger):
+    import os
+
+    root = make_ledger({"facts/figures.yaml": None})
+    os.mkfifo(root / "facts" / "figures.yaml")  # reading it would wait for a writer forever
+    problem = only_problem(root)
+    assert problem.file.endswith("facts/figures.yaml") and "a FIFO" in problem.message
+    (root / "facts" / "figures.yaml").unlink()
+    (root / "facts" / "figures.yaml").symlink_to("/dev/urandom")  # endless bytes
+    assert "a device" in only_problem(root).message
+    (root / "facts" / "figures.yaml").unlink()
+    (root / "facts" / "figures.yaml").mkdir()
+    assert "a folder" in only_problem(root).message
+    (root / "facts" / "figures.yaml").rmdir()
+    (root / "facts" / "figures.yaml").symlink_to("figures.yaml")
+    problem = only_problem(root)
+    assert problem.file.endswith("figures.yaml") and "symbolic links" in problem.message
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(make_ledger):
+    from marchwest.reader import MAX_BYTES
+
+    root = make_ledger()
+    with open(root / "facts" / "figures.yaml", "r+b") as handle:
+        handle.truncate(MAX_BYTES + 1)  # sparse: no 10 MB is written
+    problem = only_problem(root)
+    assert problem.file.endswith("facts/figures.yaml") and "larger than 10 MB" in problem.message
+
+
+def test_unreadable_files_and_folders_are_problems(make_ledger, monkeypatch):
+    import os
+
+    root = make_ledger()
+    real_open, real_iterdir = os.open, Path.iterdir
+
+    def refuse(path, *args, **kwargs):
+        if str(path).endswith(("figures.yaml", "article.txt")):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
+    found = problems(root)
+    assert [(Path(p.file).name, p.message) for p in found] == [
+        ("article.txt", "cannot read the file: Permission denied"),
+        ("figures.yaml", "cannot read the file: Permission denied"),
+    ]
+    monkeypatch.setattr(os, "open", real_open)
+
+    def no_listing(self):
+        if self.name == "external":
+            raise PermissionError(13, "Permission denied")
+        return real_iterdir(self)
+
+    monkeypatch.setattr(Path, "iterdir", no_listing)
+    found = problems(root)
+    assert Path(found[0].file).name == "external"
+    assert found[0].message == "cannot read the folder: Permission denied"
+
+
+BOMB = "- &a [x, x, x, x, x, x, x, x, x]\n- &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "what"),
+    [
+        (BOMB + "- {? *b : x}\n", 1, "anchors (&name) are not allowed"),
+        ("- figure_id: x\n  subject_id: *undefined\n", 2, "aliases (*name) are not allowed"),
+        ("[" * 30_000, 1, "nested more than 8 levels deep"),  # libyaml's composer would crash
+        ("- !!python/object/apply:os.system ['true']\n", 1, "tags"),
+        ("- figure_id: !custom x\n", 1, "YAML tags (!custom) are not allowed"),
+        ("- figure_id: x\n---\n- figure_id: y\n", 2, "more than one YAML document"),
+        ("- figure_id: x\u0000\n", 1, "YAML syntax error"),
+    ],
+    ids=[
+        "alias-bomb-as-key",
+        "alias",
+        "deep-nesting",
+        "python-tag",
+        "custom-tag",
+        "two-docs",
+        "nul",
+    ],
+)
+def test_yaml_that_could_hurt_is_refused_before_it_is_built(make_ledger, text, line, what):
+    problem = only_problem(make_ledger({"facts/figures.yaml": text}))
+    assert problem.file.endswith("facts/figures.yaml") and problem.line == line
+    assert what in problem.message
+
+
+def test_a_key_that_is_not_text_is_a_problem(make_ledger):
+    text = MINIMAL["facts/figures.yaml"] + "  ? [a, b]\n  : x\n"
+    problem = only_problem(make_ledger({"facts/figures.yaml": text}))
+    assert (problem.line, problem.message) == (8, "a key must be plain text")
+
+
+@pytest.mark.parametrize(
+    ("written", "why"),
+    [
+        (".nan", "not a finite number"),
+        (".inf", "not a finite number"),
+        ("-.inf", "not a finite number"),
+        ("1.0e+400", "out of range"),
+        ("1:30", "base 60"),
+        ("0x1F", "hexadecimal"),
+        ("0o17", "hexadecimal, octal or binary"),
+        ("017", "leading zero"),
+        ("1_944", "without underscores"),
+        ("\u0666\u0660", "ASCII digits"),  # Arabic-Indic 60
+        ('"60"', "quoted text"),
+        ("true", "write it in decimal"),
+        ("[60]", "a list or mapping"),
+    ],
+)
+def test_a_number_must_be_plain_decimal_and_finite(make_ledger, written, why):
+    text = MINIMAL["facts/figures.yaml"].replace("value: 60", f"value: {written}")
+    problem = only_problem(make_ledger({"facts/figures.yaml": text}))
+    assert (problem.line, problem.row, problem.field) == (4, 1, "value")
+    assert why in problem.message
+
+
+def test_whole_numbers_fit_int64_in_yaml_and_csv(make_ledger, capsys):
+    from marchwest.ledger import validate_command
+
+    text = MINIMAL["facts/arms_transfers.yaml"].replace("rank: 1", "rank: 99999999999999999999")
+    problem = only_problem(make_ledger({"facts/arms_transfers.yaml": text}))
+    assert problem.field == "rank" and "out of range for a whole number" in problem.message
+    sipri = MINIMAL["external/sipri_tiv.csv"].replace("2017,514", "99999999999999999999,514")
+    root = make_ledger({"external/sipri_tiv.csv": sipri})
+    problem = only_problem(root)
+    assert problem.file.endswith("sipri_tiv.csv") and problem.field == "year"
+    assert "out of range" in problem.message
+    assert validate_command(root) == 1  # validate reports it; no traceback
+    assert "field 'year'" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("tiv", ["nan", "inf", "1e400", "1_944", "0x1F", "\u0665\u0661\u0664"])
+def test_sipri_csv_numbers_are_plain_decimal(make_ledger, tiv):
+    sipri = MINIMAL["external/sipri_tiv.csv"].replace("2017,514", f"2017,{tiv}")
+    problem = only_problem(make_ledger({"external/sipri_tiv.csv": sipri}))
+    assert (problem.line, problem.field) == (2, "tiv")
+
+
+def test_a_csv_cell_too_large_for_the_csv_reader_is_a_problem(make_ledger):
+    sipri = MINIMAL["external/sipri_tiv.csv"] + "china," + "x" * 200_000 + ",2018,1,ref_one\n"
+    problem = only_problem(make_ledger({"external/sipri_tiv.csv": sipri}))
+    assert problem.file.endswith("sipri_tiv.csv") and "not a readable CSV" in problem.message
+
+
+@pytest.mark.parametrize("bad_id", ["C PEC", '"cpec\\nx"', "x" * 200_000, "Cpec", "cpéc", "cpec-1"])
+def test_ids_are_lower_case_snake_case(make_ledger, bad_id):
+    text = MINIMAL["facts/entities.yaml"].replace("entity_id: cpec", f"entity_id: {bad_id}")
+    figures = MINIMAL["facts/figures.yaml"].replace("subject_id: cpec", f"subject_id: {bad_id}")
+    found = problems(make_ledger({"facts/entities.yaml": text, "facts/figures.yaml": figures}))
+    bad = [p for p in found if p.field == "entity_id"]
+    assert len(bad) == 1 and bad[0].line == 12 and "is not an id: 1 to 80" in bad[0].message
+    assert all(len(p.message) < 120 for p in found)  # a long id is cut short in messages
+
+
+def test_china_beside_china_is_refused(make_ledger):
+    text = MINIMAL["facts/entities.yaml"] + (
+        "- entity_id: China\n  name: China again\n  kind: country\n"
+        "  quote: China is redrawing the global security map\n"
+    )
+    problem = only_problem(make_ledger({"facts/entities.yaml": text}))
+    assert (problem.line, problem.field) == (20, "entity_id") and "'China'" in problem.message
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(document.cookie)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "vbscript:msgbox",
+        "//example.org/one",
+        "ftp://example.org/one",
+        '"https://example.org/a b"',
+        "'https://example.org/\"onmouseover=\"alert(1)'",
+    ],
+)
+def test_source_urls_must_be_http_or_https(make_ledger, url):
+    text = MINIMAL["external/sources.yaml"].replace("https://example.org/one", url)
+    problem = only_problem(make_ledger({"external/sources.yaml": text}))
+    assert problem.file.endswith("external/sources.yaml")
+    assert (problem.line, problem.field) == (4, "url") and "http" in problem.message
+
+
+@pytest.mark.parametrize("date", ["1500-06-01", "9999-12-31", "../1000-01-01", "1677", "2262/.."])
+def test_dates_outside_the_supported_years_are_refused(make_ledger, date):
+    text = MINIMAL["facts/events.yaml"].replace("date: 2019-04\n", f"date: {date}\n")
+    text = text.replace("  date_text: in April\n", "")
+    if "/" in date:
+        text = text.replace(f"date: {date}\n", f"date: {date}\n  date_precision: interval\n")
+    problem = only_problem(make_ledger({"facts/events.yaml": text}))
+    assert (problem.line, problem.field) == (14, "date")
+    assert "years 1678 to 2261" in problem.message
+
+
+def test_non_ascii_digits_in_dates_are_refused():
+    for text in ("\u0662\u0660\u0661\u0669-04", "２０１９", "2019-0\u0664"):
+        with pytest.raises(ValueError, match="bad date"):
+            dates.parse(text)
+        with pytest.raises(ValueError, match="bad date"):
+            dates.parse_with_edtf(text)
+    assert dates.parse("1678-01-01").start.year == 1678
+    assert dates.parse("2261-12-31").end.year == 2261
+
+
+def test_an_article_with_a_bad_byline_date_is_a_problem(make_ledger):
+    root = make_ledger()
+    page = root / "raw" / "article.txt"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("August 18, 2019", "August 38, 2019"),
+        encoding="utf-8",
+    )
+    problem = only_problem(root)
+    assert problem.file.endswith("raw/article.txt") and "'August 38, 2019'" in problem.message
+
+
+def test_a_crlf_article_is_read_and_its_spans_stay_exact(make_ledger):
+    root = make_ledger()
+    page = root / "raw" / "article.txt"
+    page.write_bytes(page.read_bytes().replace(b"\n", b"\r\n"))
+    ledger = marchwest.load(root)
+    raw = ledger.article().raw
+    assert "\r\n" in raw and ledger.article().author == "Matthew Johnson"
+    quotes = [
+        (start, end, text)
+        for frame in ledger.tables().values()
+        if "evidence" in frame
+        for start, end, text in frame[frame["evidence"].notna()][
+            ["char_start", "char_end", "evidence"]
+        ].itertuples(index=False)
+    ]
+    assert len(quotes) > 10 and all(raw[start:end] == text for start, end, text in quotes)
+
+
+def test_git_keeps_the_article_byte_exact_and_the_facts_lf():
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None or not (paths.PROJECT_ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    files = ["data/raw/article.txt", "data/facts/events.yaml", "data/external/sipri_tiv.csv"]
+    out = subprocess.run(
+        ["git", "check-attr", "text", "eol", "--", *files],
+        cwd=paths.PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert out == [
+        "data/raw/article.txt: text: unset",
+        "data/raw/article.txt: eol: unspecified",
+        "data/facts/events.yaml: text: set",
+        "data/facts/events.yaml: eol: lf",
+        "data/external/sipri_tiv.csv: text: set",
+        "data/external/sipri_tiv.csv: eol: lf",
+    ]
+
+
+def test_row_rules_live_in_the_schema_and_both_checkers_run_them():
+    from marchwest.records import build_frame
+    from marchwest.schema import TABLES, Failure, pandera_failures, record_failures
+
+    assert {rule.name for rule in TABLES["arms_transfers"].rules} == {
+        "article_quoted",
+        "reference_sourced",
+        "period_in_order",
+    }
+    record = {
+        "supplier_id": "china",
+        "recipient_id": "pakistan",
+        "measure": "rank",
+        "period_start": 2010,
+        "period_end": 2000,
+        "origin": "reference",
+        "source_id": None,
+    }
+    frame = build_frame(TABLES["arms_transfers"], [record], categories=False)
+    expected = [
+        Failure(0, "source_id", "reference_sourced"),
+        Failure(0, "period_end", "period_in_order"),
+    ]
+    assert record_failures("arms_transfers", [record]) == expected
+    assert sorted(pandera_failures("arms_transfers", frame), key=expected.index) == expected

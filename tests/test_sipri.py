@@ -145,6 +145,25 @@ def test_a_binary_file_is_refused(tmp_path):
         read_tiv_export(path)
 
 
+def test_a_path_that_is_no_readable_file_is_refused(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "fifo.csv")
+    for path, what in [
+        (tmp_path / "missing.csv", "No such file or directory"),
+        (tmp_path, "a folder"),
+        (tmp_path / "fifo.csv", "a FIFO"),
+    ]:
+        with pytest.raises(LedgerError, match=re.escape(f"{path}: ") + ".*" + what):
+            read_tiv_export(path)
+
+
+def test_a_figure_too_large_for_int64_is_refused(tmp_path):
+    path = _variant(tmp_path, _replace(13, "Syldavia,99999999999999999999,2,,2"))
+    with pytest.raises(LedgerError, match="line 13, field '2022': .*out of range"):
+        read_tiv_export(path)
+
+
 # --- the committed extract (data/external/sipri_tiv.csv) ------------------------------------
 
 

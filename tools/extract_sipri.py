@@ -19,11 +19,11 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from marchwest.schema import SIPRI_COLUMNS as COLUMNS
 from marchwest.sipri import read_tiv_export
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ENTITIES = [ROOT / "data/facts/entities.yaml", ROOT / "data/external/entities.yaml"]
-COLUMNS = ["supplier", "recipient", "year", "tiv", "source_id"]
 
 
 def entity_ids_by_name(entity_files: list[Path]) -> dict[str, str]:

@@ -20,8 +20,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+from marchwest.errors import shown
+
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only
 _FORMS = "2019-07-23, 2019-07, 2019, 2019-07-21/2019-07-31, 2018/.. or ../2020"
+# The years whose every day a pandas datetime64[ns] column holds (1677-09-21 to 2262-04-11).
+YEARS = (1678, 2261)
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ def _parts(text: str) -> list[str]:
         or parts == [".."]
         or parts == ["..", ".."]
     ):
-        raise ValueError(f"bad date {text!r}: write EDTF such as {_FORMS}")
+        raise ValueError(f"bad date {shown(text)}: write EDTF such as {_FORMS}")
     return parts
 
 
@@ -50,7 +54,13 @@ def _checked(
     text: str, start: dt.date | None, end: dt.date | None, precision: str | None
 ) -> EdtfDate:
     if start is not None and end is not None and start > end:
-        raise ValueError(f"bad date {text!r}: the start is after the end")
+        raise ValueError(f"bad date {shown(text)}: the start is after the end")
+    for day in (start, end):
+        if day is not None and not YEARS[0] <= day.year <= YEARS[1]:
+            raise ValueError(
+                f"date {shown(text)} is out of the supported range: years {YEARS[0]} to {YEARS[1]}"
+                " (the range of the tables' datetime columns)"
+            )
     return EdtfDate(text, start, end, precision)
 
 
@@ -61,12 +71,12 @@ def _bounds(text: str, part: str) -> tuple[dt.date, dt.date, str]:
         return dt.date(y, 1, 1), dt.date(y, 12, 31), "year"
     m = int(month)
     if not 1 <= m <= 12:
-        raise ValueError(f"bad date {text!r}: not a valid EDTF date (month {month})")
+        raise ValueError(f"bad date {shown(text)}: not a valid EDTF date (month {month})")
     last = calendar.monthrange(y, m)[1]
     if day is None:
         return dt.date(y, m, 1), dt.date(y, m, last), "month"
     if not 1 <= int(day) <= last:
-        raise ValueError(f"bad date {text!r}: not a valid EDTF date (day {day})")
+        raise ValueError(f"bad date {shown(text)}: not a valid EDTF date (day {day})")
     return dt.date(y, m, int(day)), dt.date(y, m, int(day)), "day"
 
 
@@ -94,7 +104,7 @@ def parse_with_edtf(text: str) -> EdtfDate:
     try:
         parsed = level.parse_string(text, parse_all=True)[0]
     except grammar.ParseException:
-        raise ValueError(f"bad date {text!r}: not a valid EDTF date") from None
+        raise ValueError(f"bad date {shown(text)}: not a valid EDTF date") from None
 
     def day(bound: Any) -> dt.date | None:
         return None if isinstance(bound, float) else dt.date(*bound[:3])  # float: open (inf)
@@ -102,6 +112,6 @@ def parse_with_edtf(text: str) -> EdtfDate:
     try:
         start, end = day(parsed.lower_strict()), day(parsed.upper_strict())
     except ValueError as error:  # 2019-02-29
-        raise ValueError(f"bad date {text!r}: not a valid EDTF date ({error})") from None
+        raise ValueError(f"bad date {shown(text)}: not a valid EDTF date ({error})") from None
     precision = getattr(parsed, "precision", None) if len(parts) == 1 else None
     return _checked(text, start, end, precision)

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """A value as a message quotes it, cut short (an id may be 200,000 characters long)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,25 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+# A line ends in LF, CRLF (a page saved on Windows) or CR: "^" and "$" are spelled out for all.
 BYLINE = re.compile(
-    r"^[ \t\u00a0]*by (?P<author>[^,\n]+?) ?, (?P<date>[A-Z][a-z]+ \d{1,2}, \d{4})[ \t\u00a0]*$",
-    re.MULTILINE,
+    r"(?:^|(?<=[\r\n]))[ \t\u00a0]*by (?P<author>[^,\r\n]+?) ?,"
+    r" (?P<month>[A-Z][a-z]+) (?P<day>[0-9]{1,2}), (?P<year>[0-9]{4})[ \t\u00a0]*(?=[\r\n]|\Z)"
 )
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 SERIES = re.compile(r"the (?P<part>\w+) in an? (?P<parts>[\w]+)-part series")
 END_MARKER = "Popular posts from this blog"
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
@@ -195,7 +210,7 @@ class Article:
 def _blocks(raw: str, start: int, end: int) -> list[Span]:
     """The non-blank lines between two offsets, trimmed of white space (no-break spaces too)."""
     spans = []
-    for match in re.finditer(r"[^\n]+", raw[start:end]):
+    for match in re.finditer(r"[^\r\n]+", raw[start:end]):
         line = match.group()
         stripped = line.strip()
         if stripped:
@@ -226,6 +241,15 @@ def _number(word: str, table: dict[str, int], what: str) -> int:
         raise ArticleError(f"cannot read the {what} {word!r} of the series line") from None
 
 
+def _byline_date(byline: re.Match[str]) -> dt.date:
+    """The byline's date, in English whatever the locale."""
+    written = f"{byline['month']} {byline['day']}, {byline['year']}"
+    try:
+        return dt.date(int(byline["year"]), MONTHS.index(byline["month"]) + 1, int(byline["day"]))
+    except ValueError:
+        raise ArticleError(f"the byline's date {written!r} is not a date") from None
+
+
 def parse_article(raw: str) -> Article:
     """Parse the captured page. Raises :class:`ArticleError` if its landmarks are missing."""
     byline = BYLINE.search(raw)
@@ -242,7 +266,7 @@ def parse_article(raw: str) -> Article:
     series = SERIES.search(raw, byline.end(), end)
     if series is None:
         raise ArticleError("no series line ('the second in a four-part series')")
-    published = dt.datetime.strptime(byline.group("date"), "%B %d, %Y").date()
+    published = _byline_date(byline)
     by = _blocks(raw, byline.start(), byline.end())[0]
 
     paragraphs: list[Paragraph] = []

@@ -8,10 +8,14 @@ pandera and pycountry are imported only when the schemas are built (they are slo
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
+
+from marchwest.errors import shown
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -116,6 +120,15 @@ DATE_PRECISIONS = (*SINGLE_PRECISIONS, *INTERVAL_PRECISIONS, "undated")
 ARTICLE_SHA256 = "38586a5eb38fe1fb35f18e1f0598704112ac7fd56afb70a13f278c860886b27c"
 
 
+# Patterns a column's values match in full, and what they mean (for messages).
+ID_PATTERN = r"[a-z0-9_]{1,80}"
+URL_PATTERN = r"https?://[^\s<>\"'`\\]+"
+PATTERNS = {
+    ID_PATTERN: "an id: 1 to 80 characters a-z, 0-9 and _",
+    URL_PATTERN: "an http:// or https:// URL",
+}
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a public table."""
@@ -128,6 +141,7 @@ class Column:
     unique: bool = False
     iso3: bool = False  # an ISO 3166 alpha-3 country code
     bounds: tuple[float, float] | None = None  # inclusive range
+    pattern: str | None = None  # a regular expression every value matches in full (PATTERNS)
 
 
 @dataclass(frozen=True)
@@ -149,6 +163,43 @@ KEY_KINDS = {
 
 
 @dataclass(frozen=True)
+class RowRule:
+    """A rule across the columns of one row, checked by the loader and by pandera alike."""
+
+    name: str
+    field: str  # where a failure is reported: a column, or the YAML key behind it
+    columns: tuple[str, ...]  # the values ``holds`` is called with (None when empty)
+    holds: Callable[..., bool]
+    message: str  # formatted with the row's values by column
+
+
+ARTICLE_QUOTED = RowRule(
+    "article_quoted",
+    "quote",
+    ("origin", "evidence"),
+    lambda origin, evidence: origin != "article" or evidence is not None,
+    "missing field: an article row needs the article's words",
+)
+REFERENCE_SOURCED = RowRule(
+    "reference_sourced",
+    "source_id",
+    ("origin", "source_id"),
+    lambda origin, source_id: origin != "reference" or source_id is not None,
+    "missing field: a reference row needs its source",
+)
+
+# A verdict cites the source that decides it; only `unverified` may stand without one (whatever
+# folder the row is in). Replaces REFERENCE_SOURCED in the tables whose rows carry a verdict.
+VERDICT_SOURCED = RowRule(
+    "reference_sourced",
+    "source_id",
+    ("source_id", "verdict"),
+    lambda source_id, verdict: source_id is not None or verdict == "unverified",
+    "missing field: a {verdict!r} verdict needs the source that decides it",
+)
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     row: str  # what one row is
@@ -158,6 +209,16 @@ class Table:
     external_only: bool = False  # lives only in external/ (sources)
     provenance: bool = True  # rows carry origin, evidence and source_id
     rows_of_its_own: bool = True  # False: rows written inside another table's (participants)
+    own_rules: tuple[RowRule, ...] = ()
+
+    @property
+    def rules(self) -> tuple[RowRule, ...]:
+        """The table's row rules, with the provenance rules it does not replace (by name)."""
+        if not (self.provenance and self.rows_of_its_own):
+            return self.own_rules
+        own = {rule.name for rule in self.own_rules}
+        inherited = (r for r in (ARTICLE_QUOTED, REFERENCE_SOURCED) if r.name not in own)
+        return (*inherited, *self.own_rules)
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -197,13 +258,13 @@ PROVENANCE = (
     ),
     Column("char_start", "Int64", "Offset of the evidence in article().raw."),
     Column("char_end", "Int64", "Offset just after the evidence in article().raw."),
-    Column("source_id", "string", "The reference source (sources.source_id)."),
+    Column("source_id", "string", "The reference source (sources.source_id).", pattern=ID_PATTERN),
 )
 PROVENANCE_KEYS = (Key("quote", "text"), Key("occurrence", "int"), Key("source_id", "text"))
 
 
 def _id(name: str, what: str, **kw: Any) -> Column:
-    return Column(name, "string", what, required=True, **kw)
+    return Column(name, "string", what, required=True, pattern=ID_PATTERN, **kw)
 
 
 def _dates(prefix: str, what: str) -> tuple[Column, ...]:
@@ -244,7 +305,7 @@ TABLES: dict[str, Table] = {
                 _id("source_id", "Source id.", unique=True),
                 Column("title", "string", "Title of the source.", required=True),
                 Column("publisher", "string", "Who publishes it."),
-                Column("url", "string", "Where to find it."),
+                Column("url", "string", "Where to find it (http or https).", pattern=URL_PATTERN),
                 Column("published", "string", "When it was published (EDTF text)."),
                 Column("accessed", "string", "When it was consulted (EDTF text)."),
                 Column("note", "string", "What the source is used for, caveats."),
@@ -295,6 +356,15 @@ TABLES: dict[str, Table] = {
                 Column("lon", "Float64", "Longitude, degrees east.", bounds=(-180, 180)),
             ),
             id_column="place_id",
+            own_rules=(
+                RowRule(
+                    "coordinates_sourced",
+                    "source_id",
+                    ("lat", "lon", "source_id"),
+                    lambda lat, lon, source: lat is None and lon is None or source is not None,
+                    "coordinates come from a reference: give source_id",
+                ),
+            ),
         ),
         Table(
             "events",
@@ -305,11 +375,14 @@ TABLES: dict[str, Table] = {
                 Column("kind", "category", "What sort of event it is.", EVENT_KINDS, required=True),
                 Column("date_text", "string", "The article's words for the date ('in April')."),
                 *_dates("date", "The date"),
-                Column("place_id", "string", "Where it happened (places.place_id)."),
+                Column(
+                    "place_id", "string", "Where it happened (places.place_id).", pattern=ID_PATTERN
+                ),
                 Column(
                     "corresponds_to",
                     "string",
                     "For a reference row: the article event it dates (events.event_id).",
+                    pattern=ID_PATTERN,
                 ),
             ),
             (
@@ -372,6 +445,15 @@ TABLES: dict[str, Table] = {
                 Key("until", "edtf"),
                 Key("known_on", "edtf"),
             ),
+            own_rules=(
+                RowRule(
+                    "since_before_until",
+                    "until",
+                    ("since", "until"),
+                    lambda since, until: since is None or until is None or since <= until,
+                    "the start ({since_edtf}) is after the end ({until_edtf})",
+                ),
+            ),
         ),
         Table(
             "arms_transfers",
@@ -393,6 +475,15 @@ TABLES: dict[str, Table] = {
                 ),
                 Column("value", "Float64", "The figure (a share in percent, a TIV, a rank)."),
                 Column("unit", "string", "Unit of `value` ('percent', 'million TIV')."),
+            ),
+            own_rules=(
+                RowRule(
+                    "period_in_order",
+                    "period_end",
+                    ("period_start", "period_end"),
+                    lambda first, last: first is None or last is None or first <= last,
+                    "period_start {period_start} is after period_end {period_end}",
+                ),
             ),
         ),
         Table(
@@ -459,6 +550,16 @@ TABLES: dict[str, Table] = {
                 Key("as_of", "edtf", True),
             ),
             id_column="claim_id",
+            own_rules=(
+                RowRule(
+                    "article_quoted",
+                    "quote",
+                    ("evidence",),
+                    lambda evidence: evidence is not None,
+                    "missing field: a claim needs the article's words",
+                ),
+                VERDICT_SOURCED,
+            ),
         ),
         Table(
             "outcomes",
@@ -494,6 +595,7 @@ TABLES: dict[str, Table] = {
             ),
             id_column="outcome_id",
             external_only=True,
+            own_rules=(VERDICT_SOURCED,),
         ),
         Table(
             "uncited",
@@ -513,6 +615,8 @@ TABLES: dict[str, Table] = {
     )
 }
 TABLE_NAMES = tuple(TABLES)  # the order the tables are built in (sources first)
+# external/sipri_tiv.csv, one row per supplier, recipient and year: arms_transfers rows of TIV.
+SIPRI_COLUMNS = ["supplier", "recipient", "year", "tiv", "source_id"]
 
 # References between tables: (table, column) -> the tables whose id it must name.
 REFERENCES: dict[tuple[str, str], tuple[str, ...]] = {
@@ -545,8 +649,8 @@ class Failure:
     """A value of a table breaking one of its column's rules."""
 
     index: int  # the row's position in the frame
-    column: str
-    rule: str  # required | unique | vocabulary | iso3 | bounds | dtype
+    column: str  # for a row rule: the rule's field
+    rule: str  # required | unique | vocabulary | iso3 | bounds | pattern | dtype | a row rule
     value: Any = None
 
 
@@ -558,6 +662,8 @@ def _value_rule(column: Column) -> str | None:
         return "iso3"
     if column.bounds is not None:
         return "bounds"
+    if column.pattern is not None:
+        return "pattern"
     return None
 
 
@@ -566,15 +672,17 @@ def rule_message(column: Column, rule: str, value: Any) -> str:
     if rule == "required":
         return "missing value (it is required)"
     if rule == "vocabulary":
-        return f"{value!r} is not one of: {', '.join(column.vocabulary or ())}"
+        return f"{shown(value)} is not one of: {', '.join(column.vocabulary or ())}"
     if rule == "iso3":
-        return f"{value!r} is not an ISO 3166-1 alpha-3 code"
+        return f"{shown(value)} is not an ISO 3166-1 alpha-3 code"
     if rule == "bounds":
         lo, hi = column.bounds or (None, None)
-        return f"{value!r} is out of range [{lo:g}, {hi:g}]"
+        return f"{shown(value)} is out of range [{lo:g}, {hi:g}]"
+    if rule == "pattern":
+        return f"{shown(value)} is not {PATTERNS[column.pattern or '']}"
     if rule == "unique":
-        return f"duplicate value {value!r}"
-    return f"{value!r}: wrong type (expected {column.dtype})"
+        return f"duplicate value {shown(value)}"
+    return f"{shown(value)}: wrong type (expected {column.dtype})"
 
 
 def record_failures(name: str, records: list[dict[str, Any]]) -> list[Failure]:
@@ -599,12 +707,18 @@ def record_failures(name: str, records: list[dict[str, Any]]) -> list[Failure]:
             if rule == "bounds":
                 lo, hi = column.bounds  # type: ignore[misc]
                 broken = not lo <= value <= hi
+            elif rule == "pattern":
+                broken = re.fullmatch(column.pattern, value) is None  # type: ignore[arg-type]
             else:
                 broken = rule is not None and value not in allowed[rule]
             if broken:
                 failures.append(Failure(index, column.name, rule, value))  # type: ignore[arg-type]
             if column.unique and counts[value] > 1:
                 failures.append(Failure(index, column.name, "unique", value))
+    for rule in TABLES[name].rules:
+        for index, record in enumerate(records):
+            if not rule.holds(*(record.get(c) for c in rule.columns)):
+                failures.append(Failure(index, rule.field, rule.name))
     return failures
 
 
@@ -616,8 +730,13 @@ def pandera_failures(name: str, frame: pd.DataFrame) -> list[Failure]:
         pandera_schemas()[name].validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as error:
         table = TABLES[name]
+        rules = {rule.message: rule for rule in table.rules}  # pandera names a check by its error
         failures = []
         for case in error.failure_cases.itertuples(index=False):
+            if case.check in rules:  # a row rule: one case per column of the failing row
+                rule = rules[case.check]
+                failures.append(Failure(int(case.index), rule.field, rule.name))
+                continue
             column = table.column(case.column)
             if case.check == "not_nullable":
                 rule = "required"
@@ -631,7 +750,7 @@ def pandera_failures(name: str, frame: pd.DataFrame) -> list[Failure]:
             failures.append(
                 Failure(index, case.column, rule, None if rule == "required" else case.failure_case)
             )
-        return failures
+        return list(dict.fromkeys(failures))
     return []
 
 
@@ -639,6 +758,7 @@ def pandera_failures(name: str, frame: pd.DataFrame) -> list[Failure]:
 def pandera_schemas() -> dict[str, pa.DataFrameSchema]:
     """The pandera schema of each table, as built by the ledger (before category columns
     become pandas Categoricals: there a value outside the vocabulary is still visible)."""
+    import pandas as pd
     import pandera.pandas as pa
 
     def column(c: Column) -> pa.Column:
@@ -652,6 +772,8 @@ def pandera_schemas() -> dict[str, pa.DataFrameSchema]:
         if c.bounds is not None:
             lo, hi = c.bounds
             checks.append(pa.Check.in_range(lo, hi, error=f"out of range [{lo}, {hi}]"))
+        if c.pattern is not None:
+            checks.append(pa.Check.str_matches(rf"(?:{c.pattern})\Z", error=PATTERNS[c.pattern]))
         dtype = {"category": "string", "list": None}.get(c.dtype, c.dtype)
         return pa.Column(
             dtype,
@@ -661,9 +783,19 @@ def pandera_schemas() -> dict[str, pa.DataFrameSchema]:
             description=c.description,
         )
 
+    def row_rule(rule: RowRule) -> pa.Check:
+        def check(frame: pd.DataFrame) -> pd.Series:
+            values = frame[list(rule.columns)].astype(object)
+            values = values.where(values.notna(), None)
+            held = [rule.holds(*row) for row in values.itertuples(index=False)]
+            return pd.Series(held, index=frame.index, dtype=bool)
+
+        return pa.Check(check, name=rule.name, error=rule.message)
+
     return {
         name: pa.DataFrameSchema(
             {c.name: column(c) for c in t.columns},
+            checks=[row_rule(rule) for rule in t.rules],
             strict=True,
             ordered=True,
             name=name,

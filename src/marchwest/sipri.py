@@ -12,6 +12,7 @@ It is not a price in US dollars.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -19,10 +20,13 @@ from pathlib import Path
 import pandas as pd
 
 from marchwest.errors import LedgerError, Problem
+from marchwest.reader import ReadError, parse_number, read_bytes
 
-_TITLE = re.compile(r"TIV of arms exports from (?P<supplier>.+), (?P<first>\d{4})-(?P<last>\d{4})")
-_YEAR = re.compile(r"\d{4}")
-_NUMBER = re.compile(r"\d+(\.\d+)?")
+_TITLE = re.compile(
+    r"TIV of arms exports from (?P<supplier>.+), (?P<first>[0-9]{4})-(?P<last>[0-9]{4})"
+)
+_YEAR = re.compile(r"[0-9]{4}")
+_NUMBER = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]+)?")
 _GENERATED = re.compile(r"Generated: (?P<date>.+)")
 
 
@@ -44,8 +48,10 @@ def read_tiv_export(path: Path | str) -> pd.DataFrame:
     """
     path = Path(path)
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            lines = list(enumerate(csv.reader(handle), start=1))
+        text = read_bytes(path).decode("utf-8-sig")
+        lines = list(enumerate(csv.reader(io.StringIO(text, newline="")), start=1))
+    except ReadError as error:
+        raise LedgerError([Problem(file=str(path), message=str(error))]) from None
     except (UnicodeDecodeError, csv.Error) as error:
         raise _error(path, 1, "file", f"not a CSV text file ({error})") from error
     if not lines or not lines[0][1]:
@@ -165,7 +171,10 @@ def _number(path: Path, line: int, field: str, cell: str) -> int | float | None:
         return None
     if not _NUMBER.fullmatch(cell):
         raise _error(path, line, field, f"{cell!r} is not a TIV figure (a number >= 0)")
-    return float(cell) if "." in cell else int(cell)
+    try:
+        return parse_number(cell, whole="." not in cell)
+    except ValueError as error:  # too large
+        raise _error(path, line, field, str(error)) from None
 
 
 def _total_differences(

@@ -1,0 +1,171 @@
+"""Checking records: the column and row rules of :mod:`marchwest.schema` (in plain Python, and
+with pandera when asked), the references between tables, and the dates against the edtf package.
+Each failure becomes a Problem at the file, line and field of the row it comes from.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from marchwest import dates
+from marchwest.errors import Problem, shown
+from marchwest.page import Article
+from marchwest.records import Problems, Row, build_frame
+from marchwest.schema import FORWARD_KINDS, REFERENCES, TABLE_NAMES, TABLES, rule_message
+
+
+def check_tables(
+    records: dict[str, list[dict[str, Any]]],
+    rows: dict[str, list[Row]],
+    problems: Problems,
+    *,
+    reference_checks: bool,
+    article: Article | None,
+) -> None:
+    """Every rule over every table, adding to ``problems`` (the reading and building ones)."""
+    # A bad value is reported once: not again as the empty column derived from it.
+    reported = {
+        (p.file, p.row, derived)
+        for p in problems.items
+        for derived in _DERIVED.get(p.field, (p.field,))
+    }
+    if article is None:  # no evidence anywhere: not reported again as rows without quotes
+        reported |= {(r.file, r.row, "quote") for table_rows in rows.values() for r in table_rows}
+    column_problems = Problems(problems.root)
+    for name in TABLE_NAMES:
+        _check_columns(name, records[name], rows[name], column_problems, reference_checks)
+    problems.items += [p for p in column_problems.items if (p.file, p.row, p.field) not in reported]
+    _check_references(records, rows, problems)
+    _check_outcomes(records, rows, article, problems)
+    if reference_checks:
+        _check_dates_with_edtf(problems)
+
+
+_DERIVED = {
+    "date": ("date", "date_precision"),
+    "since": ("since",),
+    "until": ("until",),
+    "occurrence": ("occurrence", "quote"),  # no evidence: not reported again as no quote
+}
+
+
+def _check_columns(
+    name: str,
+    records: list[dict[str, Any]],
+    rows: list[Row],
+    problems: Problems,
+    reference_checks: bool,
+) -> None:
+    """Check the column rules of schema.py; each failure becomes a Problem at its file and line.
+    With ``reference_checks`` the pandera schema checks the table too, and every failure that
+    only one of the two finds is a problem as well."""
+    from marchwest.schema import pandera_failures, record_failures  # pandera: slow to import
+
+    failures = record_failures(name, records)
+    if reference_checks:
+        by_pandera = pandera_failures(name, build_frame(TABLES[name], records, categories=False))
+        for failure in set(failures) ^ set(by_pandera):
+            found = "pandera only" if failure in by_pandera else "the loader only, not by pandera"
+            problems.items.append(
+                Problem(f"the {name} table", f"{failure} is found by {found}", field=failure.column)
+            )
+    table = TABLES[name]
+    rules = {rule.name: rule for rule in table.rules}
+    for failure in failures:
+        if failure.rule in rules:
+            message = rules[failure.rule].message.format_map(
+                defaultdict(str, records[failure.index])
+            )
+            problems.at(rows[failure.index], message, failure.column)
+            continue
+        column = table.column(failure.column)
+        if failure.rule == "unique":
+            others = [
+                rows[i]
+                for i, record in enumerate(records)
+                if record.get(column.name) == failure.value and i != failure.index
+            ]
+            where = "; ".join(f"{r.file} line {r.line}" for r in others)
+            message = f"duplicate id {shown(failure.value)} (also at {where})"
+        else:
+            message = rule_message(column, failure.rule, failure.value)
+        problems.at(rows[failure.index], message, column.name)
+
+
+def _check_references(
+    records: dict[str, list[dict[str, Any]]], rows: dict[str, list[Row]], problems: Problems
+) -> None:
+    ids = {
+        name: {r[table.id_column] for r in records[name] if r.get(table.id_column) is not None}
+        for name, table in TABLES.items()
+        if table.id_column
+    }
+    for (name, column), targets in REFERENCES.items():
+        known = set().union(*(ids[t] for t in targets))
+        for index, record in enumerate(records[name]):
+            value = record.get(column)
+            if value is not None and value not in known:
+                problems.at(
+                    rows[name][index],
+                    f"unknown id {shown(value)} (not in {' or '.join(targets)})",
+                    column,
+                )
+    article_events = {r.get("event_id") for r in records["events"] if r["origin"] == "article"}
+    for index, record in enumerate(records["events"]):
+        target = record.get("corresponds_to")
+        if target in ids["events"] and target not in article_events:
+            problems.at(
+                rows["events"][index],
+                f"corresponds_to {shown(target)}: not an article event",
+                "corresponds_to",
+            )
+
+
+def _check_outcomes(
+    records: dict[str, list[dict[str, Any]]],
+    rows: dict[str, list[Row]],
+    article: Article | None,
+    problems: Problems,
+) -> None:
+    """An outcome answers a forward-looking claim, from a source dated after the article."""
+    kinds = {r.get("claim_id"): r.get("kind") for r in records["claims"]}
+    published = {r.get("source_id"): r.get("published") for r in records["sources"]}
+    for record, row in zip(records["outcomes"], rows["outcomes"], strict=True):
+        claim = record.get("claim_id")
+        if claim in kinds and kinds[claim] not in FORWARD_KINDS:
+            problems.at(
+                row,
+                f"claim {shown(claim)} is a {kinds[claim]}: an outcome answers one of kind"
+                f" {' or '.join(FORWARD_KINDS)}",
+                "claim_id",
+            )
+        source = record.get("source_id")
+        if article is None or source not in published:
+            continue
+        try:
+            date = dates.parse(published[source] or "")
+        except ValueError:
+            date = None
+        if date is None or date.start is None or date.start <= article.published:
+            problems.at(
+                row,
+                f"source {shown(source)} is dated {published[source] or 'nowhere'}: a hindsight"
+                f" verdict rests on a source published after the article"
+                f" ({article.published.isoformat()})",
+                "source_id",
+            )
+
+
+def _check_dates_with_edtf(problems: Problems) -> None:
+    for row, key, parsed in problems.dates:
+        try:
+            reference = dates.parse_with_edtf(parsed.text)
+        except ValueError as error:
+            reference = error
+        if reference != parsed:
+            problems.at(
+                row,
+                f"the edtf package reads {parsed.text!r} as {reference}, the ledger as {parsed}",
+                key,
+            )
