@@ -16,6 +16,7 @@ from marchwest.schema import REFERENCES, TABLES, Column
 if TYPE_CHECKING:
     import pandas as pd
 
+    from marchwest.page import Article
     from marchwest.tables import Ledger
 
 LIST_SEPARATOR = "; "
@@ -71,10 +72,54 @@ def _foreign_keys(name: str) -> list[dict[str, Any]]:
 
 
 PARQUET_NOTE = " Each table is also written as <table>.parquet with the same columns."
+# The release date (CITATION.cff's date-released, kept equal by the tests), not the time of the
+# export: two exports of the same ledger must give the same bytes.
+CREATED = "2026-11-28T00:00:00Z"
+LICENSES = [
+    {
+        "name": "CC-BY-4.0",
+        "path": "https://creativecommons.org/licenses/by/4.0/",
+        "title": "Creative Commons Attribution 4.0 International: the project's own curation."
+        " Quotes of the article (evidence) stay its author's work, quoted for analysis; each"
+        " source keeps its own terms (sources.terms).",
+    }
+]
+CONTRIBUTORS = [{"title": "The marchwest contributors", "role": "author"}]
 
 
-def descriptor(*, parquet: bool = True) -> dict[str, Any]:
-    """The Frictionless data package descriptor of the exported CSV files."""
+def _source(title: str, url: Any = None) -> dict[str, str]:
+    return {"title": title, "path": url} if isinstance(url, str) and url else {"title": title}
+
+
+def _sources(
+    frames: dict[str, pd.DataFrame], article: Article
+) -> tuple[dict[str, Any], dict[str, list]]:
+    """The article's entry and every source's, by source_id; and the ids each table's rows cite."""
+    by_id: dict[str, Any] = {
+        "article": _source(
+            f"{article.author}, '{article.title}', {article.published:%-d %B %Y}"
+            " (the page as captured, data/raw/article.txt)"
+        )
+    }
+    for row in frames["sources"].to_dict("records"):
+        publisher = f", {row['publisher']}" if isinstance(row["publisher"], str) else ""
+        by_id[row["source_id"]] = _source(row["title"] + publisher, row["url"])
+    cited = {}
+    for name, table in TABLES.items():
+        frame = frames[name]
+        ids = [] if not table.provenance else list(dict.fromkeys(frame["source_id"].dropna()))
+        if table.provenance and (frame["origin"] == "article").any():
+            ids.insert(0, "article")
+        cited[name] = ids
+    return by_id, cited
+
+
+def descriptor(
+    frames: dict[str, pd.DataFrame], article: Article, *, parquet: bool = True
+) -> dict[str, Any]:
+    """The Frictionless data package descriptor of the CSV files exported from ``frames`` (the
+    tables of the ledger around ``article``)."""
+    by_id, cited = _sources(frames, article)
     resources = []
     for name, table in TABLES.items():
         schema: dict[str, Any] = {
@@ -93,6 +138,7 @@ def descriptor(*, parquet: bool = True) -> dict[str, Any]:
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 "description": table.row,
+                "sources": [by_id[source_id] for source_id in cited[name]],
                 "schema": schema,
             }
         )
@@ -104,6 +150,10 @@ def descriptor(*, parquet: bool = True) -> dict[str, Any]:
         " quote the article (evidence, char_start, char_end index the captured"
         " page); rows with origin 'reference' cite sources.source_id."
         + (PARQUET_NOTE if parquet else ""),
+        "licenses": LICENSES,
+        "contributors": CONTRIBUTORS,
+        "created": CREATED,
+        "sources": list(by_id.values()),
         "resources": resources,
     }
 
@@ -121,7 +171,8 @@ def export_tables(out_dir: Path, ledger: Ledger | None = None, *, parquet: bool 
     every table to ``out_dir`` (the bundled ledger unless ``ledger`` is given)."""
     from marchwest.tables import bundled
 
-    frames = (ledger or bundled()).tables()
+    ledger = ledger or bundled()
+    frames = ledger.tables()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in frames.items():
@@ -130,5 +181,10 @@ def export_tables(out_dir: Path, ledger: Ledger | None = None, *, parquet: bool 
         )
         if parquet:
             frame.to_parquet(out / f"{name}.parquet", index=False)
-    text = json.dumps(descriptor(parquet=parquet), indent=2, ensure_ascii=False) + "\n"
+    text = (
+        json.dumps(
+            descriptor(frames, ledger.article(), parquet=parquet), indent=2, ensure_ascii=False
+        )
+        + "\n"
+    )
     (out / "datapackage.json").write_text(text, encoding="utf-8")
