@@ -108,7 +108,7 @@ def _sources(
     for name, table in TABLES.items():
         frame = frames[name]
         ids = [] if not table.provenance else list(dict.fromkeys(frame["source_id"].dropna()))
-        if table.provenance and (frame["origin"] == "article").any():
+        if table.provenance and frame["evidence"].notna().any():  # rows quoting the article
             ids.insert(0, "article")
         cited[name] = ids
     return by_id, cited
