@@ -327,3 +327,39 @@ def test_the_site_command_reports_a_refused_folder_and_fails(tmp_path, capsys):
     assert main(["site", str(tmp_path)]) == 1
     assert "not empty and not a marchwest site" in capsys.readouterr().err
     assert (tmp_path / "precious.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_every_page_ends_with_the_licences_how_to_cite_and_the_article_credit(site):
+    article = marchwest.article()
+    for page in sorted(site.glob("*.html")):
+        (footer,) = soup(page).select("footer.mw-footer")
+        text = footer.get_text(" ", strip=True)
+        for words in ("MIT licence", "CC BY 4.0", "SIPRI", "How to cite", "Version 0.1.0"):
+            assert words in text, (page.name, words)
+        assert article.author in text and article.title in text, page.name
+        hrefs = [a["href"] for a in footer.find_all("a")]
+        assert {"LICENSE.txt", "LICENSE-data.md", "CITATION.cff", "data/sources.csv"} <= set(hrefs)
+        for href in hrefs:
+            assert (site / href.split("#")[0]).is_file(), (page.name, href)
+    assert (site / "LICENSE.txt").read_text(encoding="utf-8").startswith("MIT License")
+    assert "CC BY 4.0" in (site / "LICENSE-data.md").read_text(encoding="utf-8")
+    cite = soup(site / "index.html").select_one("#how-to-cite")
+    assert cite is not None and cite.find_next("a", href="CITATION.cff") is not None
+
+
+def test_each_page_offers_its_notebook_as_committed(site):
+    index = soup(site / "index.html")
+    for notebook in SITE_NOTEBOOKS:
+        (link,) = soup(site / f"{notebook.stem}.html").select("a.mw-download")
+        assert link["href"] == f"notebooks/{notebook.name}" and link.has_attr("download")
+        assert (site / link["href"]).read_bytes() == notebook.read_bytes()
+        assert index.select_one(f"a.mw-download[href='notebooks/{notebook.name}']") is not None
+
+
+def test_a_missing_licence_file_is_refused_by_name(tmp_path, monkeypatch):
+    import marchwest.site
+
+    monkeypatch.setattr(marchwest.site, "PROJECT_ROOT", tmp_path / "checkout")
+    with pytest.raises(SiteError, match=r"checkout/LICENSE: cannot copy it into the site"):
+        build_site(SITE_NOTEBOOKS[:1], tmp_path / "site")
+    assert not (tmp_path / "site").exists()

@@ -8,7 +8,11 @@
     site/assets/notebook.css   JupyterLab's notebook CSS and the site's own, once
     site/assets/<map>.js       the topojson of the plotly maps, only when a page draws one
     site/images/<notebook>/    the notebook's matplotlib images (PNG, as 256-colour palettes)
+    site/notebooks/            each notebook as committed (.ipynb), to download and run
     site/data/                 every table as CSV with datapackage.json (marchwest.export)
+    site/LICENSE.txt, LICENSE-data.md, CITATION.cff   the licences of code and data, how to cite
+
+Every page ends with the same footer: the licences of code and data, how to cite, the article's credit.
 
 Nothing on a page refers to anything outside the folder, so it works from disk (file://) with no network.
 The committed notebooks keep plotly output as JSON; the HTML twin of each figure exists only at export
@@ -33,7 +37,7 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
-from marchwest.paths import ASSETS_DIR, NOTEBOOKS_DIR
+from marchwest.paths import ASSETS_DIR, NOTEBOOKS_DIR, PROJECT_ROOT
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 PLOTLY_JS = (
@@ -43,6 +47,12 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "site_templates"
 TEMPLATE_NAME = "marchwest_site"
 GENERATOR = '<meta name="generator" content="marchwest site">'
 GEO_TRACE_TYPES = frozenset({"scattergeo", "choropleth"})
+# The project's files the site carries (source in the checkout -> name in the site).
+SHARED_FILES = {
+    "LICENSE": "LICENSE.txt",
+    "data/LICENSE.md": "LICENSE-data.md",
+    "CITATION.cff": "CITATION.cff",
+}
 
 
 class SiteError(Exception):
@@ -352,10 +362,49 @@ def human_size(n_bytes: int) -> str:
     return f"{n_bytes / 1024:.1f} KB" if n_bytes >= 1024 else f"{n_bytes} bytes"
 
 
-def write_index(out_dir: Path, pages: list[Page]) -> str:
-    """index.html: the article's credit, one line per notebook, the table downloads (all escaped)."""
+def templates():
+    """The Jinja environment of the site's own templates (the index and the footer), escaping."""
     from jinja2 import Environment, FileSystemLoader
 
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, keep_trailing_newline=True
+    )
+
+
+def citations() -> dict[str, str]:
+    """How to cite the project (from CITATION.cff) and the article, as one line each."""
+    import yaml
+
+    import marchwest
+
+    path = PROJECT_ROOT / "CITATION.cff"
+    try:
+        cff = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise SiteError(f"{path}: cannot read how to cite the project: {error}") from error
+    authors = ", ".join(
+        a.get("name") or f"{a['given-names']} {a['family-names']}" for a in cff["authors"]
+    )
+    article = marchwest.article()
+    return {
+        "project": f"{authors} ({cff['date-released'][:4]}). {cff['title']}. Version {cff['version']}.",
+        "article": f"{article.author} ({article.published:%Y}). \u201c{article.title}\u201d,"
+        f" {article.published:%-d %B %Y}",
+    }
+
+
+def footer_html(cite: dict[str, str]) -> str:
+    """The footer every page ends with."""
+    return (
+        templates()
+        .get_template("footer.html.j2")
+        .render(citation=cite["project"], credit=cite["article"])
+    )
+
+
+def write_index(out_dir: Path, pages: list[Page], cite: dict[str, str], footer: str) -> str:
+    """index.html: the article's credit, one line per notebook, the table downloads, how to cite
+    (all escaped), and the footer."""
     import marchwest
 
     article = marchwest.article()
@@ -371,23 +420,28 @@ def write_index(out_dir: Path, pages: list[Page]) -> str:
         }
         for resource in package["resources"]
     ]
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, keep_trailing_newline=True
-    )
-    html = env.get_template("index.html.j2").render(
-        title=f"marchwest: {article.title}",
-        article={
-            "author": article.author,
-            "title": article.title,
-            "published": f"{article.published:%-d %B %Y}",
-            "series": f"part {series.part} of a {series.parts}-part series",
-        },
-        pages=pages,
-        datapackage={
-            "href": "data/datapackage.json",
-            "size": human_size((data_dir / "datapackage.json").stat().st_size),
-        },
-        tables=tables,
+    from markupsafe import Markup
+
+    html = (
+        templates()
+        .get_template("index.html.j2")
+        .render(
+            title=f"marchwest: {article.title}",
+            article={
+                "author": article.author,
+                "title": article.title,
+                "published": f"{article.published:%-d %B %Y}",
+                "series": f"part {series.part} of a {series.parts}-part series",
+            },
+            pages=pages,
+            datapackage={
+                "href": "data/datapackage.json",
+                "size": human_size((data_dir / "datapackage.json").stat().st_size),
+            },
+            tables=tables,
+            cite=cite,
+            footer=Markup(footer),
+        )
     )
     (out_dir / "index.html").write_text(html, encoding="utf-8")
     return html
@@ -428,6 +482,15 @@ def write_site(
     for name in sorted({name for page in pages for name in page.maps}):
         (assets / f"{name}.js").write_text(map_script(name), encoding="utf-8")
 
+    for source, name in SHARED_FILES.items():
+        try:
+            shutil.copyfile(PROJECT_ROOT / source, site / name)
+        except OSError as error:
+            raise SiteError(f"{PROJECT_ROOT / source}: cannot copy it into the site: {error}")
+    (site / "notebooks").mkdir()
+    cite = citations()
+    footer = footer_html(cite)
+
     exporter = make_exporter()
     classes = set()
     for index, (page, (path, nb)) in enumerate(zip(pages, books, strict=True)):
@@ -439,6 +502,8 @@ def write_site(
             "output_files_dir": f"images/{page_id(path)}",
             "marchwest": {
                 "notebook": path.name,
+                "download": f"notebooks/{path.name}",
+                "footer": footer,
                 "scripts": scripts,
                 "nav": {
                     "previous": pages[index - 1] if index > 0 else None,
@@ -448,6 +513,7 @@ def write_site(
         }
         html, resources = exporter.from_notebook_node(nb, resources=resources)
         (site / page.href).write_text(html, encoding="utf-8")
+        shutil.copyfile(path, site / "notebooks" / path.name)
         classes |= page_classes(html)
         for name, data in resources["outputs"].items():
             (site / name).parent.mkdir(parents=True, exist_ok=True)
@@ -455,7 +521,7 @@ def write_site(
 
     # The site offers CSV with datapackage.json; Parquet twins would only add weight.
     export_tables(site / "data", parquet=False)
-    classes |= page_classes(write_index(site, pages))
+    classes |= page_classes(write_index(site, pages, cite, footer))
     (assets / "notebook.css").write_text(notebook_css(exporter, classes), encoding="utf-8")
 
 
