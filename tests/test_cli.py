@@ -62,3 +62,17 @@ def test_export_writes_files(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "datapackage.json").is_file()
     assert (tmp_path / "out" / "events.parquet").is_file()
+
+
+def test_version_and_a_help_without_markup():
+    import tomllib
+
+    from marchwest.paths import PROJECT_ROOT
+
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    version = run("--version")
+    assert version.returncode == 0
+    assert version.stdout.strip() == f"marchwest {project['project']['version']}"
+    help_text = run("--help")
+    assert help_text.returncode == 0 and "validate" in help_text.stdout
+    assert "``" not in help_text.stdout and "`" not in help_text.stdout

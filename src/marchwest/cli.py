@@ -41,8 +41,17 @@ def _site(args: argparse.Namespace) -> int:
     return site_command(args.out_dir)
 
 
+DESCRIPTION = (
+    "marchwest: the facts of Matthew Johnson's 'China's International Partnerships' (2019) as"
+    " sourced tables. Check a ledger, export the tables, execute the notebooks, build the site."
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="marchwest", description=__doc__.splitlines()[0])
+    from marchwest import __version__
+
+    parser = argparse.ArgumentParser(prog="marchwest", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     validate = commands.add_parser(
