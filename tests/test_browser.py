@@ -261,7 +261,12 @@ def test_the_notebook_download_link_gives_the_notebook(browser, test_site, serve
             with page.expect_download() as download:
                 page.locator("a.mw-download").click()
             assert download.value.suggested_filename == notebook.name
-            assert Path(download.value.path()).read_bytes() == notebook.read_bytes()
+            assert (
+                Path(download.value.path()).read_bytes()
+                == (test_site.dir / "notebooks" / notebook.name).read_bytes()
+            )
+            offered = nbformat.reads(Path(download.value.path()).read_text(encoding="utf-8"), 4)
+            assert len(offered.cells) == len(nbformat.read(notebook, as_version=4).cells)
     finally:
         context.close()
 

@@ -347,11 +347,18 @@ def test_every_page_ends_with_the_licences_how_to_cite_and_the_article_credit(si
     assert cite is not None and cite.find_next("a", href="CITATION.cff") is not None
 
 
-def test_each_page_offers_its_notebook_as_committed(site):
+def test_each_page_offers_its_notebook_to_run(site):
     for notebook in SITE_NOTEBOOKS:
         (link,) = soup(site / f"{notebook.stem}.html").select("a.mw-download")
         assert link["href"] == f"notebooks/{notebook.name}" and link.has_attr("download")
-        assert (site / link["href"]).read_bytes() == notebook.read_bytes()
+        offered = nbformat.read(site / link["href"], as_version=4)
+        nbformat.validate(offered)
+        committed = nbformat.read(notebook, as_version=4)
+        assert [(c.cell_type, c.source) for c in offered.cells] == [
+            (c.cell_type, c.source) for c in committed.cells
+        ]
+        code = [c for c in offered.cells if c.cell_type == "code"]
+        assert code and all(c.outputs == [] and c.execution_count is None for c in code)
 
 
 def test_a_missing_licence_file_is_refused_by_name(tmp_path, monkeypatch):

@@ -8,7 +8,7 @@
     site/assets/notebook.css   JupyterLab's notebook CSS and the site's own, once
     site/assets/<map>.js       the topojson of the plotly maps, only when a page draws one
     site/images/<notebook>/    the notebook's matplotlib images (PNG, as 256-colour palettes)
-    site/notebooks/            each notebook as committed (.ipynb), to download and run
+    site/notebooks/            each notebook (.ipynb) without its outputs, to download and run
     site/data/                 every table as CSV with datapackage.json (marchwest.export)
     site/LICENSE.txt, LICENSE-data.md, CITATION.cff   the licences of code and data, how to cite
 
@@ -346,6 +346,18 @@ def map_script(name: str) -> str:
     )
 
 
+def to_run(nb: nbformat.NotebookNode) -> str:
+    """The notebook as the site offers it for download: its cells without outputs (the page shows
+    them; running the notebook makes them again), about 2 % of the committed file's size."""
+    import copy
+
+    clean = copy.deepcopy(nb)
+    for cell in clean.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return nbformat.writes(clean) + "\n"
+
+
 def check_out_dir(out_dir: Path) -> None:
     """Refuse a non-empty output folder that does not hold an earlier site (it would be replaced)."""
     if out_dir.exists() and any(out_dir.iterdir()):
@@ -513,7 +525,7 @@ def write_site(
         }
         html, resources = exporter.from_notebook_node(nb, resources=resources)
         (site / page.href).write_text(html, encoding="utf-8")
-        shutil.copyfile(path, site / "notebooks" / path.name)
+        (site / "notebooks" / path.name).write_text(to_run(nb), encoding="utf-8")
         classes |= page_classes(html)
         for name, data in resources["outputs"].items():
             (site / name).parent.mkdir(parents=True, exist_ok=True)
