@@ -407,10 +407,9 @@ def citations() -> dict[str, str]:
 
 def footer_html(cite: dict[str, str]) -> str:
     """The footer every page ends with."""
-    return (
-        templates()
-        .get_template("footer.html.j2")
-        .render(citation=cite["project"], credit=cite["article"])
+    env = templates()
+    return env.get_template("footer.html.j2").render(
+        citation=cite["project"], credit=cite["article"]
     )
 
 
@@ -432,28 +431,23 @@ def write_index(out_dir: Path, pages: list[Page], cite: dict[str, str], footer: 
         }
         for resource in package["resources"]
     ]
-    from markupsafe import Markup
-
-    html = (
-        templates()
-        .get_template("index.html.j2")
-        .render(
-            title=f"marchwest: {article.title}",
-            article={
-                "author": article.author,
-                "title": article.title,
-                "published": f"{article.published:%-d %B %Y}",
-                "series": f"part {series.part} of a {series.parts}-part series",
-            },
-            pages=pages,
-            datapackage={
-                "href": "data/datapackage.json",
-                "size": human_size((data_dir / "datapackage.json").stat().st_size),
-            },
-            tables=tables,
-            cite=cite,
-            footer=Markup(footer),
-        )
+    env = templates()
+    html = env.get_template("index.html.j2").render(
+        title=f"marchwest: {article.title}",
+        article={
+            "author": article.author,
+            "title": article.title,
+            "published": f"{article.published:%-d %B %Y}",
+            "series": f"part {series.part} of a {series.parts}-part series",
+        },
+        pages=pages,
+        datapackage={
+            "href": "data/datapackage.json",
+            "size": human_size((data_dir / "datapackage.json").stat().st_size),
+        },
+        tables=tables,
+        cite=cite,
+        footer=footer,
     )
     (out_dir / "index.html").write_text(html, encoding="utf-8")
     return html
@@ -498,7 +492,9 @@ def write_site(
         try:
             shutil.copyfile(PROJECT_ROOT / source, site / name)
         except OSError as error:
-            raise SiteError(f"{PROJECT_ROOT / source}: cannot copy it into the site: {error}")
+            raise SiteError(
+                f"{PROJECT_ROOT / source}: cannot copy it into the site: {error}"
+            ) from error
     (site / "notebooks").mkdir()
     cite = citations()
     footer = footer_html(cite)
