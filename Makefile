@@ -6,7 +6,7 @@ LAB_VENV := .venv-lab
 LAB_PY := $(LAB_VENV)/bin/python
 
 .DEFAULT_GOAL := help
-.PHONY: help install lab-install run test lint bench lab validate export site lock clean
+.PHONY: help install lab-install run test lint bench lab nbdime validate export site lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -28,6 +28,7 @@ $(LAB_VENV)/.installed: pyproject.toml requirements/lab-lock.txt
 	$(LAB_PY) -m pip install -q --upgrade pip==25.3
 	$(LAB_PY) -m pip install -q -r requirements/lab-lock.txt
 	$(LAB_PY) -m pip install -q --no-deps -e .
+	$(LAB_PY) -m marchwest.jupyterlab
 	@touch $@
 
 lab-install: $(LAB_VENV)/.installed ## Create .venv-lab: the package plus JupyterLab
@@ -57,8 +58,19 @@ lint: install ## ruff: lint and format check of the code and notebooks
 bench: install ## Measure the speed budgets (benchmarks/bench.py)
 	$(PY) benchmarks/bench.py
 
-lab: lab-install ## Open JupyterLab on the notebooks
-	$(LAB_VENV)/bin/jupyter lab notebooks
+# As root (containers, CI boxes) JupyterLab refuses to start without --allow-root: say so and start.
+lab: lab-install ## Open JupyterLab on the notebooks (maps draw offline, no news requests)
+	@$(LAB_PY) -m marchwest.jupyterlab
+	@if [ "$$(id -u)" = 0 ]; then echo "note: running as root, so JupyterLab starts with --allow-root"; \
+	  exec $(LAB_VENV)/bin/jupyter lab --allow-root notebooks; \
+	else exec $(LAB_VENV)/bin/jupyter lab notebooks; fi
+
+# The drivers that .gitattributes names for *.ipynb, in this clone's .git/config, by absolute path
+# (git runs them outside .venv-lab). `nbdime config-git --enable` would name them by PATH instead.
+nbdime: lab-install ## Make git diff/merge show notebooks cell by cell (nbdime, this clone only)
+	git config diff.jupyternotebook.command "$(CURDIR)/$(LAB_VENV)/bin/git-nbdiffdriver diff"
+	git config merge.jupyternotebook.driver "$(CURDIR)/$(LAB_VENV)/bin/git-nbmergedriver merge %O %A %B %L %P"
+	git config merge.jupyternotebook.name "jupyter notebook merge driver"
 
 LOCK_TMP := $(shell mktemp -u /tmp/marchwest-lock.XXXX)
 lock: ## Regenerate requirements/lock.txt and lab-lock.txt from pyproject.toml (throw-away venvs)

@@ -19,6 +19,7 @@ MINIMAL: dict[str, str] = {
           url: https://example.org/one
           published: "2020"
           accessed: "2026-11-28"
+          terms: unknown
         """,
     "facts/entities.yaml": """
         - entity_id: china

@@ -7,9 +7,12 @@ Screenshots go to <site>/screenshots/. Without /usr/bin/chromium the tests skip 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import nbformat
@@ -224,6 +227,64 @@ def test_the_index_opens_offline_and_links_every_page(browser, test_site):
     opened.screenshot(test_site.dir, "index")
     assert opened.errors == [] and opened.outside == []
     opened.close()
+
+
+@pytest.fixture(scope="module")
+def served_site(test_site):
+    """The test site served over HTTP on 127.0.0.1 (a reader's download; from disk, file://,
+    Chromium opens a notebook link as text instead)."""
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(test_site.dir))
+    handler.log_message = lambda *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_every_page_has_the_footer_and_its_links_resolve(browser, test_site, served_site):
+    context = browser.new_context()
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith(served_site) else route.abort()
+        ),
+    )
+    page = context.new_page()
+    try:
+        for href in ["index.html"] + [p.href for p in test_site.pages.values()]:
+            page.goto(f"{served_site}/{href}")
+            footer = page.locator("footer.mw-footer")
+            assert footer.count() == 1, href
+            assert footer.is_visible(), href
+            links = footer.evaluate("f => Array.from(f.querySelectorAll('a')).map(a => a.href)")
+            assert len(links) >= 5, href
+            for link in links:
+                assert link.startswith(served_site), f"{href}: {link} is outside the site"
+                reply = context.request.get(link)
+                assert reply.ok, f"{href}: {link} gives {reply.status}"
+    finally:
+        context.close()
+
+
+def test_the_notebook_download_link_gives_the_notebook(browser, test_site, served_site):
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    try:
+        for notebook in SITE_NOTEBOOKS:
+            page.goto(f"{served_site}/{test_site.pages[notebook.name].href}")
+            with page.expect_download() as download:
+                page.locator("a.mw-download").click()
+            assert download.value.suggested_filename == notebook.name
+            assert (
+                Path(download.value.path()).read_bytes()
+                == (test_site.dir / "notebooks" / notebook.name).read_bytes()
+            )
+            offered = nbformat.reads(Path(download.value.path()).read_text(encoding="utf-8"), 4)
+            assert len(offered.cells) == len(nbformat.read(notebook, as_version=4).cells)
+    finally:
+        context.close()
 
 
 # The project's notebooks, as `make site` renders them into site/.

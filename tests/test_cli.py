@@ -119,7 +119,7 @@ def test_a_disk_fault_while_writing_is_one_line(tmp_path, monkeypatch, capsys):
     import marchwest.export
     from marchwest.cli import main
 
-    def full(folder, frames, **options):
+    def full(folder, frames, article, **options):
         raise OSError(28, "No space left on device", str(folder / "events.csv"))
 
     monkeypatch.setattr(marchwest.export, "write_tables", full)
@@ -182,3 +182,17 @@ def test_a_ledger_fault_in_export_is_one_line_on_stderr(monkeypatch, tmp_path, c
     captured = capsys.readouterr()
     assert captured.err == "marchwest export: 1 problem(s) in the ledger\n"
     assert "facts/events.yaml, line 3: bad" in captured.out
+
+
+def test_version_and_a_help_without_markup():
+    import tomllib
+
+    from marchwest.paths import PROJECT_ROOT
+
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    version = run("--version")
+    assert version.returncode == 0
+    assert version.stdout.strip() == f"marchwest {project['project']['version']}"
+    help_text = run("--help")
+    assert help_text.returncode == 0 and "validate" in help_text.stdout
+    assert "``" not in help_text.stdout and "`" not in help_text.stdout

@@ -13,7 +13,7 @@ import pytest
 from _signals import leftovers, signal_while_building, tree
 
 import marchwest
-from marchwest.export import LIST_SEPARATOR, export_tables
+from marchwest.export import CREATED, LIST_SEPARATOR, export_tables
 from marchwest.outputs import MANIFEST, TMP_PREFIX, OutputError
 from marchwest.schema import TABLES
 
@@ -191,7 +191,7 @@ def test_a_failed_export_leaves_the_old_one_and_no_leftover(tmp_path, monkeypatc
     export_tables(out, parquet=False)
     before = tree(out)
 
-    def full_disk(folder, frames, **options):
+    def full_disk(folder, frames, article, **options):
         (folder / "events.csv").write_text("half", encoding="utf-8")
         raise OSError(28, "No space left on device")
 
@@ -247,3 +247,40 @@ def test_a_link_or_fifo_put_into_an_export_is_foreign_and_never_read(tmp_path):
     (out / "events.csv").symlink_to("/dev/zero")
     with pytest.raises(OutputError, match=r"\(events\.csv\)"):
         export_tables(out, parquet=False)
+
+
+def test_package_names_its_licences_contributors_and_sources(exported):
+    package = json.loads((exported / "datapackage.json").read_text(encoding="utf-8"))
+    assert [licence["name"] for licence in package["licenses"]] == ["CC-BY-4.0"]
+    assert package["contributors"] and package["created"] == CREATED
+    sources = marchwest.sources()
+    titles = [source["title"] for source in package["sources"]]
+    assert titles[0].startswith("Matthew Johnson, ")
+    assert len(titles) == len(sources) + 1
+    sipri = next(s for s in package["sources"] if s["title"].startswith("SIPRI Arms Transfers"))
+    assert sipri["path"] == sources.set_index("source_id").loc["sipri_tiv_2022", "url"]
+
+    resources = {resource["name"]: resource for resource in package["resources"]}
+    claims = marchwest.claims()
+    cited = sources.set_index("source_id").loc[claims["source_id"].dropna().unique(), "title"]
+    claim_titles = [s["title"] for s in resources["claims"]["sources"]]
+    assert claim_titles[0] == titles[0]  # the article: claims quote it
+    assert len(claim_titles) == len(cited) + 1
+    assert all(any(t.startswith(title) for t in claim_titles) for title in cited)
+    assert resources["sources"]["sources"] == []
+
+
+def test_two_exports_give_the_same_bytes(make_ledger, tmp_path):
+    ledger = marchwest.load(make_ledger())
+    for out in ("a", "b"):
+        export_tables(tmp_path / out, ledger, parquet=False)
+    for path in sorted((tmp_path / "a").iterdir()):
+        assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
+    package = json.loads((tmp_path / "a" / "datapackage.json").read_text(encoding="utf-8"))
+    assert [s["title"] for s in package["sources"]] == [
+        (
+            "Matthew Johnson, 'China’s International Partnerships: Pakistan, CPEC, and Central Asia',"
+            " 18 August 2019 (the page as captured, data/raw/article.txt)"
+        ),
+        "A reference work, Someone",
+    ]

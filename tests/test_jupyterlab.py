@@ -1,5 +1,6 @@
 """JupyterLab, the users' main client: a notebook opens with its plotly figures drawn, and
-"Restart Kernel and Run All" finishes without an error.
+"Restart Kernel and Run All" finishes without an error; with the network cut, the plotly map still
+draws its countries (the outline comes from marchwest.jupyterlab's extension, not plotly's CDN).
 
 JupyterLab runs from .venv-lab (`make lab-install`), on 127.0.0.1 with a token, a free port and temporary
 Jupyter folders, on temporary copies of the notebooks: the committed files are never touched.
@@ -18,6 +19,7 @@ import subprocess
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlparse
 
 import nbformat
 import pytest
@@ -31,6 +33,7 @@ NOTEBOOKS = [
     Path(__file__).parent / "data" / "site" / "01-charts.ipynb",
     NOTEBOOKS_DIR / "02-timeline.ipynb",
 ]
+MAP_NOTEBOOK = NOTEBOOKS_DIR / "04-map.ipynb"
 # Settings that keep JupyterLab quiet and every cell in the page (no windowing, no news requests).
 LAB_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
@@ -55,6 +58,13 @@ def lab(tmp_path_factory):
     jupyter = LAB_VENV / "bin" / "jupyter"
     if not jupyter.is_file():
         skip_or_fail(f"{jupyter} is missing: `make lab-install` creates .venv-lab")
+    # What `make lab-install` and `make lab` do: the offline map outline and quiet settings.
+    subprocess.run(
+        [str(LAB_VENV / "bin" / "python"), "-m", "marchwest.jupyterlab"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     home = tmp_path_factory.mktemp("lab")
     root = home / "notebooks"
     root.mkdir()
@@ -186,3 +196,109 @@ def test_notebook_draws_its_figures_and_restarts_and_runs_all_in_jupyterlab(lab,
     assert hashlib.sha256(notebook.read_bytes()).hexdigest() == committed, (
         "the committed notebook changed"
     )
+
+
+# The outlines (path lengths) of the land and country layers of the plotly maps in the notebook
+# shown: plotly.js draws each layer as one path, empty when it has no topojson.
+MAP_SHAPES = """() => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    return Array.from(panel.node.querySelectorAll(
+        '.js-plotly-plot .geolayer .layer.countries path, .js-plotly-plot .geolayer .layer.land path'
+    )).map(path => (path.getAttribute('d') || '').length);
+}"""
+
+
+def test_the_plotly_map_draws_its_countries_with_the_network_cut(lab, browser):
+    base, token, root, home = lab
+    assert MAP_NOTEBOOK.is_file(), f"{MAP_NOTEBOOK} is missing"
+    shutil.copy(MAP_NOTEBOOK, root / MAP_NOTEBOOK.name)
+    figures = len(plotly_outputs(nbformat.read(MAP_NOTEBOOK, as_version=4)))
+    assert figures, f"{MAP_NOTEBOOK.name} has no plotly figure"
+
+    outside: list[str] = []
+
+    def local_only(route) -> None:
+        url = route.request.url
+        if url.startswith(("data:", "blob:")) or urlparse(url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.route("**/*", local_only)
+    page = context.new_page()
+    try:
+        page.goto(
+            f"{base}/lab/tree/{MAP_NOTEBOOK.name}?token={token}", timeout=STARTUP_SECONDS * 1000
+        )
+        page.wait_for_function(
+            FIGURES_DRAWN, arg=[MAP_NOTEBOOK.name, figures], timeout=STARTUP_SECONDS * 1000
+        )
+        try:
+            page.wait_for_function(
+                f"() => ({MAP_SHAPES})().some(length => length > 0)", timeout=60_000
+            )
+        finally:
+            page.locator(
+                ".jp-NotebookPanel:not(.lm-mod-hidden) .geolayer"
+            ).first.scroll_into_view_if_needed()
+            page.screenshot(path=str(home / "jupyterlab-map-offline.png"))
+        shapes = page.evaluate(MAP_SHAPES)
+    finally:
+        context.close()
+    # The world outline is some 100 kB of path: a few kB would be a stub, not the countries.
+    assert len(shapes) >= 2 and all(length > 10_000 for length in shapes), shapes
+    assert not [url for url in outside if "plot.ly" in url], outside
+
+
+def test_make_lab_starts_as_root_with_a_note(tmp_path):
+    """`make lab` as root passes --allow-root (JupyterLab refuses root without it) and says so; as
+    another user it does not. Run against a stand-in .venv-lab that only echoes its arguments."""
+    if shutil.which("make") is None:
+        pytest.skip("make is missing")
+    venv = tmp_path / "venv-lab"
+    (venv / "bin").mkdir(parents=True)
+    for name in ("python", "jupyter"):
+        script = venv / "bin" / name
+        script.write_text(f'#!/bin/sh\necho "{name} $*"\n', encoding="utf-8")
+        script.chmod(0o755)
+    (venv / ".installed").touch()  # newer than pyproject.toml and the lock: no install
+    result = subprocess.run(
+        ["make", "--no-print-directory", "lab", f"LAB_VENV={venv}"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert "python -m marchwest.jupyterlab" in lines
+    if os.geteuid() == 0:
+        assert lines[-2:] == [
+            "note: running as root, so JupyterLab starts with --allow-root",
+            "jupyter lab --allow-root notebooks",
+        ]
+    else:
+        assert lines[-1] == "jupyter lab notebooks"
+
+
+def test_the_offline_map_extension_carries_the_bundled_outline(tmp_path):
+    from marchwest.jupyterlab import EXTENSION, install
+    from marchwest.paths import ASSETS_DIR
+
+    folder = install(tmp_path)
+    package = json.loads((folder / "package.json").read_text(encoding="utf-8"))
+    assert package["name"] == EXTENSION == folder.name
+    script = (folder / package["jupyterlab"]["_build"]["load"]).read_text(encoding="utf-8")
+    outline = json.loads((ASSETS_DIR / "world_110m.json").read_text(encoding="utf-8"))
+    line = next(l for l in script.splitlines() if l.startswith("window.PlotlyGeoAssets.topojson["))
+    assert json.loads(line.split(" = ", 1)[1].rstrip(";")) == outline
+    assert f'_JUPYTERLAB)["{EXTENSION}"]' in script and "http" not in script
+    settings = tmp_path / "lab" / "settings" / "overrides.d" / "marchwest.json"
+    notification = json.loads(settings.read_text(encoding="utf-8"))
+    assert notification["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    # Installed again (a newer outline): one script, the new one.
+    install(tmp_path)
+    assert len(list((folder / "static").iterdir())) == 1

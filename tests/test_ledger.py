@@ -231,6 +231,13 @@ def test_missing_field(make_ledger):
     assert "missing field" in problem.message
 
 
+def test_source_without_terms(make_ledger):
+    text = MINIMAL["external/sources.yaml"].replace("  terms: unknown\n", "")
+    problem = only_problem(make_ledger({"external/sources.yaml": text}))
+    assert (problem.row, problem.field) == (1, "terms")
+    assert "missing field" in problem.message
+
+
 def test_article_row_without_quote(make_ledger):
     text = MINIMAL["facts/figures.yaml"].replace("  quote: 60 billion dollar investment\n", "")
     problem = only_problem(make_ledger({"facts/figures.yaml": text}))

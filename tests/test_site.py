@@ -324,7 +324,7 @@ def test_a_failed_build_leaves_the_earlier_site_whole(site, tmp_path, monkeypatc
     shutil.copytree(site, out)
     before = tree(out)
 
-    def broken_export(folder, frames, **options):
+    def broken_export(folder, frames, article, **options):
         raise RuntimeError("the tables cannot be exported")
 
     monkeypatch.setattr(marchwest.export, "write_tables", broken_export)
@@ -455,3 +455,44 @@ def test_a_javascript_link_in_a_notebook_never_reaches_the_page(tmp_path):
     assert "https://example.org/ok" in hrefs
     assert not [h for h in hrefs if h and "script" in h.lower()], hrefs
     assert page.find("a", string="the source") is not None, "the link text stays"
+
+
+def test_every_page_ends_with_the_licences_how_to_cite_and_the_article_credit(site):
+    article = marchwest.article()
+    for page in sorted(site.glob("*.html")):
+        (footer,) = soup(page).select("footer.mw-footer")
+        text = footer.get_text(" ", strip=True)
+        for words in ("MIT licence", "CC BY 4.0", "SIPRI", "How to cite", "Version 0.1.0"):
+            assert words in text, (page.name, words)
+        assert article.author in text and article.title in text, page.name
+        hrefs = [a["href"] for a in footer.find_all("a")]
+        assert {"LICENSE.txt", "LICENSE-data.md", "CITATION.cff", "data/sources.csv"} <= set(hrefs)
+        for href in hrefs:
+            assert (site / href.split("#")[0]).is_file(), (page.name, href)
+    assert (site / "LICENSE.txt").read_text(encoding="utf-8").startswith("MIT License")
+    assert "CC BY 4.0" in (site / "LICENSE-data.md").read_text(encoding="utf-8")
+    cite = soup(site / "index.html").select_one("#how-to-cite")
+    assert cite is not None and cite.find_next("a", href="CITATION.cff") is not None
+
+
+def test_each_page_offers_its_notebook_to_run(site):
+    for notebook in SITE_NOTEBOOKS:
+        (link,) = soup(site / f"{notebook.stem}.html").select("a.mw-download")
+        assert link["href"] == f"notebooks/{notebook.name}" and link.has_attr("download")
+        offered = nbformat.read(site / link["href"], as_version=4)
+        nbformat.validate(offered)
+        committed = nbformat.read(notebook, as_version=4)
+        assert [(c.cell_type, c.source) for c in offered.cells] == [
+            (c.cell_type, c.source) for c in committed.cells
+        ]
+        code = [c for c in offered.cells if c.cell_type == "code"]
+        assert code and all(c.outputs == [] and c.execution_count is None for c in code)
+
+
+def test_a_missing_licence_file_is_refused_by_name(tmp_path, monkeypatch):
+    import marchwest.site
+
+    monkeypatch.setattr(marchwest.site, "PROJECT_ROOT", tmp_path / "checkout")
+    with pytest.raises(SiteError, match=r"checkout/LICENSE: cannot copy it into the site"):
+        build_site(SITE_NOTEBOOKS[:1], tmp_path / "site")
+    assert not (tmp_path / "site").exists()

@@ -55,8 +55,17 @@ def _add_force(command: argparse.ArgumentParser) -> None:
     )
 
 
+DESCRIPTION = (
+    "marchwest: the facts of Matthew Johnson's 'China's International Partnerships' (2019) as"
+    " sourced tables. Check a ledger, export the tables, execute the notebooks, build the site."
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="marchwest", description=__doc__.splitlines()[0])
+    from marchwest import __version__
+
+    parser = argparse.ArgumentParser(prog="marchwest", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     debug = argparse.ArgumentParser(add_help=False)
     debug.add_argument(
         "--debug",

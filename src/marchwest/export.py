@@ -16,6 +16,7 @@ from marchwest.schema import REFERENCES, TABLES, Column
 if TYPE_CHECKING:
     import pandas as pd
 
+    from marchwest.page import Article
     from marchwest.tables import Ledger
 
 LIST_SEPARATOR = "; "
@@ -73,10 +74,54 @@ def _foreign_keys(name: str) -> list[dict[str, Any]]:
 # How an export of an older marchwest (without a manifest) is recognised.
 MARK = ("datapackage.json", '"name": "marchwest"')
 PARQUET_NOTE = " Each table is also written as <table>.parquet with the same columns."
+# The release date (CITATION.cff's date-released, kept equal by the tests), not the time of the
+# export: two exports of the same ledger must give the same bytes.
+CREATED = "2026-11-28T00:00:00Z"
+LICENSES = [
+    {
+        "name": "CC-BY-4.0",
+        "path": "https://creativecommons.org/licenses/by/4.0/",
+        "title": "Creative Commons Attribution 4.0 International: the project's own curation."
+        " Quotes of the article (evidence) stay its author's work, quoted for analysis; each"
+        " source keeps its own terms (sources.terms).",
+    }
+]
+CONTRIBUTORS = [{"title": "The marchwest contributors", "role": "author"}]
 
 
-def descriptor(*, parquet: bool = True) -> dict[str, Any]:
-    """The Frictionless data package descriptor of the exported CSV files."""
+def _source(title: str, url: Any = None) -> dict[str, str]:
+    return {"title": title, "path": url} if isinstance(url, str) and url else {"title": title}
+
+
+def _sources(
+    frames: dict[str, pd.DataFrame], article: Article
+) -> tuple[dict[str, Any], dict[str, list]]:
+    """The article's entry and every source's, by source_id; and the ids each table's rows cite."""
+    by_id: dict[str, Any] = {
+        "article": _source(
+            f"{article.author}, '{article.title}', {article.published:%-d %B %Y}"
+            " (the page as captured, data/raw/article.txt)"
+        )
+    }
+    for row in frames["sources"].to_dict("records"):
+        publisher = f", {row['publisher']}" if isinstance(row["publisher"], str) else ""
+        by_id[row["source_id"]] = _source(row["title"] + publisher, row["url"])
+    cited = {}
+    for name, table in TABLES.items():
+        frame = frames[name]
+        ids = [] if not table.provenance else list(dict.fromkeys(frame["source_id"].dropna()))
+        if table.provenance and frame["evidence"].notna().any():  # rows quoting the article
+            ids.insert(0, "article")
+        cited[name] = ids
+    return by_id, cited
+
+
+def descriptor(
+    frames: dict[str, pd.DataFrame], article: Article, *, parquet: bool = True
+) -> dict[str, Any]:
+    """The Frictionless data package descriptor of the CSV files exported from ``frames`` (the
+    tables of the ledger around ``article``)."""
+    by_id, cited = _sources(frames, article)
     resources = []
     for name, table in TABLES.items():
         schema: dict[str, Any] = {
@@ -95,6 +140,7 @@ def descriptor(*, parquet: bool = True) -> dict[str, Any]:
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 "description": table.row,
+                "sources": [by_id[source_id] for source_id in cited[name]],
                 "schema": schema,
             }
         )
@@ -106,6 +152,10 @@ def descriptor(*, parquet: bool = True) -> dict[str, Any]:
         " quote the article (evidence, char_start, char_end index the captured"
         " page); rows with origin 'reference' cite sources.source_id."
         + (PARQUET_NOTE if parquet else ""),
+        "licenses": LICENSES,
+        "contributors": CONTRIBUTORS,
+        "created": CREATED,
+        "sources": list(by_id.values()),
         "resources": resources,
     }
 
@@ -118,16 +168,21 @@ def _csv_frame(frame: pd.DataFrame, table_name: str) -> pd.DataFrame:
     return out
 
 
-def write_tables(folder: Path, frames: dict[str, pd.DataFrame], *, parquet: bool = True) -> None:
+def write_tables(
+    folder: Path, frames: dict[str, pd.DataFrame], article: Article, *, parquet: bool = True
+) -> None:
     """Write <table>.csv, <table>.parquet (unless ``parquet=False``) and datapackage.json of
-    ``frames`` into the existing folder ``folder``."""
+    ``frames`` (the tables of ``article``'s ledger) into the existing folder ``folder``."""
     for name, frame in frames.items():
         _csv_frame(frame, name).to_csv(
             folder / f"{name}.csv", index=False, date_format="%Y-%m-%d", lineterminator="\n"
         )
         if parquet:
             frame.to_parquet(folder / f"{name}.parquet", index=False)
-    text = json.dumps(descriptor(parquet=parquet), indent=2, ensure_ascii=False) + "\n"
+    text = (
+        json.dumps(descriptor(frames, article, parquet=parquet), indent=2, ensure_ascii=False)
+        + "\n"
+    )
     (folder / "datapackage.json").write_text(text, encoding="utf-8")
 
 
@@ -140,6 +195,6 @@ def export_tables(
     from marchwest.outputs import replacing
     from marchwest.tables import bundled
 
-    frames = (ledger or bundled()).tables()
+    ledger = ledger or bundled()
     with replacing(Path(out_dir), force=force, mark=MARK) as building:
-        write_tables(building, frames, parquet=parquet)
+        write_tables(building, ledger.tables(), ledger.article(), parquet=parquet)

@@ -309,6 +309,12 @@ TABLES: dict[str, Table] = {
                 Column("published", "string", "When it was published (EDTF text)."),
                 Column("accessed", "string", "When it was consulted (EDTF text)."),
                 Column("note", "string", "What the source is used for, caveats."),
+                Column(
+                    "terms",
+                    "string",
+                    "Its licence or terms of use as far as known ('unknown' where none was found).",
+                    required=True,
+                ),
                 Column("origin", "category", "Always 'reference'.", ORIGINS, required=True),
             ),
             (
@@ -319,6 +325,7 @@ TABLES: dict[str, Table] = {
                 Key("published", "edtf"),
                 Key("accessed", "edtf"),
                 Key("note", "text"),
+                Key("terms", "text", True),
             ),
             id_column="source_id",
             external_only=True,

@@ -8,8 +8,12 @@
     site/assets/notebook.css   JupyterLab's notebook CSS and the site's own, once
     site/assets/<map>.js       the topojson of the plotly maps, only when a page draws one
     site/images/<notebook>/    the notebook's matplotlib images (PNG, as 256-colour palettes)
+    site/notebooks/            each notebook (.ipynb) without its outputs, to download and run
     site/data/                 every table as CSV with datapackage.json (marchwest.export)
     site/.marchwest-manifest.json  every file written (marchwest.outputs: the site is swapped in whole)
+    site/LICENSE.txt, LICENSE-data.md, CITATION.cff   the licences of code and data, how to cite
+
+Every page ends with the same footer: the licences of code and data, how to cite, the article's credit.
 
 Only http(s) and mailto URLs stay links (a ``javascript:`` link in a notebook becomes its text).
 Nothing on a page refers to anything outside the folder, so it works from disk (file://) with no network.
@@ -34,7 +38,7 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
 from marchwest.outputs import replacing
-from marchwest.paths import ASSETS_DIR, NOTEBOOKS_DIR
+from marchwest.paths import ASSETS_DIR, NOTEBOOKS_DIR, PROJECT_ROOT
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 PLOTLY_JS = (
@@ -44,6 +48,12 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "site_templates"
 TEMPLATE_NAME = "marchwest_site"
 GENERATOR = '<meta name="generator" content="marchwest site">'
 GEO_TRACE_TYPES = frozenset({"scattergeo", "choropleth"})
+# The project's files the site carries (source in the checkout -> name in the site).
+SHARED_FILES = {
+    "LICENSE": "LICENSE.txt",
+    "data/LICENSE.md": "LICENSE-data.md",
+    "CITATION.cff": "CITATION.cff",
+}
 
 
 class SiteError(Exception):
@@ -368,14 +378,64 @@ def map_script(name: str) -> str:
     )
 
 
+def to_run(nb: nbformat.NotebookNode) -> str:
+    """The notebook as the site offers it for download: its cells without outputs (the page shows
+    them; running the notebook makes them again), about 2 % of the committed file's size."""
+    import copy
+
+    clean = copy.deepcopy(nb)
+    for cell in clean.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return nbformat.writes(clean) + "\n"
+
+
 def human_size(n_bytes: int) -> str:
     return f"{n_bytes / 1024:.1f} KB" if n_bytes >= 1024 else f"{n_bytes} bytes"
 
 
-def write_index(out_dir: Path, pages: list[Page]) -> str:
-    """index.html: the article's credit, one line per notebook, the table downloads (all escaped)."""
+def templates():
+    """The Jinja environment of the site's own templates (the index and the footer), escaping."""
     from jinja2 import Environment, FileSystemLoader
 
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, keep_trailing_newline=True
+    )
+
+
+def citations() -> dict[str, str]:
+    """How to cite the project (from CITATION.cff) and the article, as one line each."""
+    import yaml
+
+    import marchwest
+
+    path = PROJECT_ROOT / "CITATION.cff"
+    try:
+        cff = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise SiteError(f"{path}: cannot read how to cite the project: {error}") from error
+    authors = ", ".join(
+        a.get("name") or f"{a['given-names']} {a['family-names']}" for a in cff["authors"]
+    )
+    article = marchwest.article()
+    return {
+        "project": f"{authors} ({cff['date-released'][:4]}). {cff['title']}. Version {cff['version']}.",
+        "article": f"{article.author} ({article.published:%Y}). \u201c{article.title}\u201d,"
+        f" {article.published:%-d %B %Y}",
+    }
+
+
+def footer_html(cite: dict[str, str]) -> str:
+    """The footer every page ends with."""
+    env = templates()
+    return env.get_template("footer.html.j2").render(
+        citation=cite["project"], credit=cite["article"]
+    )
+
+
+def write_index(out_dir: Path, pages: list[Page], cite: dict[str, str], footer: str) -> str:
+    """index.html: the article's credit, one line per notebook, the table downloads, how to cite
+    (all escaped), and the footer."""
     import marchwest
 
     article = marchwest.article()
@@ -391,9 +451,7 @@ def write_index(out_dir: Path, pages: list[Page]) -> str:
         }
         for resource in package["resources"]
     ]
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, keep_trailing_newline=True
-    )
+    env = templates()
     html = env.get_template("index.html.j2").render(
         title=f"marchwest: {article.title}",
         article={
@@ -408,6 +466,8 @@ def write_index(out_dir: Path, pages: list[Page]) -> str:
             "size": human_size((data_dir / "datapackage.json").stat().st_size),
         },
         tables=tables,
+        cite=cite,
+        footer=footer,
     )
     (out_dir / "index.html").write_text(html, encoding="utf-8")
     return html
@@ -444,6 +504,17 @@ def write_site(
     for name in sorted({name for page in pages for name in page.maps}):
         (assets / f"{name}.js").write_text(map_script(name), encoding="utf-8")
 
+    for source, name in SHARED_FILES.items():
+        try:
+            shutil.copyfile(PROJECT_ROOT / source, site / name)
+        except OSError as error:
+            raise SiteError(
+                f"{PROJECT_ROOT / source}: cannot copy it into the site: {error}"
+            ) from error
+    (site / "notebooks").mkdir()
+    cite = citations()
+    footer = footer_html(cite)
+
     exporter = make_exporter()
     classes = set()
     for index, (page, (path, nb)) in enumerate(zip(pages, books, strict=True)):
@@ -455,6 +526,8 @@ def write_site(
             "output_files_dir": f"images/{page_id(path)}",
             "marchwest": {
                 "notebook": path.name,
+                "download": f"notebooks/{path.name}",
+                "footer": footer,
                 "scripts": scripts,
                 "nav": {
                     "previous": pages[index - 1] if index > 0 else None,
@@ -467,6 +540,7 @@ def write_site(
         if drop_unsafe_links(soup):  # a notebook's output or markdown may carry any link
             html = str(soup)
         (site / page.href).write_text(html, encoding="utf-8")
+        (site / "notebooks" / path.name).write_text(to_run(nb), encoding="utf-8")
         classes |= soup_classes(soup)
         for name, data in resources["outputs"].items():
             (site / name).parent.mkdir(parents=True, exist_ok=True)
@@ -474,8 +548,9 @@ def write_site(
 
     # The site offers CSV with datapackage.json; Parquet twins would only add weight.
     (site / "data").mkdir()
-    write_tables(site / "data", bundled().tables(), parquet=False)
-    classes |= page_classes(write_index(site, pages))
+    ledger = bundled()
+    write_tables(site / "data", ledger.tables(), ledger.article(), parquet=False)
+    classes |= page_classes(write_index(site, pages, cite, footer))
     (assets / "notebook.css").write_text(notebook_css(exporter, classes), encoding="utf-8")
 
 

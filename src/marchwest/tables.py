@@ -168,7 +168,8 @@ class Ledger:
     def sources(self) -> pd.DataFrame:
         """One row per reference source.
 
-        Columns: source_id, title, publisher, url, published (EDTF text), accessed, note, origin.
+        Columns: source_id, title, publisher, url, published (EDTF text), accessed, note,
+        terms (licence or terms of use; "unknown" where not found), origin.
         """
         return self._table("sources")
 
