@@ -1,0 +1,85 @@
+"""What happened next: the article's expectations set against their outcomes (notebook 06).
+
+Frames in, frames out: :func:`expectations_and_outcomes` joins every forward-looking claim
+(kind expectation or rumour) with the outcomes that answer it and the source each outcome
+cites; :func:`verdict_counts` tallies the hindsight verdicts. Charts live in
+:mod:`marchwest.plot`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from marchwest.schema import FORWARD_KINDS, OUTCOME_VERDICTS
+
+if TYPE_CHECKING:
+    from marchwest.tables import Ledger
+
+CLAIM_COLUMNS = ["claim_id", "kind", "topic", "evidence", "char_start"]
+OUTCOME_COLUMNS = [
+    "outcome_id",
+    "claim_id",
+    "summary",
+    "verdict",
+    "as_of",
+    "date",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "source_id",
+]
+SOURCE_COLUMNS = {
+    "source_id": "source_id",
+    "title": "source_title",
+    "publisher": "source_publisher",
+    "url": "source_url",
+    "published": "source_published",
+}
+
+
+def expectations_and_outcomes(ledger: Ledger | None = None) -> pd.DataFrame:
+    """One row per outcome of each forward-looking claim, with the claim and the source.
+
+    Columns: claim_id, kind (expectation, rumour), topic, evidence (the article's words),
+    outcome_id, summary, verdict (ordered: happened, partly, not yet, did not, unverified),
+    as_of, date, date_start, date_end, date_precision, source_id, source_title,
+    source_publisher, source_url, source_published. A claim no outcome answers yet has one
+    row with the outcome columns empty. Sorted by the claim's place in the article, then by
+    when the outcome happened (undated last), then outcome_id. ``ledger`` defaults to the
+    bundled one.
+    """
+    if ledger is None:
+        from marchwest.tables import bundled
+
+        ledger = bundled()
+    claims = ledger.claims()
+    claims = claims.loc[claims["kind"].isin(FORWARD_KINDS), CLAIM_COLUMNS]
+    claims["kind"] = claims["kind"].astype("string")
+    sources = ledger.sources()[list(SOURCE_COLUMNS)].rename(columns=SOURCE_COLUMNS)
+    frame = claims.merge(ledger.outcomes()[OUTCOME_COLUMNS], on="claim_id", how="left")
+    frame = frame.merge(sources, on="source_id", how="left")
+    frame["verdict"] = pd.Categorical(
+        frame["verdict"].astype("string"), categories=OUTCOME_VERDICTS, ordered=True
+    )
+    frame = frame.sort_values(
+        ["char_start", "date_start", "outcome_id"], na_position="last", kind="stable"
+    )
+    return frame.drop(columns="char_start").reset_index(drop=True)
+
+
+def verdict_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """How many outcomes, and how many distinct claims, have each hindsight verdict.
+
+    ``frame`` is :func:`expectations_and_outcomes` (or a part of it); rows without an outcome
+    are not counted. Columns: verdict (every verdict, in order, zero when absent), outcomes,
+    claims.
+    """
+    answered = frame[frame["outcome_id"].notna()]
+    verdicts = pd.Categorical(
+        answered["verdict"].astype("string"), categories=OUTCOME_VERDICTS, ordered=True
+    )
+    counts = answered.assign(verdict=verdicts).groupby("verdict", observed=False)
+    counts = counts.agg(outcomes=("outcome_id", "size"), claims=("claim_id", "nunique"))
+    return counts.reset_index().astype({"outcomes": "int64", "claims": "int64"})

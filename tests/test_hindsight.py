@@ -1,0 +1,180 @@
+"""marchwest.hindsight: the article's expectations joined with their outcomes and sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+
+import pandas as pd
+import pytest
+from _ledgers import MINIMAL
+
+import marchwest
+from marchwest import dates
+from marchwest.hindsight import expectations_and_outcomes, verdict_counts
+from marchwest.schema import OUTCOME_VERDICTS
+
+PUBLISHED = dt.date(2019, 8, 18)
+
+
+@pytest.fixture(scope="module")
+def bundled() -> pd.DataFrame:
+    return expectations_and_outcomes()
+
+
+def test_every_bundled_outcome_is_in_the_frame_once(bundled):
+    outcomes = marchwest.outcomes()
+    answered = bundled[bundled["outcome_id"].notna()]
+    assert sorted(answered["outcome_id"]) == sorted(outcomes["outcome_id"])
+    assert len(outcomes) >= 10
+
+
+def test_every_bundled_outcome_traces_to_a_claim_with_the_articles_words(bundled):
+    text = marchwest.article().raw
+    answered = bundled[bundled["outcome_id"].notna()]
+    assert set(answered["kind"]) <= {"expectation", "rumour"}
+    for evidence in answered["evidence"]:
+        assert evidence and evidence in text
+
+
+def test_every_decided_outcome_rests_on_a_source_published_after_the_article(bundled):
+    answered = bundled[bundled["outcome_id"].notna()]
+    decided = answered[answered["verdict"] != "unverified"]
+    assert len(decided) >= 8
+    assert decided["source_id"].notna().all()
+    for _, row in answered[answered["source_id"].notna()].iterrows():
+        assert dates.parse(row["source_published"]).start > PUBLISHED, row["outcome_id"]
+        assert row["source_url"].startswith(("https://", "http://")), row["source_id"]
+        assert row["source_title"] and row["source_publisher"]
+
+
+def test_every_forward_looking_claim_has_a_row(bundled):
+    claims = marchwest.claims()
+    forward = claims.loc[claims["kind"].isin(["expectation", "rumour"]), "claim_id"]
+    assert set(bundled["claim_id"]) == set(forward)
+    assert {"beidou_reduce_gps_reliance", "cpec_afghanistan_central_asia"} <= set(
+        bundled["claim_id"]
+    )
+
+
+def _ledger(make_ledger, outcomes: str) -> marchwest.Ledger:
+    claims = MINIMAL["facts/claims.yaml"] + textwrap.dedent(
+        """\
+        - claim_id: cpec_rumour
+          topic: outlook
+          quote: Other rumoured plans for CPEC include linking the transport corridor to Afghanistan
+          reference: A rumour.
+          verdict: unverified
+          kind: rumour
+          as_of: "2019-08-18"
+        - claim_id: pan_turkic
+          topic: outlook
+          quote: the emergence of a new pan-Turkic pole in the region
+          reference: A scenario.
+          verdict: unverified
+          kind: expectation
+          as_of: "2019-08-18"
+        """
+    )
+    files = {"facts/claims.yaml": claims, "external/outcomes.yaml": textwrap.dedent(outcomes)}
+    return marchwest.load(make_ledger(files))
+
+
+OUTCOMES = """\
+    - outcome_id: base_later
+      claim_id: new_base_expected
+      summary: Later.
+      verdict: partly
+      as_of: "2022"
+      date: "2022"
+      source_id: ref_one
+    - outcome_id: base_undated
+      claim_id: new_base_expected
+      summary: Nothing found.
+      verdict: unverified
+      as_of: "2021"
+    - outcome_id: base_earlier
+      claim_id: new_base_expected
+      summary: Earlier.
+      verdict: happened
+      as_of: "2021"
+      date: 2020-03/2020-05
+      date_precision: part of year
+      source_id: ref_one
+    - outcome_id: rumour_done
+      claim_id: cpec_rumour
+      summary: It happened.
+      verdict: happened
+      as_of: "2020"
+      date: "2020"
+      source_id: ref_one
+    """
+
+
+def test_rows_follow_the_article_then_the_outcome_dates(make_ledger):
+    frame = expectations_and_outcomes(_ledger(make_ledger, OUTCOMES))
+    # The rumour stands before "What's next" in the article; undated outcomes come last.
+    assert list(frame["outcome_id"].fillna("-")) == [
+        "rumour_done",
+        "base_earlier",
+        "base_later",
+        "base_undated",
+        "-",
+    ]
+    assert list(frame["claim_id"]) == [
+        "cpec_rumour",
+        "new_base_expected",
+        "new_base_expected",
+        "new_base_expected",
+        "pan_turkic",
+    ]
+    row = frame.iloc[1]
+    assert row["date_start"] == pd.Timestamp("2020-03-01")
+    assert row["date_end"] == pd.Timestamp("2020-05-31")
+    assert row["source_title"] == "A reference work"
+    assert row["source_url"] == "https://example.org/one"
+    assert row["source_published"] == "2020"
+    assert row["evidence"].startswith("there is an increasing likelihood")
+    assert "top_destination" not in set(frame["claim_id"])  # a fact has no outcome
+
+
+def test_a_claim_without_outcomes_has_one_empty_row(make_ledger):
+    frame = expectations_and_outcomes(_ledger(make_ledger, OUTCOMES))
+    empty = frame[frame["claim_id"] == "pan_turkic"]
+    assert len(empty) == 1
+    assert empty[["outcome_id", "summary", "source_id", "source_title"]].isna().all(axis=None)
+
+
+def test_verdicts_are_ordered_and_counted(make_ledger):
+    frame = expectations_and_outcomes(_ledger(make_ledger, OUTCOMES))
+    assert list(frame["verdict"].cat.categories) == list(OUTCOME_VERDICTS)
+    assert frame["verdict"].cat.ordered
+    counts = verdict_counts(frame)
+    assert list(counts["verdict"]) == list(OUTCOME_VERDICTS)
+    assert counts.set_index("verdict")["outcomes"].to_dict() == {
+        "happened": 2,
+        "partly": 1,
+        "not yet": 0,
+        "did not": 0,
+        "unverified": 1,
+    }
+    assert counts.set_index("verdict")["claims"].to_dict() == {
+        "happened": 2,
+        "partly": 1,
+        "not yet": 0,
+        "did not": 0,
+        "unverified": 1,
+    }
+
+
+def test_verdict_counts_of_a_frame_without_outcomes_are_zero(make_ledger):
+    frame = expectations_and_outcomes(_ledger(make_ledger, "[]\n"))
+    assert frame["outcome_id"].isna().all()
+    counts = verdict_counts(frame)
+    assert list(counts["verdict"]) == list(OUTCOME_VERDICTS)
+    assert (counts[["outcomes", "claims"]] == 0).all(axis=None)
+
+
+def test_the_frame_is_new_each_call(bundled):
+    bundled.loc[0, "summary"] = "changed"
+    assert expectations_and_outcomes().loc[0, "summary"] != "changed"
