@@ -5,6 +5,7 @@ CPEC, and Central Asia" (2019) as sourced, typed pandas tables.
     marchwest.events()            # one DataFrame per table, a new copy each call
     marchwest.article().sections  # the article, with spans into its raw text
     marchwest.load("my_ledger")   # the same API for another ledger folder
+    marchwest.profile("Tajikistan")  # everything about one entity; marchwest.find("Gwadar")
 
 Importing the package is light: pandas, pandera and the parsers load on first use.
 """
@@ -19,13 +20,16 @@ from marchwest.tables import (
     entities,
     events,
     figures,
+    find,
     load,
     memberships,
     outcomes,
     participants,
     places,
+    profile,
     sources,
     tables,
+    ties,
     uncited,
 )
 
@@ -52,13 +56,16 @@ __all__ = [
     "entities",
     "events",
     "figures",
+    "find",
     "load",
     "membership_as_of",
     "memberships",
     "outcomes",
     "participants",
     "places",
+    "profile",
     "sources",
     "tables",
+    "ties",
     "uncited",
 ]

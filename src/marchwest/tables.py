@@ -16,6 +16,7 @@ from marchwest.schema import TABLES
 if TYPE_CHECKING:
     import pandas as pd
 
+    from marchwest.explore import Profile, SearchIndex
     from marchwest.ledger import LedgerData
     from marchwest.page import Article
 
@@ -34,6 +35,8 @@ class Ledger:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._data: LedgerData | None = None
+        self._index: SearchIndex | None = None
+        self._ties: pd.DataFrame | None = None
 
     def __repr__(self) -> str:
         return f"Ledger({str(self.path)!r})"
@@ -173,6 +176,52 @@ class Ledger:
         """
         return self._table("sources")
 
+    def profile(self, entity: str) -> Profile:
+        """Everything the ledger says about one entity, named by its id, name or alias (case
+        and quotes folded): its row and, as DataFrames, its events (with its role), memberships
+        (on the article's date and over time), arms transfers, figures, places and the claims
+        that concern it, each with evidence or source. ``.tables()`` gives the frames; in
+        JupyterLab it shows as one HTML card.
+
+        Raises :class:`marchwest.explore.UnknownEntity` naming close matches when none fits.
+        """
+        from marchwest.explore import profile
+
+        data = self._checked()
+        return profile(data.frames, entity, data.article.published)
+
+    def find(self, text: str) -> pd.DataFrame:
+        """Every name, title, alias, evidence, reference, summary or note that contains
+        ``text`` (case-insensitive; quotes, dashes and white space folded as in quotes).
+
+        Columns: table, id (the row: "table:id", or "table[N]" in a table without ids),
+        column, text (the whole value), match (the words as they stand), start, end (the span
+        of ``match`` in ``text``).
+        """
+        from marchwest.explore import find, search_index
+
+        if self._index is None:
+            self._index = search_index(self._checked().frames)
+        return find(self._index, text)
+
+    def ties(self) -> pd.DataFrame:
+        """One row per tie between two entities: same organisation, agreement, security
+        cooperation, aid, arms transfer, joint event, rivalry or attack (derived from
+        memberships, participants and events, and arms_transfers; see marchwest.ties).
+
+        Columns: entity_a, entity_b (China first when present, else alphabetical), kind, via
+        (the organisation or event), detail, start, end (NaT: unknown or open), row_ids (the
+        rows it comes from, "table:id" or "table[N]"), evidence, source_ids.
+        """
+        if self._ties is None:
+            from marchwest.ties import ties
+
+            self._ties = ties(self._checked().frames)
+        frame = self._ties.copy()
+        for column in ("row_ids", "evidence", "source_ids"):
+            frame[column] = frame[column].map(list)
+        return frame
+
 
 for _method in (
     "entities",
@@ -265,6 +314,18 @@ def coverage() -> pd.DataFrame:
     return bundled().coverage()
 
 
+def profile(entity: str) -> Profile:
+    return bundled().profile(entity)
+
+
+def find(text: str) -> pd.DataFrame:
+    return bundled().find(text)
+
+
+def ties() -> pd.DataFrame:
+    return bundled().ties()
+
+
 for _function in (
     entities,
     events,
@@ -278,5 +339,8 @@ for _function in (
     uncited,
     sources,
     coverage,
+    profile,
+    find,
+    ties,
 ):
     _function.__doc__ = getattr(Ledger, _function.__name__).__doc__

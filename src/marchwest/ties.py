@@ -1,0 +1,233 @@
+"""Ties between entities, derived from the ledger: who is tied to whom, how, when, and on which
+rows.
+
+One row of :func:`ties` is one tie between two entities of one kind through one thing (an
+organisation, an event, a supplier-recipient pair). Its kind comes from the ledger alone:
+
+- ``same organisation``: both are members (founding member, member, party, signatory or host)
+  of one organisation over overlapping periods (``memberships``); the period is the overlap.
+- ``arms transfer``: a rank, share or SIPRI TIV row between supplier and recipient.
+- from ``participants`` of one event (a reference event that ``corresponds_to`` an article
+  event counts as that event): ``attack`` (attacker and target), ``rivalry`` (a target in
+  any other event), ``aid`` (a funder or offeror and a recipient), ``security cooperation``
+  (an exercise, patrol or deployment, or an event whose title speaks of security, defence,
+  military or (counter)terrorism), ``agreement`` (an agreement, accession or founding),
+  else ``joint event``. Abstainers are tied to no one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from itertools import combinations
+
+import pandas as pd
+
+from marchwest.explore import row_ids
+
+TIE_COLUMNS = [
+    "entity_a",
+    "entity_b",
+    "kind",
+    "via",
+    "detail",
+    "start",
+    "end",
+    "row_ids",
+    "evidence",
+    "source_ids",
+]
+TIE_KINDS = (
+    "same organisation",
+    "agreement",
+    "security cooperation",
+    "aid",
+    "arms transfer",
+    "joint event",
+    "rivalry",
+    "attack",
+)
+TIED_STATUSES = ("founding member", "member", "party", "signatory", "host")
+SECURITY_EVENTS = ("exercise", "patrol", "deployment")
+AGREEMENT_EVENTS = ("agreement", "accession", "founding")
+SECURITY_WORDS = re.compile(r"secur|defen[cs]e|militar|terror", re.IGNORECASE)
+GIVERS, TAKERS = ("funder", "offeror"), ("recipient",)
+FIRST = "china"  # entity_a whenever it is one of the two
+OPEN = pd.Timestamp.max  # the end of a membership still in force
+
+
+def ties(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every tie the ledger's rows imply (see the module's docstring).
+
+    Columns: entity_a, entity_b (entity ids; China is ``entity_a`` when it is one of them,
+    else the two in alphabetical order), kind, via (the organisation or event id; empty for
+    arms transfers), detail (what the tie is, in words), start, end (first and last day of its
+    period; NaT: unknown or open), row_ids (the "table:id" / "table[N]" of every row it comes
+    from), evidence (the article's words among those rows), source_ids (their sources).
+    """
+    found = [*_membership_ties(frames), *_event_ties(frames), *_arms_ties(frames)]
+    provenance = _provenance(frames)
+    groups: dict[tuple, list[tuple]] = {}
+    for a, b, kind, via, detail, start, end, ids in found:
+        a, b = (b, a) if b == FIRST or (a != FIRST and b < a) else (a, b)
+        groups.setdefault((a, b, kind, via), []).append((detail, start, end, ids))
+    rows = []
+    for (a, b, kind, via), group in groups.items():
+        ids = list(dict.fromkeys(i for *_, row_ids_ in group for i in row_ids_))
+        starts = [start for _, start, _, _ in group if not pd.isna(start)]
+        ends = [end for _, _, end, _ in group if not pd.isna(end)]
+        rows.append(
+            (
+                a,
+                b,
+                kind,
+                via,
+                group[0][0],
+                min(starts, default=pd.NaT),
+                pd.NaT if OPEN in ends else max(ends, default=pd.NaT),
+                ids,
+                _unique(provenance[i][0] for i in ids),
+                _unique(provenance[i][1] for i in ids),
+            )
+        )
+    table = pd.DataFrame(rows, columns=TIE_COLUMNS)
+    table = table.astype(
+        {
+            "entity_a": "string",
+            "entity_b": "string",
+            "via": "string",
+            "detail": "string",
+            "start": "datetime64[ns]",
+            "end": "datetime64[ns]",
+        }
+    )
+    table["kind"] = pd.Categorical(table["kind"], categories=TIE_KINDS)
+    table = table.sort_values(["entity_a", "entity_b", "kind", "start", "via"], kind="stable")
+    return table.reset_index(drop=True)
+
+
+def _unique(values: Iterable[object]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if isinstance(v, str)))
+
+
+def _provenance(frames: Mapping[str, pd.DataFrame]) -> dict[str, tuple[object, object]]:
+    """(evidence, source_id) of every row of the tables ties come from, by row id."""
+    out = {}
+    for name in ("memberships", "events", "participants", "arms_transfers"):
+        frame = frames[name]
+        ids = row_ids(name, frame)
+        out.update(zip(ids, zip(frame["evidence"], frame["source_id"], strict=True), strict=True))
+    return out
+
+
+def _membership_ties(frames: Mapping[str, pd.DataFrame]) -> list[tuple]:
+    memberships = frames["memberships"]
+    members = memberships[memberships["status"].isin(TIED_STATUSES)]
+    starts = members["since"].fillna(members["known_on"])  # from when a source attests it
+    ends = members["until"].fillna(OPEN)
+    ids = row_ids("memberships", members)
+    names = dict(zip(frames["entities"]["entity_id"], frames["entities"]["name"], strict=True))
+    out = []
+    for organisation, group in members.groupby("organisation_id", sort=True):
+        rows = list(
+            zip(
+                group["member_id"],
+                starts[group.index],
+                ends[group.index],
+                ids[group.index],
+                group["status"],
+                strict=True,
+            )
+        )
+        for one, other in combinations(rows, 2):
+            if one[0] == other[0]:
+                continue
+            start, end = max(one[1], other[1]), min(one[2], other[2])
+            if end < start:
+                continue  # never members at the same time
+            detail = f"both in {names.get(organisation, organisation)}"
+            out.append(
+                (
+                    one[0],
+                    other[0],
+                    "same organisation",
+                    organisation,
+                    detail,
+                    start,
+                    end,
+                    [one[3], other[3]],
+                )
+            )
+    return out
+
+
+def _event_ties(frames: Mapping[str, pd.DataFrame]) -> list[tuple]:
+    events = frames["events"].set_index("event_id", drop=False)
+    participants = frames["participants"]
+    ids = row_ids("participants", participants)
+    out = []
+    for event_id, group in participants.groupby("event_id", sort=True):
+        event = events.loc[event_id]
+        via = event["corresponds_to"] if isinstance(event["corresponds_to"], str) else event_id
+        named = events.loc[via]  # the article's event decides the kind and names the tie
+        sides = [
+            (entity, role, row_id)
+            for entity, role, row_id in zip(
+                group["entity_id"], group["role"], ids[group.index], strict=True
+            )
+            if role != "abstainer"
+        ]
+        for one, other in combinations(sides, 2):
+            if one[0] == other[0]:
+                continue
+            kind = _event_kind(named, one[1], other[1])
+            if kind is None:
+                continue
+            out.append(
+                (
+                    one[0],
+                    other[0],
+                    kind,
+                    via,
+                    str(named["title"]),
+                    event["date_start"],
+                    event["date_end"],
+                    [f"events:{event_id}", one[2], other[2]],
+                )
+            )
+    return out
+
+
+def _event_kind(event: pd.Series, role: str, other: str) -> str | None:
+    roles = {role, other}
+    if event["kind"] == "attack":
+        return "attack" if roles == {"attacker", "target"} else None
+    if "target" in roles:
+        return "rivalry" if roles != {"target"} else None
+    if roles & set(GIVERS) and roles & set(TAKERS):
+        return "aid"
+    if event["kind"] in SECURITY_EVENTS or SECURITY_WORDS.search(event["title"]):
+        return "security cooperation"
+    if event["kind"] in AGREEMENT_EVENTS:
+        return "agreement"
+    return "joint event"
+
+
+def _arms_ties(frames: Mapping[str, pd.DataFrame]) -> list[tuple]:
+    arms = frames["arms_transfers"]
+    ids = row_ids("arms_transfers", arms)
+    names = dict(zip(frames["entities"]["entity_id"], frames["entities"]["name"], strict=True))
+    out = []
+    for supplier, recipient, first, last, row_id in zip(
+        arms["supplier_id"],
+        arms["recipient_id"],
+        arms["period_start"],
+        arms["period_end"],
+        ids,
+        strict=True,
+    ):
+        start = pd.NaT if pd.isna(first) else pd.Timestamp(int(first), 1, 1)
+        end = pd.NaT if pd.isna(last) else pd.Timestamp(int(last), 12, 31)
+        detail = f"{names.get(supplier, supplier)} → {names.get(recipient, recipient)}"
+        out.append((supplier, recipient, "arms transfer", None, detail, start, end, [row_id]))
+    return out
