@@ -1,0 +1,184 @@
+"""Draw a ChartSpec with matplotlib: one function per chart kind, each only drawing what the spec
+says (no data is prepared here)."""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from marchwest.plot.spec import ChartSpec
+from marchwest.plot.style import FONT_FAMILY, MPL_STYLE, mpl_caption
+
+LINE_COLOUR = "#444444"
+
+
+def to_matplotlib(spec: ChartSpec) -> Figure:
+    """The spec as a matplotlib Figure (not shown: a notebook shows it, or ``savefig`` writes it)."""
+    with mpl.rc_context(MPL_STYLE):
+        return DRAW[spec.kind](spec)
+
+
+def _title(fig: Figure, spec: ChartSpec) -> None:
+    fig.suptitle(spec.title, x=0.01, ha="left", fontsize=12, fontfamily=FONT_FAMILY)
+
+
+def _plain_axes(ax) -> None:
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_axisbelow(True)
+
+
+def _bars(spec: ChartSpec) -> Figure:
+    marks, layout = spec.marks, spec.layout
+    categories = list(dict.fromkeys(marks["category"]))
+    position = {category: len(categories) - 1 - i for i, category in enumerate(categories)}
+    fig = Figure(figsize=layout["figsize"], layout="constrained")
+    ax = fig.add_subplot()
+    starts = marks.groupby("category", sort=False)["value"].cumsum() - marks["value"]
+    outline = layout.get("outline")
+    for segment, rows in marks.groupby("segment", sort=False):
+        ax.barh(
+            [position[c] for c in rows["category"]],
+            rows["value"],
+            left=starts[rows.index],
+            color=rows["colour"],
+            edgecolor=outline or "none",
+            linewidth=1 if outline else 0,
+            label=segment,
+        )
+    ends = marks.groupby("category", sort=False)["value"].sum()
+    texts = marks.drop_duplicates("category").set_index("category")["text"]
+    for category in categories:
+        ax.text(ends[category], position[category], "  " + texts[category], va="center", fontsize=9)
+    ax.set_yticks(range(len(categories)), categories[::-1])
+    ax.set_xlim(0, layout["x_max"])
+    if layout.get("integer_ticks"):
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel(spec.x_label)
+    ax.set_ylabel(spec.y_label)
+    ax.set_title(spec.title)
+    _plain_axes(ax)
+    if layout.get("legend"):
+        fig.legend(loc="outside right upper", frameon=False, fontsize=8)
+    mpl_caption(fig, spec.caption)
+    return fig
+
+
+def _annotate(ax, spec: ChartSpec, panel: str) -> None:
+    """The spec's vertical lines and spans on one panel, each with its text at the top."""
+    top = {"xycoords": ("data", "axes fraction"), "va": "top", "fontsize": 8}
+    for note in spec.annotations:
+        if note.panel not in (None, panel):
+            continue
+        if note.kind == "vline":
+            ax.axvline(note.x, color=LINE_COLOUR, linestyle="--", linewidth=1)
+            ax.annotate(note.text, (note.x, 0.98), xytext=(-3, 0), textcoords="offset points",
+                        ha="right", color=LINE_COLOUR, **top)  # fmt: skip
+        elif note.kind == "span":
+            ax.axvspan(note.x, note.x_end, color="#EEEEEE", zorder=0)
+            ax.annotate(note.text, (note.x, 0.98), xytext=(3, 0), textcoords="offset points",
+                        ha="left", color="#777777", **top)  # fmt: skip
+
+
+def _lines(spec: ChartSpec) -> Figure:
+    marks, layout = spec.marks, spec.layout
+    panels = list(dict.fromkeys(marks["panel"]))
+    fig = Figure(figsize=layout["figsize"], layout="constrained")
+    axes = fig.subplots(1, len(panels), sharey=True, squeeze=False)[0]
+    for ax, panel in zip(axes, panels, strict=True):
+        for series, line in marks[marks["panel"] == panel].groupby("series", sort=False):
+            ax.plot(line["x"], line["y"], marker="o", markersize=layout.get("markersize", 4),
+                    color=line["colour"].iloc[0], label=series)  # fmt: skip
+        _annotate(ax, spec, panel)
+        if len(panels) > 1:
+            ax.set_title(panel)
+        ax.set_xlabel(spec.x_label)
+        ax.grid(axis="y", color="#DDDDDD")
+        _plain_axes(ax)
+    axes[0].set_ylim(*layout["y_range"])
+    if "y_ticks" in layout:
+        axes[0].set_yticks(*layout["y_ticks"])
+    axes[0].set_ylabel(spec.y_label)
+    if layout.get("legend") == "right":
+        fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper", frameon=False)
+    else:
+        axes[0].legend(frameon=False, loc="upper left")
+    if len(panels) > 1:
+        fig.suptitle(spec.title)
+    else:
+        axes[0].set_title(spec.title)
+    mpl_caption(fig, spec.caption)
+    return fig
+
+
+def _columns(spec: ChartSpec) -> Figure:
+    marks, layout = spec.marks, spec.layout
+    fig = Figure(figsize=layout["figsize"], layout="constrained")
+    ax = fig.add_subplot()
+    xs = list(dict.fromkeys(marks["x"]))
+    bottom = pd.Series(0.0, index=xs)
+    for segment, rows in marks.groupby("segment", sort=False):
+        values = rows.set_index("x")["value"].reindex(xs, fill_value=0).astype(float)
+        ax.bar(xs, values, bottom=bottom, color=rows["colour"].iloc[0], edgecolor="white",
+               linewidth=0.5, label=segment)  # fmt: skip
+        bottom += values
+    for x, total in bottom.items():
+        ax.text(x, total + 0.2, f"{int(total)}", ha="center", va="bottom", fontsize=7)
+    for note in spec.annotations:
+        ax.bar(note.x, note.y, fill=False, edgecolor="black", linewidth=1.6)
+        ax.annotate(note.text, (note.x, note.y + 1.1), xytext=(0, 8), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=8, arrowprops={"arrowstyle": "-", "lw": 0.8})  # fmt: skip
+    ax.set_xticks(xs[:: layout.get("x_step", 1)])
+    ax.set_ylim(0, layout["y_max"])
+    ax.set_xlim(xs[0] - 0.6, xs[-1] + 0.6)
+    ax.set_ylabel(spec.y_label, fontsize=9)
+    ax.set_xlabel(spec.x_label, fontsize=9)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
+    _plain_axes(ax)
+    ax.legend(loc="upper left", fontsize=8, title=layout.get("legend_title"), title_fontsize=8,
+              frameon=False)  # fmt: skip
+    ax.set_title(spec.title, loc="left", fontsize=12, fontfamily=FONT_FAMILY)
+    mpl_caption(fig, spec.caption)
+    return fig
+
+
+def _grid(spec: ChartSpec) -> Figure:
+    marks, layout = spec.marks, spec.layout
+    rows = list(dict.fromkeys(marks["row"]))
+    columns = list(dict.fromkeys(marks["column"]))
+    cells = marks.set_index(["row", "column"])
+    rgb = np.array([[to_rgb(cells.at[(r, c), "colour"]) for c in columns] for r in rows])
+    annotate = layout.get("annotate", True)
+    width = 3.2 + (0.95 if annotate else 0.32) * len(columns)
+    fig = Figure(figsize=(max(width, 7.5), 1.9 + 0.34 * len(rows)), layout="constrained")
+    ax = fig.add_subplot()
+    ax.imshow(rgb, aspect="auto")
+    ax.set_xticks(np.arange(len(columns)) - 0.5, minor=True)
+    ax.set_yticks(np.arange(len(rows)) - 0.5, minor=True)
+    ax.grid(which="minor", color="white", linewidth=1.5)
+    ax.tick_params(which="minor", length=0)
+    ax.set_yticks(range(len(rows)), rows, fontsize=9)
+    if annotate:
+        ax.set_xticks(range(len(columns)), columns, fontsize=8.5)
+        ax.xaxis.tick_top()
+        for (row, column), cell in cells.iterrows():
+            ax.text(columns.index(column), rows.index(row), cell["text"], ha="center",
+                    va="center", fontsize=7, color=cell["text_colour"])  # fmt: skip
+    else:
+        step = max(1, len(columns) // 15)
+        ax.set_xticks(range(0, len(columns), step), columns[::step], fontsize=8.5)
+    ax.spines[:].set_visible(False)
+    ax.set_xlabel(spec.x_label, fontsize=9)
+    handles = [Patch(facecolor=colour, label=status) for status, colour in layout["legend"]]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8,
+              title="status", title_fontsize=8, frameon=False)  # fmt: skip
+    _title(fig, spec)
+    mpl_caption(fig, spec.caption)
+    return fig
+
+
+DRAW = {"bars": _bars, "lines": _lines, "columns": _columns, "grid": _grid}

@@ -1,0 +1,128 @@
+"""The two renderers draw any spec of a kind; plotly gets every data label escaped."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from matplotlib.figure import Figure
+
+from marchwest.plot import Annotation, ChartSpec, figure, show
+from marchwest.plot.render_plotly import to_plotly
+
+HOSTILE = ['<a href="javascript:window.__xss=1">x</a>', "<b>bold</b>"]
+
+
+def _specs() -> list[ChartSpec]:
+    """One small spec per kind, each with hostile labels wherever data text goes."""
+    a, b = HOSTILE
+    words = {"title": f"title {b}", "description": "what it shows", "caption": f"caption {a}"}
+    return [
+        ChartSpec(
+            kind="bars",
+            marks=pd.DataFrame(
+                {
+                    "category": [a, b],
+                    "segment": [b, b],
+                    "value": [3, 1],
+                    "colour": "#123456",
+                    "text": [a, "1"],
+                    "hover": [f"{a}\nline two", b],
+                }
+            ),
+            x_label=b,
+            layout={"x_max": 4, "figsize": (9, 5), "height": 300, "legend": True},
+            **words,
+        ),
+        ChartSpec(
+            kind="lines",
+            marks=pd.DataFrame(
+                {
+                    "panel": [a, a, b, b],
+                    "series": a,
+                    "colour": "#123456",
+                    "x": [1, 2, 1, 2],
+                    "y": [1, 2, 2, 1],
+                    "hover": b,
+                }
+            ),
+            annotations=(
+                Annotation("vline", 1.5, text=a),
+                Annotation("span", 1.6, x_end=2, text=b),
+            ),
+            layout={"y_range": (0, 3), "figsize": (9, 5), "height": 300, "legend": "right"},
+            **words,
+        ),
+        ChartSpec(
+            kind="columns",
+            marks=pd.DataFrame(
+                {"x": [2000, 2001], "segment": a, "value": [1, 2], "colour": "#123456", "hover": b}
+            ),
+            annotations=(Annotation("box", 2001, text=a, y=2),),
+            layout={"y_max": 4, "figsize": (9, 5), "height": 300, "legend_title": b},
+            **words,
+        ),
+        ChartSpec(
+            kind="grid",
+            marks=pd.DataFrame(
+                {
+                    "row": [a, a],
+                    "column": [b, "c"],
+                    "value": [a, ""],
+                    "colour": ["#123456", "#eeeeee"],
+                    "text": [a, ""],
+                    "text_colour": "white",
+                    "hover": b,
+                }
+            ),
+            layout={"legend": [(a, "#123456")], "empty_colour": "#eeeeee"},
+            **words,
+        ),
+    ]
+
+
+@pytest.mark.parametrize("spec", _specs(), ids=lambda spec: spec.kind)
+def test_matplotlib_draws_the_spec(spec):
+    fig = figure(spec)
+    assert isinstance(fig, Figure)
+    fig.savefig(io.BytesIO(), format="png")
+    texts = [t.get_text() for t in fig.findobj(lambda artist: hasattr(artist, "get_text"))]
+    assert any(HOSTILE[0] in text for text in texts), "labels drawn as they are"
+
+
+@pytest.mark.parametrize("spec", _specs(), ids=lambda spec: spec.kind)
+def test_plotly_draws_the_spec_with_every_label_as_text(spec):
+    fig = to_plotly(spec)
+    assert isinstance(fig, go.Figure)
+    assert fig.layout.meta["description"] == "what it shows"
+    data = json.dumps(fig.to_plotly_json()["data"]) + json.dumps(
+        {k: v for k, v in fig.to_plotly_json()["layout"].items() if k != "template"}
+    )
+    assert "<a href" not in data and "<b>" not in data, "HTML reached plotly"
+    assert '&lt;a href=\\"javascript' in data or '&lt;a href=\\"javascript' in data
+
+
+def test_a_spec_needs_its_columns_and_a_description():
+    with pytest.raises(ValueError, match=r"bars marks lack the column\(s\) \['text', 'hover'\]"):
+        ChartSpec(
+            kind="bars",
+            marks=pd.DataFrame(columns=["category", "segment", "value", "colour"]),
+            title="t",
+            description="d",
+        )
+    with pytest.raises(ValueError, match="needs a description"):
+        ChartSpec(kind="bars", marks=_specs()[0].marks, title="t", description=" ")
+    with pytest.raises(ValueError, match="unknown chart kind 'pie'"):
+        ChartSpec(kind="pie", marks=pd.DataFrame(), title="t", description="d")
+
+
+def test_show_gives_the_description_as_alt_text():
+    spec = _specs()[0]
+    data, metadata = show(spec)._repr_mimebundle_()
+    assert metadata == {"image/png": {"alt": "what it shows"}}
+    assert data["text/plain"] == "what it shows" and len(data["image/png"]) > 1000
+    data, metadata = show(spec, "plotly")._repr_mimebundle_()
+    assert metadata["application/vnd.plotly.v1+json"] == {"alt": "what it shows"}
