@@ -3,11 +3,15 @@ says (no data is prepared here)."""
 
 from __future__ import annotations
 
+import itertools
+
 import matplotlib as mpl
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from marchwest.plot.spec import ChartSpec
@@ -182,3 +186,136 @@ def _grid(spec: ChartSpec) -> Figure:
 
 
 DRAW = {"bars": _bars, "lines": _lines, "columns": _columns, "grid": _grid}
+
+
+_ONE_DAY = pd.Timedelta(days=1)
+
+
+def _timeline(spec: ChartSpec) -> Figure:
+    marks, layout = spec.marks, spec.layout
+    panels, published, fade = layout["panels"], layout["published"], layout["fade"]
+    lines = marks.drop_duplicates("line")["label"].tolist()
+    fig = Figure(figsize=(13, 3.2 + 0.3 * len(lines)), layout="constrained")
+    axes = fig.subplots(
+        1, len(panels), sharey=True, width_ratios=[p["width"] for p in panels], squeeze=False
+    )[0]
+    far_right = panels[-1]["right"]
+    for ax, panel in zip(axes, panels, strict=True):
+        for mark in marks.itertuples():
+            _timeline_mark(ax, mark, far_right, fade, last_panel=ax is axes[-1])
+        if panel["left"] <= published <= panel["right"]:
+            ax.axvline(mdates.date2num(published), color="#333333", linestyle="--", linewidth=1)
+            ax.annotate(f"published {published:%-d %b %Y}", (mdates.date2num(published), -0.5),
+                        xytext=(-3, 0), textcoords="offset points", ha="right", va="top",
+                        fontsize=8, rotation=90, color="#333333")  # fmt: skip
+        ax.set_xlim(mdates.date2num(panel["left"]), mdates.date2num(panel["right"]))
+        if panel["tick"] is not None:
+            middle, label = panel["tick"]
+            ax.set_xticks([mdates.date2num(middle)], [label])
+        else:
+            ticks = max(3, round(9 * panel["width"]))
+            locator = mdates.AutoDateLocator(minticks=2, maxticks=ticks)
+            ax.xaxis.set_major_locator(locator)
+            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
+        ax.set_axisbelow(True)
+    axes[0].set_yticks(range(len(lines)), lines, fontsize=8.5)
+    axes[0].set_ylim(len(lines) - 0.4, -0.6)
+    for left_ax, right_ax in itertools.pairwise(axes):
+        _break_marks(left_ax, right_ax)
+    axes[-1].set_xlabel(spec.x_label, fontsize=9)
+    _title(fig, spec)
+    axes[-1].legend(handles=_timeline_legend(marks), loc="lower right", bbox_to_anchor=(1, 1.0),
+                    ncols=4, fontsize=8, frameon=False)  # fmt: skip
+    mpl_caption(fig, spec.caption)
+    return fig
+
+
+def _timeline_mark(ax, mark, far_right, fade, last_panel: bool) -> None:
+    colour = mark.colour
+    reference = mark.origin == "reference"
+    if mark.shape == "marker":
+        ax.plot(mdates.date2num(mark.start), mark.line, marker="D" if reference else "o",
+                markersize=7 if reference else 8, markerfacecolor="white" if reference else colour,
+                markeredgecolor=colour, markeredgewidth=1.8 if reference else 1.4,
+                linestyle="none", zorder=3)  # fmt: skip
+        return
+    style = {
+        "height": 0.5,
+        "color": "white" if reference else colour,
+        "edgecolor": colour,
+        "hatch": "////" if reference else None,
+        "linewidth": 0.8,
+        "zorder": 2,
+    }
+    if mark.open_start:
+        _fade(ax, mark.line, mark.end, mark.end - fade, style)
+        if last_panel:
+            ax.plot(mdates.date2num(mark.end - fade), mark.line, marker="<", color=colour)
+        return
+    end = far_right if mark.open_end else mark.end
+    solid_end = end - fade if mark.open_end else end
+    ax.barh(
+        mark.line, (solid_end - mark.start) / _ONE_DAY, left=mdates.date2num(mark.start), **style
+    )
+    if mark.open_end:
+        _fade(ax, mark.line, solid_end, end, style)
+        if last_panel:
+            ax.plot(mdates.date2num(end), mark.line, marker=">", color=colour, markersize=9,
+                    clip_on=False)  # fmt: skip
+
+
+def _break_marks(left_ax, right_ax) -> None:
+    """Hide the facing spines of a broken axis and draw the usual diagonal cuts."""
+    left_ax.spines.right.set_visible(False)
+    right_ax.spines.left.set_visible(False)
+    right_ax.tick_params(axis="y", left=False)
+    cut = {
+        "marker": [(-1, -1.5), (1, 1.5)],
+        "markersize": 10,
+        "linestyle": "none",
+        "color": "#333333",
+        "mec": "#333333",
+        "mew": 1,
+        "clip_on": False,
+    }
+    left_ax.plot([1, 1], [0, 1], transform=left_ax.transAxes, **cut)
+    right_ax.plot([0, 0], [0, 1], transform=right_ax.transAxes, **cut)
+
+
+def _fade(ax, line: int, start, end, style: dict) -> None:
+    """The open side of a bar, from ``start`` (solid) to ``end`` (faint), in five steps."""
+    step = (end - start) / 5
+    for index in range(5):
+        left, right = sorted([start + step * index, start + step * (index + 1)])
+        ax.barh(line, (right - left) / _ONE_DAY, left=mdates.date2num(left),
+                **{**style, "alpha": 0.8 - 0.15 * index, "linewidth": 0})  # fmt: skip
+
+
+def _timeline_legend(marks: pd.DataFrame) -> list:
+    themes = marks.drop_duplicates("theme").sort_values("theme")
+    handles = [
+        Patch(facecolor=colour, label=theme)
+        for theme, colour in zip(themes["theme"], themes["colour"], strict=True)
+    ]
+    article, reference = marks["origin"] == "article", marks["origin"] == "reference"
+    marker = marks["shape"] == "marker"
+    grey = "#666666"
+    if (article & marker).any():
+        handles.append(Line2D([], [], marker="o", linestyle="none", color=grey,
+                              label="a day (article)"))  # fmt: skip
+    if (reference & marker).any():
+        handles.append(Line2D([], [], marker="D", linestyle="none", markerfacecolor="white",
+                              markeredgecolor=grey, markeredgewidth=1.8,
+                              label="reference date (a day)"))  # fmt: skip
+    if (reference & ~marker).any():
+        handles.append(Patch(facecolor="white", edgecolor=grey, hatch="////",
+                             label="reference period"))  # fmt: skip
+    if marks["open_end"].any() or marks["open_start"].any():
+        handles.append(Line2D([], [], marker=">", linestyle="none", color=grey,
+                              label="open end or start"))  # fmt: skip
+    handles.append(Line2D([], [], color="#333333", linestyle="--", label="publication date"))
+    return handles
+
+
+DRAW["timeline"] = _timeline

@@ -4,6 +4,7 @@ plotly reads HTML in labels); only this module adds markup."""
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -27,7 +28,7 @@ def _texts(values) -> list[str]:
 
 def _left(labels) -> float:
     """About how far in from the figure's left edge the plot starts: past its longest tick label."""
-    return 60 + 7 * max((len(str(label)) for label in labels), default=0)
+    return 40 + 6 * max((len(str(label)) for label in labels), default=0)
 
 
 def _bars(spec: ChartSpec) -> go.Figure:
@@ -221,3 +222,157 @@ def _grid(spec: ChartSpec) -> go.Figure:
 
 
 DRAW = {"bars": _bars, "lines": _lines, "columns": _columns, "grid": _grid}
+
+
+_TIMELINE_HOVER = "<b>%{customdata[2]}</b><br>%{customdata[0]}<br>%{customdata[1]}<extra></extra>"
+
+
+def _timeline(spec: ChartSpec) -> go.Figure:
+    """Bars (``go.Bar`` with a date ``base``) and day markers, one panel per date range.
+
+    Bar traces come first, article rows before reference rows; each panel holds only the marks
+    it shows, so the first bar is always visible.
+    """
+    layout = spec.layout
+    panels, published = layout["panels"], layout["published"]
+    marks = spec.marks.assign(
+        label=_texts(spec.marks["label"]),
+        custom=[
+            [plotly_text(d), plotly_text(h), plotly_text(t)]
+            for d, h, t in zip(
+                spec.marks["date_text"], spec.marks["hover"], spec.marks["title"], strict=True
+            )
+        ],
+    )
+    lines = marks.drop_duplicates("line")["label"].tolist()
+    fig = make_subplots(
+        rows=1,
+        cols=len(panels),
+        shared_yaxes=True,
+        horizontal_spacing=0.025,
+        column_widths=[p["width"] for p in panels],
+    )
+    shown = [
+        marks[(marks["draw_start"] <= p["right"]) & (marks["draw_end"] >= p["left"])]
+        for p in panels
+    ]
+    legend_seen: set[str] = set()
+    for make_trace, shape in ((_bar_trace, "bar"), (_marker_trace, "marker")):
+        for column, panel in enumerate(shown, start=1):
+            for name, group in _trace_groups(panel[panel["shape"] == shape], shape):
+                fig.add_trace(make_trace(group, name, name not in legend_seen), 1, column)
+                legend_seen.add(name)
+    _open_sides(fig, marks, len(panels))
+    published_column = next(
+        (i for i, p in enumerate(panels, start=1) if p["left"] <= published <= p["right"]),
+        len(panels),
+    )
+    day = published.strftime("%Y-%m-%d")
+    fig.add_vline(x=day, line={"color": "#333333", "dash": "dash", "width": 1}, row=1,
+                  col=published_column)  # fmt: skip
+    fig.add_annotation(x=day, xref=f"x{published_column if published_column > 1 else ''}", y=1,
+                       yref="paper", yanchor="bottom", text=f"published {published:%-d %b %Y}",
+                       showarrow=False, font={"size": 11})  # fmt: skip
+    for column, panel in enumerate(panels, start=1):
+        ticks = {}
+        if panel["tick"] is not None:
+            middle, label = panel["tick"]
+            ticks = {"tickvals": [middle.strftime("%Y-%m-%d")], "ticktext": [label]}
+        fig.update_xaxes(type="date", showgrid=True, row=1, col=column,
+                         range=[panel["left"].strftime("%Y-%m-%d"), panel["right"].strftime("%Y-%m-%d")],
+                         **ticks)  # fmt: skip
+    fig.update_xaxes(title={"text": plotly_text(spec.x_label)}, row=1, col=len(panels))
+    fig.update_yaxes(categoryorder="array", categoryarray=lines, autorange="reversed",
+                     tickfont={"size": 11})  # fmt: skip
+    fig.update_layout(
+        title={"text": plotly_text(spec.title), "y": 0.99, "yref": "container", "yanchor": "top"},
+        barmode="overlay",
+        height=200 + 26 * len(lines),
+        legend={"orientation": "h", "x": 0, "y": 1.03, "yanchor": "bottom"},
+        hovermode="closest",
+        hoverdistance=2,  # a marker takes the hover only under the mouse, never a bar's middle
+        hoverlabel={"align": "left"},
+        margin={"t": 150},
+    )
+    plotly_caption(fig, spec.caption, left=_left(spec.marks["label"]))
+    return fig
+
+
+def _trace_groups(marks, shape: str) -> list:
+    """Article marks one trace per theme (named by it), reference marks one trace in all."""
+    article = marks[marks["origin"] == "article"]
+    groups = [(theme, group) for theme, group in article.groupby("theme")]
+    reference = marks[marks["origin"] == "reference"]
+    if not reference.empty:
+        groups.append(("reference period" if shape == "bar" else "reference date", reference))
+    return groups
+
+
+def _bar_trace(group, name: str, legend: bool) -> go.Bar:
+    reference = (group["origin"] == "reference").all()
+    colours = group["colour"].tolist()
+    length = (group["draw_end"] - group["draw_start"]) / pd.Timedelta(milliseconds=1)
+    return go.Bar(
+        orientation="h",
+        y=group["label"].tolist(),
+        base=group["draw_start"].dt.strftime("%Y-%m-%d").tolist(),
+        x=length.astype(float).tolist(),
+        name=name,
+        legendgroup=name,
+        showlegend=legend,
+        marker={
+            "color": "white" if reference else colours[0],
+            "line": {"color": colours, "width": 1.5},
+            "pattern": {"shape": "/" if reference else "", "fgcolor": colours},
+        },
+        customdata=group["custom"].tolist(),
+        hovertemplate=_TIMELINE_HOVER,
+        width=0.5,
+    )
+
+
+def _marker_trace(group, name: str, legend: bool) -> go.Scatter:
+    reference = (group["origin"] == "reference").all()
+    return go.Scatter(
+        x=group["start"].dt.strftime("%Y-%m-%d").tolist(),
+        y=group["label"].tolist(),
+        mode="markers",
+        name=name,
+        legendgroup=name,
+        showlegend=legend,
+        marker={
+            "symbol": "diamond-open" if reference else "circle",
+            "size": 10 if reference else 11,
+            "color": group["colour"].tolist(),
+            "line": {"width": 2 if reference else 0},
+        },
+        customdata=group["custom"].tolist(),
+        hovertemplate=_TIMELINE_HOVER,
+    )
+
+
+def _open_sides(fig: go.Figure, marks, last_column: int) -> None:
+    """Arrows at the open side of a bar: at the right edge, or where an unknown start fades in."""
+    for flag, column, name, symbol in (
+        ("open_end", "draw_end", "open end (continues)", "triangle-right"),
+        ("open_start", "draw_start", "open start (date unknown)", "triangle-left"),
+    ):
+        rows = marks[marks[flag]]
+        if rows.empty:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=rows[column].dt.strftime("%Y-%m-%d").tolist(),
+                y=rows["label"].tolist(),
+                mode="markers",
+                name=name,
+                marker={"symbol": symbol, "size": 12, "color": "#444444"},
+                hoverinfo="skip",
+                cliponaxis=False,
+            ),
+            1,
+            last_column,
+        )
+
+
+DRAW["timeline"] = _timeline
