@@ -15,7 +15,17 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from marchwest.plot.spec import ChartSpec
-from marchwest.plot.style import FONT_FAMILY, MPL_STYLE, mpl_caption
+from marchwest.plot.style import (
+    BORDER,
+    COAST,
+    CORRIDOR_COLOUR,
+    FONT_FAMILY,
+    LAND,
+    MPL_STYLE,
+    WATER,
+    mpl_caption,
+    wrapped,
+)
 
 LINE_COLOUR = "#444444"
 
@@ -319,3 +329,64 @@ def _timeline_legend(marks: pd.DataFrame) -> list:
 
 
 DRAW["timeline"] = _timeline
+
+
+_ALIGN = {1: "left", -1: "right", 0: "center"}
+
+
+def _map(spec: ChartSpec) -> Figure:
+    marks, layout = spec.marks, spec.layout
+    geometry = layout["figure"]
+    west, east, south, north = layout["extent"]
+    note = wrapped(spec.caption, 170) if spec.caption else []
+    height = geometry["height"] + 0.15 * len(note)
+    fig = Figure(figsize=(geometry["width"], height))
+    left, right, top = geometry["axes_box"]
+    fig.subplots_adjust(left=left, right=right, top=top, bottom=(0.55 + 0.15 * len(note)) / height)
+    ax = fig.add_subplot()
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.set_aspect(layout["aspect"])
+    ax.set_facecolor(WATER)
+    outline = layout["outline"]
+    for ring in outline["land"]:
+        ax.fill(ring[:, 0], ring[:, 1], color=LAND, linewidth=0, zorder=1)
+    for ring in outline["lakes"]:
+        ax.fill(ring[:, 0], ring[:, 1], color=WATER, linewidth=0, zorder=1)
+    for ring in outline["countries"]:
+        ax.plot(ring[:, 0], ring[:, 1], color=BORDER, linewidth=0.5, zorder=2)
+    for ring in outline["coastlines"]:
+        ax.plot(ring[:, 0], ring[:, 1], color=COAST, linewidth=0.7, zorder=2)
+    ax.set_xlabel(spec.x_label, fontsize=9)
+    ax.set_ylabel(spec.y_label, fontsize=9)
+    ax.grid(color="white", linewidth=0.6, zorder=0)
+    if layout["corridor"] is not None:
+        (x0, y0), (x1, y1) = layout["corridor"]
+        ax.plot([x0, x1], [y0, y1], color=CORRIDOR_COLOUR, linewidth=2.2, linestyle="--", zorder=4)
+    for _, group in marks.groupby("group", sort=True):
+        ax.scatter(group["lon"], group["lat"], marker=group["symbol"].iloc[0], s=42,
+                   color=group["colour"].iloc[0], edgecolor="white", linewidth=0.8, zorder=5)  # fmt: skip
+    for mark in marks.itertuples():
+        ax.annotate(mark.label, (mark.lon, mark.lat), xytext=(mark.dx, mark.dy),
+                    textcoords="offset points", fontsize=layout["label_size"], ha=_ALIGN[int(np.sign(mark.dx))],
+                    va="bottom", zorder=6,
+                    bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "alpha": 0.7,
+                          "linewidth": 0})  # fmt: skip
+    kinds = marks.drop_duplicates("group").sort_values("group")
+    handles = [
+        Line2D([], [], marker=symbol, linestyle="none", color=colour, label=kind)
+        for kind, symbol, colour in zip(
+            kinds["group"], kinds["symbol"], kinds["colour"], strict=True
+        )
+    ]
+    if layout["corridor"] is not None:
+        handles.append(Line2D([], [], color=CORRIDOR_COLOUR, linewidth=2, linestyle="--",
+                              label=layout["corridor_label"]))  # fmt: skip
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8,
+              frameon=False, title="kind of place", title_fontsize=8)  # fmt: skip
+    ax.set_title(spec.title, loc="left", fontsize=12, fontfamily=FONT_FAMILY)
+    fig.text(0.01, 0.01, "\n".join(note), fontsize=8, color="#444444", va="bottom", ha="left")
+    return fig
+
+
+DRAW["map"] = _map

@@ -9,7 +9,16 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from marchwest.plot.spec import ChartSpec
-from marchwest.plot.style import TEMPLATE, plotly_caption, plotly_text
+from marchwest.plot.style import (
+    BORDER,
+    COAST,
+    CORRIDOR_COLOUR,
+    LAND,
+    TEMPLATE,
+    WATER,
+    plotly_caption,
+    plotly_text,
+)
 
 LINE_COLOUR = "#444444"
 HOVER = "%{hovertext}<extra></extra>"
@@ -376,3 +385,81 @@ def _open_sides(fig: go.Figure, marks, last_column: int) -> None:
 
 
 DRAW["timeline"] = _timeline
+
+
+_PLOTLY_SYMBOLS = {"o": "circle", "s": "square", "^": "triangle-up", "D": "diamond", "P": "cross"}
+
+
+def _map(spec: ChartSpec) -> go.Figure:
+    """The places on a plotly geo map. plotly.js draws the basemap from world_110m topojson,
+    fetched from a CDN unless the page provides it (the site's pages carry the bundled copy)."""
+    marks, layout = spec.marks, spec.layout
+    west, east, south, north = layout["extent"]
+    fig = go.Figure()
+    if layout["corridor"] is not None:
+        (x0, y0), (x1, y1) = layout["corridor"]
+        fig.add_trace(
+            go.Scattergeo(
+                lon=[x0, x1],
+                lat=[y0, y1],
+                mode="lines",
+                name=plotly_text(layout["corridor_label"]),
+                line={"color": CORRIDOR_COLOUR, "width": 3, "dash": "dash"},
+                hoverinfo="skip",
+            )
+        )
+    vertical = {True: "top", False: "bottom"}
+    horizontal = {1: " right", -1: " left", 0: " center"}
+    for kind, group in marks.groupby("group", sort=True):
+        fig.add_trace(
+            go.Scattergeo(
+                lon=group["lon"].tolist(),
+                lat=group["lat"].tolist(),
+                mode="markers+text",
+                text=_texts(group["label"]),
+                textposition=[
+                    vertical[dy >= 0] + horizontal[(dx > 0) - (dx < 0)]
+                    for dx, dy in zip(group["dx"], group["dy"], strict=True)
+                ],
+                textfont={"size": 11},
+                name=plotly_text(kind),
+                marker={
+                    "symbol": _PLOTLY_SYMBOLS.get(group["symbol"].iloc[0], "circle"),
+                    "size": 9,
+                    "color": group["colour"].iloc[0],
+                    "line": {"color": "white", "width": 1},
+                },
+                hovertext=_texts(group["hover"]),
+                hovertemplate=HOVER,
+            )
+        )
+    fig.update_geos(
+        projection_type="equirectangular",
+        resolution=110,
+        showland=True,
+        landcolor=LAND,
+        showocean=True,
+        oceancolor=WATER,
+        showlakes=True,
+        lakecolor=WATER,
+        showcountries=True,
+        countrycolor=BORDER,
+        coastlinecolor=COAST,
+        lonaxis_range=[west, east],
+        lataxis_range=[south, north],
+        lonaxis_showgrid=True,
+        lataxis_showgrid=True,
+        lonaxis_dtick=10,
+        lataxis_dtick=10,
+    )
+    fig.update_layout(
+        title={"text": plotly_text(spec.title)},
+        height=700,
+        margin={"l": 10, "r": 10, "t": 60},
+        legend={"title": {"text": "kind of place"}},
+    )
+    plotly_caption(fig, spec.caption, left=10)
+    return fig
+
+
+DRAW["map"] = _map

@@ -77,6 +77,10 @@ TABLE_COLOURS: dict[str, str] = {
     "sources": "#444444",
 }
 
+# Maps: land, water, borders, coasts, and a corridor drawn as a line.
+LAND, WATER, BORDER, COAST = "#EFEDE6", "#DCEAF4", "#B5B5B5", "#7A8C99"
+CORRIDOR_COLOUR = "#009E73"
+
 FONT_FAMILY = "DejaVu Sans"
 CAPTION_SIZE = 8
 CAPTION_COLOUR = "#444444"
