@@ -155,21 +155,22 @@ def places_map(
     missing = places.loc[~has_point, "name"].tolist()
     note = "Not drawn, no coordinate in the ledger: " + ", ".join(missing) + "." if missing else ""
     west, east, south, north = extent
-    description = (
-        f"A map from {west:g}° to {east:g}° east and {south:g}° to {north:g}° north with "
-        f"{len(marks)} places: "
-        + "; ".join(
-            f"{r.label} ({r.group}, {r.lat:.1f}° N {r.lon:.1f}° E)" for r in marks.itertuples()
-        )
-        + "."
-        + (f" A dashed line joins {joined[0]} and {joined[1]} ({corridor_label})." if line else "")
-        + (f" {note}" if note else "")
+    placed = "; ".join(
+        f"{r.label} ({r.group}, {r.lat:.1f}° N {r.lon:.1f}° E)" for r in marks.itertuples()
     )
+    sentences = [
+        (
+            f"A map from {west:g}° to {east:g}° east and {south:g}° to {north:g}° north with "
+            f"{len(marks)} places: {placed}."
+        ),
+        f"A dashed line joins {joined[0]} and {joined[1]} ({corridor_label})." if line else "",
+        note,
+    ]
     return ChartSpec(
         kind="map",
         marks=marks,
         title=title,
-        description=description,
+        description=" ".join(sentence for sentence in sentences if sentence),
         x_label="Longitude (degrees east)",
         y_label="Latitude (degrees north)",
         caption="\n".join(part for part in (note, caption) if part),
