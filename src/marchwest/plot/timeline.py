@@ -10,6 +10,7 @@ last day, an open end a bar that fades out at the right edge with an arrow. A re
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import textwrap
 from collections.abc import Mapping, Sequence
@@ -186,7 +187,7 @@ def _hover(mark, sources: Mapping[str, str]) -> str:
 def timeline(
     events: pd.DataFrame,
     *,
-    published: pd.Timestamp,
+    published: dt.date,
     undated: Sequence[str] = (),
     sources: Mapping[str, str] | None = None,
     title: str = "Events in the article, at the precision it gives",
@@ -198,6 +199,7 @@ def timeline(
     ``axis_ranges``). ``undated`` are the titles of events the chart cannot place (listed under
     it); ``sources`` names each source id in the hover (source id to a short citation).
     """
+    published = pd.Timestamp(published)
     marks = timeline_marks(events)
     ranges = axis_ranges(marks, published)
     widths = _panel_widths(marks, ranges)
