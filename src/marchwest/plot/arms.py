@@ -206,7 +206,7 @@ def yearly_lines(
         caption=caption,
         annotations=(
             Annotation(
-                "vline", day.year + (day.dayofyear - 1) / 365, text=f"article\n({day:%b %Y})"
+                "vline", day.year + (day.day_of_year - 1) / 365, text=f"article\n({day:%b %Y})"
             ),
         ),
         layout={
