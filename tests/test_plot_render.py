@@ -126,3 +126,20 @@ def test_show_gives_the_description_as_alt_text():
     assert data["text/plain"] == "what it shows" and len(data["image/png"]) > 1000
     data, metadata = show(spec, "plotly")._repr_mimebundle_()
     assert metadata["application/vnd.plotly.v1+json"] == {"alt": "what it shows"}
+
+
+def test_every_chart_in_the_notebooks_carries_its_description():
+    import nbformat
+
+    from marchwest.paths import NOTEBOOKS_DIR
+
+    charts = 0
+    for path in sorted(NOTEBOOKS_DIR.glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                for mime in ("image/png", "application/vnd.plotly.v1+json"):
+                    if mime in output.get("data", {}):
+                        charts += 1
+                        alt = output.get("metadata", {}).get(mime, {}).get("alt", "")
+                        assert len(alt.split()) >= 8, f"{path.name}: a chart without alt text"
+    assert charts >= 22  # 13 PNGs and 9 plotly figures
