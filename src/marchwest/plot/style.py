@@ -17,65 +17,81 @@ if TYPE_CHECKING:
 
 __all__ = ["display_name"]
 
+
+def palette(table: str) -> dict[str, str]:
+    """A palette written as lines of "name  #colour" (the name may hold spaces), in its order."""
+    return dict(line.strip().rsplit(maxsplit=1) for line in table.strip().splitlines())
+
+
 # Keyed by entity_id. Colour-blind-aware (Okabe-Ito based); China is always the same red.
-ENTITY_COLOURS: dict[str, str] = {
-    "china": "#D55E00",
-    "pakistan": "#009E73",
-    "bangladesh": "#0072B2",
-    "myanmar": "#CC79A7",
-    "algeria": "#E69F00",
-    "india": "#56B4E9",
-    "russia": "#7F3C8D",
-    "united_states": "#1D3557",
-    "afghanistan": "#8C6D31",
-    "tajikistan": "#F0E442",
-    "kazakhstan": "#3969AC",
-    "kyrgyzstan": "#11A579",
-    "uzbekistan": "#E73F74",
-    "iran": "#A5AA99",
-}
+ENTITY_COLOURS = palette(
+    """
+    china          #D55E00
+    pakistan       #009E73
+    bangladesh     #0072B2
+    myanmar        #CC79A7
+    algeria        #E69F00
+    india          #56B4E9
+    russia         #7F3C8D
+    united_states  #1D3557
+    afghanistan    #8C6D31
+    tajikistan     #F0E442
+    kazakhstan     #3969AC
+    kyrgyzstan     #11A579
+    uzbekistan     #E73F74
+    iran           #A5AA99
+    """
+)
 OTHER_COLOUR = "#BBBBBB"
 
 # In the order the fact-check lists verdicts.
-VERDICT_COLOURS: dict[str, str] = {
-    "supported": "#009E73",
-    "imprecise": "#E69F00",
-    "contradicted": "#D55E00",
-    "unverified": "#999999",
-}
+VERDICT_COLOURS = palette(
+    """
+    supported     #009E73
+    imprecise     #E69F00
+    contradicted  #D55E00
+    unverified    #999999
+    """
+)
 
-STATUS_COLOURS: dict[str, str] = {
-    "founding member": "#08306B",
-    "member": "#2171B5",
-    "observer": "#9ECAE1",
-    "dialogue partner": "#DEEBF7",
-    "suspended": "#BBBBBB",
-    "party": "#41AB5D",
-    "signatory": "#C7E9C0",
-    "host": "#FDAE6B",
-}
+STATUS_COLOURS = palette(
+    """
+    founding member   #08306B
+    member            #2171B5
+    observer          #9ECAE1
+    dialogue partner  #DEEBF7
+    suspended         #BBBBBB
+    party             #41AB5D
+    signatory         #C7E9C0
+    host              #FDAE6B
+    """
+)
 
-EVENT_THEME_COLOURS: dict[str, str] = {
-    "diplomacy": "#0072B2",
-    "agreements and organisations": "#009E73",
-    "security and military": "#882255",
-    "infrastructure and technology": "#E69F00",
-}
+EVENT_THEME_COLOURS = palette(
+    """
+    diplomacy                      #0072B2
+    agreements and organisations   #009E73
+    security and military          #882255
+    infrastructure and technology  #E69F00
+    """
+)
 
 # One colour per table and per origin, fixed by name so a table looks the same in every chart.
-TABLE_COLOURS: dict[str, str] = {
-    "article": "#0072B2",
-    "reference": "#E69F00",
-    "entities": "#0072B2",
-    "events": "#E69F00",
-    "participants": "#56B4E9",
-    "memberships": "#009E73",
-    "arms_transfers": "#D55E00",
-    "figures": "#CC79A7",
-    "places": "#F0E442",
-    "claims": "#999999",
-    "sources": "#444444",
-}
+TABLE_COLOURS = palette(
+    """
+    article         #0072B2
+    reference       #E69F00
+    entities        #0072B2
+    events          #E69F00
+    participants    #56B4E9
+    memberships     #009E73
+    arms_transfers  #D55E00
+    figures         #CC79A7
+    places          #F0E442
+    claims          #999999
+    sources         #444444
+    """
+)
 
 # Maps: land, water, borders, coasts, and a corridor drawn as a line.
 LAND, WATER, BORDER, COAST = "#EFEDE6", "#DCEAF4", "#B5B5B5", "#7A8C99"
