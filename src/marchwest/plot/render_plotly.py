@@ -65,7 +65,7 @@ def _bars(spec: ChartSpec) -> go.Figure:
         go.Scatter(
             y=_texts(ends.index),
             x=ends["value"].tolist(),
-            text=_texts(ends["text"]),
+            text=["\u00a0\u00a0" + text for text in _texts(ends["text"])],
             mode="text",
             textposition="middle right",
             hoverinfo="skip",
