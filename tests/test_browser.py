@@ -22,6 +22,9 @@ from marchwest.site import build_site, plotly_outputs
 SITE_NOTEBOOKS = sorted((Path(__file__).parent / "data" / "site").glob("*.ipynb"))
 REAL_NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 TIMELINE = "02-timeline"
+PLACEHOLDER = (
+    "No description has been provided for this image"  # nbconvert's, for an img without alt
+)
 
 
 class Site:
@@ -116,6 +119,12 @@ def check_page(browser, built: Site, notebook: Path) -> OpenPage:
         "() => Array.from(document.querySelectorAll('.jp-RenderedImage img')).map(i => i.naturalWidth)"
     )
     assert all(width > 0 for width in images), f"{page.href}: an image did not load"
+    alts = opened.page.eval_on_selector_all("img", "imgs => imgs.map(i => i.alt)")
+    assert all(alt and alt != PLACEHOLDER for alt in alts), f"{page.href}: an image without alt"
+    labels = opened.page.eval_on_selector_all(
+        "div.plotly-graph-div", "divs => divs.map(d => d.getAttribute('aria-label'))"
+    )
+    assert all(labels), f"{page.href}: a plotly figure without a description"
     opened.screenshot(site, Path(page.href).stem)
     assert opened.errors == [], f"{page.href}: console errors"
     assert opened.outside == [], f"{page.href}: requests outside the site"
@@ -273,8 +282,6 @@ def test_a_missing_browser_skips_here_and_fails_in_ci(monkeypatch, tmp_path):
 
 
 # Every chart described; every text on a figure inside it; data labels shown as text.
-
-PLACEHOLDER = "No description has been provided for this image"
 
 
 @pytest.mark.parametrize("notebook", REAL_NOTEBOOKS, ids=lambda p: p.stem)
