@@ -143,3 +143,37 @@ def test_every_chart_in_the_notebooks_carries_its_description():
                         alt = output.get("metadata", {}).get(mime, {}).get("alt", "")
                         assert len(alt.split()) >= 8, f"{path.name}: a chart without alt text"
     assert charts >= 22  # 13 PNGs and 9 plotly figures
+
+
+def test_plot_takes_tables_in_and_reads_no_file():
+    """plot/ imports no analysis module (only its own modules and the display names) and opens
+    no file: the notebooks compute with marchwest.arms, .membership ... and pass tables in."""
+    import ast
+
+    from marchwest.paths import PACKAGE_DIR
+
+    for path in sorted((PACKAGE_DIR / "plot").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            modules = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""]
+            for module in modules:
+                if module.startswith("marchwest"):
+                    allowed = module.startswith("marchwest.plot") or module == "marchwest.names"
+                    assert allowed, f"{path.name} imports {module}"
+            if isinstance(node, ast.Attribute | ast.Name):
+                name = node.attr if isinstance(node, ast.Attribute) else node.id
+                assert name not in {"open", "read_text", "read_bytes", "ASSETS_DIR"}, (
+                    f"{path.name} reads a file ({name})"
+                )
+
+
+def test_palettes_keep_names_with_spaces_and_their_order():
+    from marchwest.plot.style import STATUS_COLOURS, palette
+
+    assert palette("\n  founding member  #08306B\n  member #2171B5\n") == {
+        "founding member": "#08306B",
+        "member": "#2171B5",
+    }
+    assert list(STATUS_COLOURS)[:2] == ["founding member", "member"]
