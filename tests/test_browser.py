@@ -402,6 +402,8 @@ def test_a_javascript_url_never_becomes_a_link_or_runs(browser, tmp_path):
         shown.click()
     assert page.evaluate("() => window.__xss") is None
     assert page.url.endswith("links.html"), "no click went anywhere"
+
+
 # Every chart described; every text on a figure inside it; data labels shown as text.
 
 
