@@ -28,6 +28,9 @@ from marchwest.site import build_site, plotly_outputs
 SITE_NOTEBOOKS = sorted((Path(__file__).parent / "data" / "site").glob("*.ipynb"))
 REAL_NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 TIMELINE = "02-timeline"
+PLACEHOLDER = (
+    "No description has been provided for this image"  # nbconvert's, for an img without alt
+)
 
 
 class Site:
@@ -135,6 +138,12 @@ def check_page(browser, built: Site, notebook: Path) -> OpenPage:
         "() => Array.from(document.querySelectorAll('.jp-RenderedImage img')).map(i => i.naturalWidth)"
     )
     assert all(width > 0 for width in images), f"{page.href}: an image did not load"
+    alts = opened.page.eval_on_selector_all("img", "imgs => imgs.map(i => i.alt)")
+    assert all(alt and alt != PLACEHOLDER for alt in alts), f"{page.href}: an image without alt"
+    labels = opened.page.eval_on_selector_all(
+        "div.plotly-graph-div", "divs => divs.map(d => d.getAttribute('aria-label'))"
+    )
+    assert all(labels), f"{page.href}: a plotly figure without a description"
     opened.screenshot(site, Path(page.href).stem)
     assert opened.errors == [], f"{page.href}: console errors"
     assert opened.outside == [], f"{page.href}: requests outside the site"
@@ -393,4 +402,93 @@ def test_a_javascript_url_never_becomes_a_link_or_runs(browser, tmp_path):
         shown.click()
     assert page.evaluate("() => window.__xss") is None
     assert page.url.endswith("links.html"), "no click went anywhere"
+
+
+# Every chart described; every text on a figure inside it; data labels shown as text.
+
+
+@pytest.mark.parametrize("notebook", REAL_NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_chart_has_a_description_and_no_text_leaves_its_figure(browser, real_site, notebook):
+    opened = check_page(browser, real_site, notebook)
+    page = opened.page
+    alts = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.getAttribute('alt') || '')")
+    labels = page.eval_on_selector_all(
+        "div.plotly-graph-div", "divs => divs.map(d => d.getAttribute('aria-label') || '')"
+    )
+    for text in alts + labels:
+        assert text != PLACEHOLDER and len(text.split()) >= 8, f"not a description: {text!r}"
+    # Each annotation (captions, notes) and each heatmap cell's text inside its figure.
+    outside = page.evaluate(
+        """() => Array.from(document.querySelectorAll('div.plotly-graph-div')).flatMap(div => {
+            const frame = div.querySelector('svg.main-svg').getBoundingClientRect();
+            return Array.from(div.querySelectorAll('g.annotation, g.textpoint, .heatmaplayer text'))
+                .map(el => [el.textContent, el.getBoundingClientRect()])
+                .filter(([, box]) => box.width > 0 && (box.left < frame.left - 1
+                    || box.right > frame.right + 1 || box.top < frame.top - 1
+                    || box.bottom > frame.bottom + 1))
+                .map(([text]) => text.slice(0, 60));
+        })"""
+    )
+    # A heatmap cell's text fits its cell (plotly cuts what does not).
+    cut = page.evaluate(
+        """() => Array.from(document.querySelectorAll('div.plotly-graph-div')).flatMap(div => {
+            const heatmap = (div.data || []).find(t => t.type === 'heatmap');
+            if (!heatmap) return [];
+            const cell = div._fullLayout.xaxis._length / heatmap.x.length;
+            return Array.from(div.querySelectorAll('.heatmaplayer text'))
+                .filter(t => t.getBoundingClientRect().width > cell).map(t => t.textContent);
+        })"""
+    )
+    opened.close()
+    assert outside == [], f"{notebook.name}: text outside its figure"
+    assert cut == [], f"{notebook.name}: text wider than its cell"
+
+
+def test_a_hostile_label_in_a_chart_shows_as_text(browser, tmp_path):
+    """A spec built from data holding HTML, shown as the notebooks show it, on a built page."""
+    import pandas as pd
+
+    from marchwest.plot import ChartSpec, show
+
+    link, bold = '<a href="javascript:window.__xss=1">x</a>', "<b>bold</b>"
+    spec = ChartSpec(
+        kind="bars",
+        marks=pd.DataFrame(
+            {
+                "category": [link, bold],
+                "segment": "rows",
+                "value": [2, 1],
+                "colour": "#0072B2",
+                "text": [link, bold],
+                "hover": [link, bold],
+            }
+        ),
+        title=f"Entities {bold}",
+        description="Two bars named by entities whose names hold HTML, shown as text.",
+        caption=f"Source: {link}",
+        layout={"x_max": 3, "figsize": (8, 3), "height": 300},
+    )
+    data, metadata = show(spec, "plotly")._repr_mimebundle_()
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# Hostile labels\n\nA chart of hostile names."),
+            nbformat.v4.new_code_cell(
+                "show(spec)",
+                outputs=[nbformat.v4.new_output("display_data", data=data, metadata=metadata)],
+            ),
+        ]
+    )
+    path = tmp_path / "hostile.ipynb"
+    nbformat.write(nb, path)
+    built = Site([path], tmp_path / "site")
+    opened = check_page(browser, built, path)
+    page = opened.page
+    assert page.locator(".js-plotly-plot svg a, a[href^='javascript']").count() == 0, (
+        "a label became a link"
+    )
+    assert page.locator(".js-plotly-plot b, .js-plotly-plot tspan[style*='bold']").count() == 0
+    assert page.locator(".js-plotly-plot .ytick text", has_text=link).count() == 1
+    assert page.locator(".js-plotly-plot .gtitle", has_text=bold).count() == 1
+    assert page.locator(".js-plotly-plot g.annotation", has_text=link).count() == 1
+    assert page.evaluate("() => window.__xss") is None
     opened.close()

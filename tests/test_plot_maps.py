@@ -1,4 +1,4 @@
-"""The offline map: TopoJSON decoding, places on a matplotlib basemap, the plotly twin."""
+"""The offline map: TopoJSON decoding (marchwest.geo), the map spec and its two renderers."""
 
 from __future__ import annotations
 
@@ -8,14 +8,9 @@ import plotly.graph_objects as go
 import pytest
 from matplotlib.figure import Figure
 
-from marchwest.plot.maps import (
-    WORLD_FILE,
-    decode_arcs,
-    load_world,
-    object_rings,
-    places_map_figure,
-    places_map_plotly,
-)
+from marchwest.geo import WORLD_FILE, decode_arcs, load_world, object_rings, outline
+from marchwest.plot import figure
+from marchwest.plot.maps import places_map
 
 # A quantized topology: a square (two arcs sharing two points) and a line.
 TOPOLOGY = {
@@ -95,7 +90,9 @@ def test_labels_never_overlap_each_other_or_leave_the_map():
         lat=[30.0, 30.2, 30.4, 30.6],
         lon=[70.0, 70.1, 70.2, 70.3],
     )
-    fig = places_map_figure(crowded, corridor=None, extent=(60, 80, 20, 40))
+    spec = places_map(crowded, outline=OUTLINE, corridor=None, extent=(60, 80, 20, 40))
+    assert len(set(zip(spec.marks["dx"], spec.marks["dy"], strict=True))) == 4  # four sides
+    fig = figure(spec)
     fig.draw_without_rendering()
     ax = fig.axes[0]
     renderer = fig._get_renderer()
@@ -106,12 +103,38 @@ def test_labels_never_overlap_each_other_or_leave_the_map():
         assert not any(box.overlaps(other) for other in boxes[i + 1 :])
 
 
-def test_matplotlib_map_draws_located_places_the_corridor_and_lists_the_rest():
-    fig = places_map_figure(places(), title="t", caption="Coordinates: test.")
+OUTLINE = outline()
+
+
+def test_the_spec_places_located_places_the_corridor_and_lists_the_rest():
+    spec = places_map(
+        places(),
+        outline=OUTLINE,
+        hover={"wakhan_corridor": "proxy: district centre"},
+        title="t",
+        caption="Coordinates: test.",
+    )
+    assert sorted(spec.marks["label"]) == ["Gwadar Port", "Karachi", "Kashgar", "Wakhan Corridor"]
+    assert spec.layout["corridor"] == [(62.3396, 25.1105), (75.983, 39.467)]
+    assert (
+        spec.caption == "Not drawn, no coordinate in the ledger: Arabian Sea.\nCoordinates: test."
+    )
+    wakhan = spec.marks.set_index("place_id").loc["wakhan_corridor"]
+    assert wakhan["hover"].endswith("coordinate: proxy: district centre")
+    assert "Kashgar (city, 39.5° N 76.0° E)" in spec.description
+    assert "A dashed line joins Gwadar Port and Kashgar" in spec.description
+
+
+def test_matplotlib_map_draws_the_outline_and_the_labels():
+    fig = figure(places_map(places(), outline=OUTLINE, title="t", caption="Coordinates: test."))
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
-    labels = sorted(t.get_text() for t in ax.texts)
-    assert labels == ["Gwadar Port", "Karachi", "Kashgar", "Wakhan Corridor"]
+    assert sorted(t.get_text() for t in ax.texts) == [
+        "Gwadar Port",
+        "Karachi",
+        "Kashgar",
+        "Wakhan Corridor",
+    ]
     corridor = [line for line in ax.lines if line.get_linestyle() == "--"]
     assert corridor[0].get_xdata().tolist() == [62.3396, 75.983]
     assert len(ax.lines) > 100  # borders and coastlines from the bundled TopoJSON
@@ -119,13 +142,21 @@ def test_matplotlib_map_draws_located_places_the_corridor_and_lists_the_rest():
     assert "no coordinate in the ledger: Arabian Sea" in note and "Coordinates: test." in note
 
 
-def test_plotly_map_has_hover_and_the_same_extent():
-    fig = places_map_plotly(places(), hover={"wakhan_corridor": "proxy: district centre"})
+def test_plotly_map_takes_the_same_label_sides_and_extent():
+    spec = places_map(places(), outline=OUTLINE)
+    fig = figure(spec, "plotly")
     assert isinstance(fig, go.Figure)
     corridor = fig.data[0]
     assert corridor.mode == "lines" and list(corridor.lon) == [62.3396, 75.983]
     names = {name for trace in fig.data[1:] for name in trace.text}
     assert names == {"Gwadar Port", "Kashgar", "Karachi", "Wakhan Corridor"}
-    wakhan = next(t for t in fig.data if t.name == "corridor")
-    assert wakhan.customdata[0][2] == "proxy: district centre"
+    sides = {
+        text: position
+        for trace in fig.data[1:]
+        for text, position in zip(trace.text, trace.textposition, strict=True)
+    }
+    for mark in spec.marks.itertuples():
+        vertical, horizontal = sides[mark.label].split()
+        assert vertical == ("top" if mark.dy >= 0 else "bottom")
+        assert horizontal == {1: "right", -1: "left", 0: "center"}[(mark.dx > 0) - (mark.dx < 0)]
     assert list(fig.layout.geo.lonaxis.range) == [36.0, 124.0]

@@ -29,6 +29,7 @@ import json
 import re
 import shutil
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -124,16 +125,36 @@ class PlotlyHTMLPreprocessor(Preprocessor):
         notebook = Path(resources["marchwest"]["notebook"])
         for cell_index, output_index, figure in plotly_outputs(nb):
             output = nb.cells[cell_index].outputs[output_index]
-            output.data["text/html"] = to_html(
+            div_id = plotly_div_id(notebook, cell_index, output_index)
+            html = to_html(
                 figure,
                 config=figure.get("config"),
                 include_plotlyjs=False,
                 full_html=False,
-                div_id=plotly_div_id(notebook, cell_index, output_index),
+                div_id=div_id,
                 default_height="450px",
                 validate=False,
             )
+            label = f'role="figure" aria-label="{escape(figure_description(output, figure))}" '
+            output.data["text/html"] = html.replace(
+                f'<div id="{div_id}"', f'<div {label}id="{div_id}"', 1
+            )
         return nb, resources
+
+
+def figure_description(output: dict[str, Any], figure: dict[str, Any]) -> str:
+    """What a plotly figure shows, in words: the output's alt text (``marchwest.plot.show`` sets
+    it), else the figure's ``layout.meta.description``, else its title."""
+    alt = output.get("metadata", {}).get(PLOTLY_MIMETYPE, {}).get("alt")
+    layout = figure.get("layout", {})
+    meta = layout.get("meta")
+    if not alt and isinstance(meta, dict):
+        alt = meta.get("description")
+    if not alt:
+        title = layout.get("title", {})
+        text = title.get("text", "") if isinstance(title, dict) else str(title)
+        alt = "Chart: " + re.sub(r"<[^>]*>", " ", text) if text else "Chart"
+    return " ".join(str(alt).split())
 
 
 def palette_png(data: bytes) -> bytes:

@@ -1,4 +1,11 @@
-"""Charts: tidy DataFrames in, matplotlib or plotly figures out (never shown here).
+"""Charts: tidy DataFrames in, a ChartSpec (marks, words, alt text), and figures out.
 
-Knows no files and no ledger: the notebooks load the tables and pass them in.
+Knows no files and no ledger: the notebooks load the tables, compute with the analysis modules
+(``marchwest.arms``, ``marchwest.membership`` ...) and pass the results in. Each topic module
+builds specs; ``render_matplotlib`` and ``render_plotly`` draw any spec; ``show`` puts one in a
+notebook with its description as alt text.
 """
+
+from marchwest.plot.spec import Annotation, ChartSpec, figure, show
+
+__all__ = ["Annotation", "ChartSpec", "figure", "show"]

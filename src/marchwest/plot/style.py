@@ -1,61 +1,115 @@
-"""One palette and one caption style for every chart, so a country has the same colour everywhere."""
+"""Chart conventions, in one place: palettes, the plotly template and matplotlib style, captions,
+display names, and the one escape every data label goes through on its way to plotly."""
 
 from __future__ import annotations
 
+import html
+import textwrap
 from typing import TYPE_CHECKING
 
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from marchwest.names import display_name
+
 if TYPE_CHECKING:
-    import plotly.graph_objects as go
     from matplotlib.figure import Figure
 
+__all__ = ["display_name"]
+
+
+def palette(table: str) -> dict[str, str]:
+    """A palette written as lines of "name  #colour" (the name may hold spaces), in its order."""
+    return dict(line.strip().rsplit(maxsplit=1) for line in table.strip().splitlines())
+
+
 # Keyed by entity_id. Colour-blind-aware (Okabe-Ito based); China is always the same red.
-ENTITY_COLOURS: dict[str, str] = {
-    "china": "#D55E00",
-    "pakistan": "#009E73",
-    "bangladesh": "#0072B2",
-    "myanmar": "#CC79A7",
-    "algeria": "#E69F00",
-    "india": "#56B4E9",
-    "russia": "#7F3C8D",
-    "united_states": "#1D3557",
-    "afghanistan": "#8C6D31",
-    "tajikistan": "#F0E442",
-    "kazakhstan": "#3969AC",
-    "kyrgyzstan": "#11A579",
-    "uzbekistan": "#E73F74",
-    "iran": "#A5AA99",
-}
+ENTITY_COLOURS = palette(
+    """
+    china          #D55E00
+    pakistan       #009E73
+    bangladesh     #0072B2
+    myanmar        #CC79A7
+    algeria        #E69F00
+    india          #56B4E9
+    russia         #7F3C8D
+    united_states  #1D3557
+    afghanistan    #8C6D31
+    tajikistan     #F0E442
+    kazakhstan     #3969AC
+    kyrgyzstan     #11A579
+    uzbekistan     #E73F74
+    iran           #A5AA99
+    """
+)
 OTHER_COLOUR = "#BBBBBB"
 
-VERDICT_COLOURS: dict[str, str] = {
-    "supported": "#009E73",
-    "imprecise": "#E69F00",
-    "contradicted": "#D55E00",
-    "unverified": "#999999",
-}
-VERDICT_ORDER = ["supported", "imprecise", "contradicted", "unverified"]
+# In the order the fact-check lists verdicts.
+VERDICT_COLOURS = palette(
+    """
+    supported     #009E73
+    imprecise     #E69F00
+    contradicted  #D55E00
+    unverified    #999999
+    """
+)
 
-STATUS_COLOURS: dict[str, str] = {
-    "founding member": "#08306B",
-    "member": "#2171B5",
-    "observer": "#9ECAE1",
-    "dialogue partner": "#DEEBF7",
-    "suspended": "#BBBBBB",
-    "party": "#41AB5D",
-    "signatory": "#C7E9C0",
-    "host": "#FDAE6B",
-}
+STATUS_COLOURS = palette(
+    """
+    founding member   #08306B
+    member            #2171B5
+    observer          #9ECAE1
+    dialogue partner  #DEEBF7
+    suspended         #BBBBBB
+    party             #41AB5D
+    signatory         #C7E9C0
+    host              #FDAE6B
+    """
+)
 
-# Timeline themes (event kinds grouped in marchwest.plot.timeline.EVENT_THEMES).
-EVENT_THEME_COLOURS: dict[str, str] = {
-    "diplomacy": "#0072B2",
-    "agreements and organisations": "#009E73",
-    "security and military": "#882255",
-    "infrastructure and technology": "#E69F00",
-}
+EVENT_THEME_COLOURS = palette(
+    """
+    diplomacy                      #0072B2
+    agreements and organisations   #009E73
+    security and military          #882255
+    infrastructure and technology  #E69F00
+    """
+)
+
+# One colour per table and per origin, fixed by name so a table looks the same in every chart.
+TABLE_COLOURS = palette(
+    """
+    article         #0072B2
+    reference       #E69F00
+    entities        #0072B2
+    events          #E69F00
+    participants    #56B4E9
+    memberships     #009E73
+    arms_transfers  #D55E00
+    figures         #CC79A7
+    places          #F0E442
+    claims          #999999
+    sources         #444444
+    """
+)
+
+# Maps: land, water, borders, coasts, and a corridor drawn as a line.
+LAND, WATER, BORDER, COAST = "#EFEDE6", "#DCEAF4", "#B5B5B5", "#7A8C99"
+CORRIDOR_COLOUR = "#009E73"
 
 FONT_FAMILY = "DejaVu Sans"
 CAPTION_SIZE = 8
+CAPTION_COLOUR = "#444444"
+# plotly: the caption's font size, and the narrowest width a figure is drawn at (the site's
+# pages are 1,100 px wide, JupyterLab's output area about 900 px) with a character's mean width.
+PLOTLY_CAPTION_SIZE = 11
+PLOTLY_MIN_WIDTH = 860
+PLOTLY_CHARACTER_WIDTH = 6.6
+
+TEMPLATE = "marchwest"
+pio.templates[TEMPLATE] = go.layout.Template(pio.templates["plotly_white"])
+pio.templates[TEMPLATE].layout.font.family = FONT_FAMILY
+MPL_STYLE = {"font.family": FONT_FAMILY}
 
 
 def entity_colour(entity_id: str) -> str:
@@ -63,24 +117,52 @@ def entity_colour(entity_id: str) -> str:
     return ENTITY_COLOURS.get(entity_id, OTHER_COLOUR)
 
 
+def escape(text: object) -> str:
+    """A data label as plotly text: plotly reads a subset of HTML (links, bold, line breaks) in
+    every string it draws, so data goes through this and only the renderer adds markup."""
+    return html.escape(str(text), quote=False)
+
+
+def wrapped(text: str, width: int) -> list[str]:
+    """``text`` as lines of at most ``width`` characters (its own line breaks kept)."""
+    return [line for part in text.splitlines() for line in textwrap.wrap(part, width) or [""]]
+
+
+def plotly_text(text: object) -> str:
+    """Data text as plotly text: escaped, its line breaks as ``<br>``."""
+    return "<br>".join(escape(line) for line in str(text).split("\n"))
+
+
 def mpl_caption(fig: Figure, text: str) -> None:
-    """Write a source/method caption under a matplotlib figure (constrained layout keeps room)."""
-    fig.supxlabel(text, x=0.01, ha="left", fontsize=CAPTION_SIZE, color="#444444")
+    """Write a source/method caption under a matplotlib figure, wrapped to the figure's width
+    (constrained layout keeps room for it)."""
+    if not text:
+        return
+    lines = wrapped(text, int(fig.get_figwidth() * 15))
+    fig.supxlabel("\n".join(lines), x=0.01, ha="left", fontsize=CAPTION_SIZE, color=CAPTION_COLOUR)
 
 
-def plotly_caption(fig: go.Figure, text: str, *, bottom: int = 110) -> None:
-    """Write a source/method caption under a plotly figure, in its bottom margin."""
+def plotly_caption(fig: go.Figure, text: str, *, left: float = 80) -> None:
+    """Write a source/method caption under a plotly figure, in a bottom margin sized for it.
+
+    The caption starts at the plot's left edge, ``left`` pixels into the figure (its tick labels),
+    and is wrapped so that no line runs off the figure's right edge at the narrowest width."""
+    if not text:
+        return
+    width = int((PLOTLY_MIN_WIDTH - left) / PLOTLY_CHARACTER_WIDTH)
+    lines = [escape(line) for line in wrapped(text, width)]
+    height = 15 * len(lines)  # plotly sets lines 1.3 font sizes apart
     fig.add_annotation(
-        text=text.replace("\n", "<br>"),
+        text="<br>".join(lines),
         xref="paper",
         yref="paper",
         x=0,
         y=0,
-        yshift=-bottom + 10,
+        yshift=-62,  # below the x-axis title
         xanchor="left",
-        yanchor="bottom",
+        yanchor="top",
         align="left",
         showarrow=False,
-        font={"size": CAPTION_SIZE + 3, "color": "#444444"},
+        font={"size": PLOTLY_CAPTION_SIZE, "color": CAPTION_COLOUR},
     )
-    fig.update_layout(margin={"b": bottom})
+    fig.update_layout(margin={"b": 75 + height}, height=(fig.layout.height or 450) + height)

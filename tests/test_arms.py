@@ -1,12 +1,14 @@
-"""marchwest.plot.arms on small synthetic SIPRI rows (columns as in data/README.md)."""
+"""marchwest.arms and the arms chart specs on small synthetic SIPRI rows (columns as in data/README.md)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pandas as pd
 import pytest
 
-from marchwest import sipri
-from marchwest.plot import arms
+from marchwest import arms, sipri
+from marchwest.plot import arms as charts
 from marchwest.plot.style import OTHER_COLOUR, entity_colour
 
 NAMES = {
@@ -134,7 +136,7 @@ def test_published_vs_computed_sets_each_published_figure_beside_the_data():
             },
         ]
     )
-    table = arms.published_vs_computed(published, _tiv(), NAMES)
+    table = arms.published_vs_computed(published, _tiv(), labels=NAMES)
     assert table["window"].tolist() == ["2010\u201311", "2013\u201314", "2013\u201314"]
     assert table["recipient"].tolist() == ["Myanmar", "Pakistan", "Algeria"]
     myanmar, pakistan, algeria = (table.iloc[i] for i in range(3))
@@ -170,7 +172,7 @@ def test_window_orders_says_which_windows_match():
 
 def test_orders_overview_puts_both_lengths_side_by_side():
     orders = _orders()
-    table = arms.orders_overview(orders, NAMES)
+    table = arms.orders_overview(orders, labels=NAMES)
     assert list(table.columns) == ["2-year window", "5-year window"]
     assert list(table.index) == [2011, 2014]
     assert table.loc[2011, "2-year window"] == "2010\u201311: Pakistan, Bangladesh, Myanmar  \u2713"
@@ -178,131 +180,81 @@ def test_orders_overview_puts_both_lengths_side_by_side():
 
 
 def test_window_bars_marks_the_articles_three_and_shows_the_rest_grey():
-    tiv = _tiv()
-    totals = sipri.window_totals(tiv, "china", 2013, 2014)
-    fig = arms.window_bars(
-        totals, _article_ranks(), NAMES, window="2013\u201314", caption="Source: synthetic", top=2
+    totals = sipri.window_totals(_tiv(), "china", 2013, 2014)
+    statement = arms.ranking_statement(_article_ranks())
+    spec = charts.window_bars(
+        totals, statement, labels=NAMES, window="2013\u201314", caption="Source: synthetic", top=2
     )
-    ax = fig.axes[0]
-    labels = [t.get_text() for t in ax.get_yticklabels()]
-    # top two plus Myanmar (named by the article although 4th), largest at the top
-    assert labels == ["4. Myanmar", "2. Bangladesh", "1. Pakistan"]
-    colours = [bar.get_facecolor() for bar in ax.patches]
-    import matplotlib.colors as mcolors
-
-    assert colours[0] == mcolors.to_rgba(entity_colour("myanmar"))
-    assert ax.get_xlabel() == "SIPRI TIV (millions)"
-    texts = " ".join(t.get_text() for t in ax.texts)
-    assert "2  (1.0 %)   article's no. 3" in texts  # Myanmar: 2 of 202
-    assert "Source: synthetic" in fig.get_supxlabel()
-    full = arms.window_bars(totals, _article_ranks(), NAMES, window="x", caption="c", top=4)
-    algeria = next(
-        p
-        for p, t in zip(full.axes[0].patches, full.axes[0].get_yticklabels())
-        if "Algeria" in t.get_text()
-    )
-    assert algeria.get_facecolor() == mcolors.to_rgba(OTHER_COLOUR)
-
-
-def test_window_bars_plotly_hover_carries_the_article_quote():
-    tiv = _tiv()
-    totals = sipri.window_totals(tiv, "china", 2010, 2014)
-    fig = arms.window_bars_plotly(
-        totals, _article_ranks(), NAMES, window="2010\u201314", caption="Source: synthetic"
-    )
-    bar = fig.data[0]
-    assert list(bar.y)[-1] == "1. Pakistan"
-    said = [c[1] for c in bar.customdata]
-    assert any(QUOTE in s and "no. 1" in s for s in said)
-    assert "not named by the article" in said[list(bar.y).index("3. Algeria")]
-    assert fig.layout.xaxis.title.text == "SIPRI TIV (millions)"
-    assert any("synthetic" in a.text for a in fig.layout.annotations)
+    marks = spec.marks.set_index("category")
+    # top two plus Myanmar (named by the article although 4th), largest first
+    assert list(marks.index) == ["1. Pakistan", "2. Bangladesh", "4. Myanmar"]
+    assert marks.loc["4. Myanmar", "colour"] == entity_colour("myanmar")
+    assert marks.loc["4. Myanmar", "text"] == "2  (1.0 %)   article's no. 3"  # 2 of 202
+    assert QUOTE in marks.loc["1. Pakistan", "hover"]
+    assert spec.x_label == "SIPRI TIV (millions)" and spec.caption == "Source: synthetic"
+    assert spec.layout["x_max"] == 100 * charts.LABEL_ROOM  # Pakistan's 100
+    assert "1. Pakistan 100 (49.5 %) article's no. 1" in spec.description
+    full = charts.window_bars(totals, statement, labels=NAMES, window="x", caption="c", top=4)
+    algeria = full.marks.set_index("category").loc["3. Algeria"]
+    assert algeria["colour"] == OTHER_COLOUR and "not named by the article" in algeria["hover"]
 
 
 def test_rank_paths_draw_missing_ranks_at_the_bottom():
-    tiv = _tiv()
     ranks = sipri.window_ranks(
-        tiv,
+        _tiv(),
         "china",
         ["algeria", "myanmar", "india"],
         window_lengths=[1, 2],
         years=[2011, 2012, 2013],
     )
-    fig = arms.rank_paths(
+    spec = charts.rank_paths(
         ranks,
         ["algeria", "myanmar", "india"],
-        NAMES,
+        labels=NAMES,
         title="t",
         caption="c",
-        published=2013,
+        published=dt.date(2013, 8, 1),
         worst=3,
     )
-    one_year, two_years = fig.axes[:2]
-    assert (one_year.get_title(), two_years.get_title()) == ("1-year windows", "2-year windows")
-    algeria, myanmar, india = one_year.lines[:3]
-    assert list(algeria.get_xdata()) == [2011, 2012, 2013]
-    assert list(algeria.get_ydata()) == [3, 3, 3]  # none in 2011, 4th in 2012, 3rd in 2013
-    assert list(myanmar.get_ydata()) == [3, 3, 3]  # 3rd, 4th, 4th: 4th is drawn as "3+"
-    assert list(india.get_ydata()) == [3, 3, 3]  # never supplied
-    assert list(two_years.lines[0].get_ydata()) == [3, 3, 3]  # Algeria: 4th, 4th, 3rd
-    assert [t.get_text() for t in one_year.get_yticklabels()][-1] == "3+"
-
-
-def test_rank_paths_plotly_hover_says_no_deliveries():
-    tiv = _tiv()
-    ranks = sipri.window_ranks(tiv, "china", ["algeria"], window_lengths=[1], years=[2011, 2013])
-    fig = arms.rank_paths_plotly(ranks, ["algeria"], NAMES, title="t", caption="c", published=2013)
-    trace = fig.data[0]
-    assert list(trace.y) == [8, 3]
-    assert trace.customdata[0][1] == "none (no deliveries)"
-    assert trace.customdata[1][:2] == ["2013", "3"]
+    marks = spec.marks
+    assert list(dict.fromkeys(marks["panel"])) == ["1-year windows", "2-year windows"]
+    one = marks[marks["panel"] == "1-year windows"].groupby("series")
+    assert one["x"].apply(list)["Algeria"] == [2011, 2012, 2013]
+    assert one["y"].apply(list)["Algeria"] == [3, 3, 3]  # none in 2011, 4th in 2012, 3rd in 2013
+    assert one["y"].apply(list)["Myanmar"] == [3, 3, 3]  # 3rd, 4th, 4th: 4th is drawn as "3+"
+    assert one["y"].apply(list)["India"] == [3, 3, 3]  # never supplied
+    assert "rank none (no deliveries)" in one["hover"].apply(list)["Algeria"][0]
+    assert spec.layout["y_ticks"][1][-1] == "3+"
+    assert [(a.kind, a.x) for a in spec.annotations] == [("vline", 2012), ("span", 2012.5)]
+    assert "last window\nbefore 2013" == spec.annotations[0].text
 
 
 def test_yearly_lines_fill_years_without_deliveries_with_zero():
-    tiv = _tiv()
-    fig = arms.yearly_lines(
-        tiv,
-        NAMES,
+    yearly = arms.yearly_tiv(
+        _tiv(),
         recipient="pakistan",
         others=["china", "united_states"],
-        title="t",
-        caption="c",
-        published=2013,
         first_year=2010,
         last_year=2014,
     )
-    ax = fig.axes[0]
-    china, usa = ax.lines[:2]
-    assert list(usa.get_ydata()) == [40, 30, 0, 10, 0]
-    assert list(china.get_ydata()) == [50] * 5
-    assert [line.get_label() for line in (china, usa)] == ["China", "United States"]
-    assert ax.get_ylabel() == "SIPRI TIV (millions)"
-    plotly_fig = arms.yearly_lines_plotly(
-        tiv,
-        NAMES,
-        supplier="china",
-        others=["myanmar"],
-        title="t",
-        caption="c",
-        published=2013,
-        first_year=2010,
-        last_year=2014,
+    spec = charts.yearly_lines(
+        yearly, labels=NAMES, title="t", caption="c", published=dt.date(2013, 8, 18)
     )
-    assert list(plotly_fig.data[0].y) == [15, 15, 5, 1, 1]
+    lines = spec.marks.groupby("series", sort=False)["y"].apply(list)
+    assert lines.to_dict() == {"China": [50] * 5, "United States": [40, 30, 0, 10, 0]}
+    assert spec.y_label == "SIPRI TIV (millions)"
+    (article,) = spec.annotations
+    assert 2013.6 < article.x < 2013.7 and article.text == "article\n(Aug 2013)"
+    assert "China 250 million in all" in spec.description
 
 
-def test_yearly_lines_need_exactly_one_side():
-    tiv = _tiv()
+def test_yearly_tiv_needs_exactly_one_side():
     with pytest.raises(ValueError, match="exactly one"):
-        arms.yearly_lines(
-            tiv,
-            NAMES,
+        arms.yearly_tiv(
+            _tiv(),
             supplier="china",
             recipient="pakistan",
             others=[],
-            title="t",
-            caption="c",
-            published=2013,
             first_year=2010,
             last_year=2014,
         )

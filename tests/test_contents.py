@@ -1,11 +1,12 @@
-"""marchwest.plot.ledger on small synthetic tables (columns as in data/README.md)."""
+"""marchwest.contents and the overview chart spec on small synthetic tables (columns as in data/README.md)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from marchwest.plot import ledger
+from marchwest import contents
+from marchwest.plot import overview
 
 RAW = "Title line\n\nIntro text here.\n\nHeading A\n\nAlpha beta gamma delta.\n\nHeading B\n\nEnd."
 
@@ -39,7 +40,7 @@ def _tables() -> dict[str, pd.DataFrame]:
 
 
 def test_rows_per_table_counts_by_origin():
-    counts = ledger.rows_per_table(_tables()).set_index("table")
+    counts = contents.rows_per_table(_tables()).set_index("table")
     assert counts.loc["events"].tolist() == [2, 1, 3]
     assert counts.loc["entities"].tolist() == [3, 0, 3]
     assert counts.loc["sources"].tolist() == [0, 2, 2]
@@ -47,7 +48,7 @@ def test_rows_per_table_counts_by_origin():
 
 
 def test_facts_per_section_places_each_article_row_by_its_offset():
-    counts = ledger.facts_per_section(_tables(), _sections()).set_index("section")
+    counts = contents.facts_per_section(_tables(), _sections()).set_index("section")
     assert list(counts.index) == ["(introduction)", "Heading A", "Heading B"]
     assert "sources" not in counts.columns  # no row quotes the article
     assert counts["events"].tolist() == [1, 1, 0]
@@ -59,41 +60,39 @@ def test_facts_per_section_places_each_article_row_by_its_offset():
 def test_facts_per_section_names_a_row_outside_every_section():
     sections = _sections().iloc[1:]
     with pytest.raises(ValueError, match="table 'events': a row at offset 12 is in no section"):
-        ledger.facts_per_section(_tables(), sections)
+        contents.facts_per_section(_tables(), sections)
 
 
-def test_stacked_bars_draw_segments_in_reading_order():
-    counts = ledger.facts_per_section(_tables(), _sections())
-    fig = ledger.stacked_bars(counts, label="section", title="t", xlabel="rows", caption="c")
-    ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_yticklabels()] == [
-        "Heading B",
-        "Heading A",
-        "(introduction)",
-    ]
-    totals = [t.get_text().strip() for t in ax.texts]
-    assert totals == ["1", "4", "1"]
-    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["events", "claims", "entities"]
+def test_stacked_bars_keep_reading_order_and_one_segment_per_table():
+    counts = contents.facts_per_section(_tables(), _sections())
+    spec = overview.stacked_bars(counts, label="section", title="t", x_label="rows", caption="c")
+    marks = spec.marks
+    assert list(dict.fromkeys(marks["category"])) == ["(introduction)", "Heading A", "Heading B"]
+    assert list(dict.fromkeys(marks["segment"])) == ["events", "claims", "entities"]
+    totals = marks.drop_duplicates("category").set_index("category")["text"]
+    assert totals.to_dict() == {"(introduction)": "1", "Heading A": "4", "Heading B": "1"}
+    assert spec.layout["legend"] and spec.x_label == "rows"
+    assert "Heading A 4 (1 events, 1 claims, 2 entities)" in spec.description
 
 
-def test_stacked_bars_plotly_one_trace_per_table():
-    counts = ledger.rows_per_table(_tables())
-    fig = ledger.stacked_bars_plotly(counts, label="table", title="t", xlabel="rows", caption="c")
-    assert [trace.name for trace in fig.data] == ["article", "reference"]
-    assert list(fig.data[1].x) == [1, 1, 0, 2]
-    assert fig.layout.barmode == "stack"
+def test_stacked_bars_by_origin():
+    counts = contents.rows_per_table(_tables())
+    spec = overview.stacked_bars(counts, label="table", title="t", x_label="rows", caption="c")
+    reference = spec.marks[spec.marks["segment"] == "reference"]
+    assert reference["value"].tolist() == [1, 1, 0, 2]
+    assert reference["colour"].nunique() == 1
 
 
 def test_in_context_gives_words_around_the_span():
     start = RAW.index("gamma")
-    before, text, after = ledger.in_context(RAW, start, start + 5, words=2)
+    before, text, after = contents.in_context(RAW, start, start + 5, words=2)
     assert (before, text, after) == ("Alpha beta ", "gamma", " delta. Heading")
 
 
 def test_in_context_at_the_edges_and_out_of_range():
-    assert ledger.in_context(RAW, 0, 5, words=3) == ("", "Title", " line Intro text")
+    assert contents.in_context(RAW, 0, 5, words=3) == ("", "Title", " line Intro text")
     with pytest.raises(ValueError, match="outside the text"):
-        ledger.in_context(RAW, 5, len(RAW) + 1)
+        contents.in_context(RAW, 5, len(RAW) + 1)
 
 
 def test_article_sections_put_the_introduction_first():
@@ -115,8 +114,8 @@ def test_article_sections_put_the_introduction_first():
             paragraph(RAW.index("End")),
         ],
     )
-    sections = ledger.article_sections(article)
-    assert sections["title"].tolist() == [ledger.INTRODUCTION, "Heading A", "Heading B"]
+    sections = contents.article_sections(article)
+    assert sections["title"].tolist() == [contents.INTRODUCTION, "Heading A", "Heading B"]
     assert sections["char_end"].tolist() == [a, b, len(RAW)]
     assert sections["paragraphs"].tolist() == [1, 1, 1]
     assert sections["words"].tolist() == [5, 6, 3]

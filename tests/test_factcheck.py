@@ -1,13 +1,14 @@
-"""marchwest.plot.factcheck on small synthetic claims and sources (columns as in data/README.md)."""
+"""marchwest.factcheck and the fact-check chart spec and table on small synthetic claims and sources (columns as in data/README.md)."""
 
 from __future__ import annotations
 
-import matplotlib.colors as mcolors
 import pandas as pd
 import pytest
 
-from marchwest.plot import factcheck
-from marchwest.plot.style import VERDICT_COLOURS, VERDICT_ORDER
+from marchwest import factcheck
+from marchwest.factcheck import VERDICT_ORDER
+from marchwest.plot import factcheck as charts
+from marchwest.plot.style import VERDICT_COLOURS
 
 
 def _claims() -> pd.DataFrame:
@@ -58,25 +59,30 @@ def test_by_verdict_orders_claims_by_verdict_then_topic():
     assert ordered["verdict"].dtype == _claims()["verdict"].dtype  # values untouched
 
 
-def test_verdict_bars_draw_one_coloured_bar_per_verdict():
-    fig = factcheck.verdict_bars(_claims(), caption="Sources: synthetic")
-    ax = fig.axes[0]
-    widths = {t.get_text(): p.get_width() for t, p in zip(ax.get_yticklabels(), ax.patches)}
-    assert widths == {"unverified": 0, "contradicted": 2, "imprecise": 1, "supported": 1}
-    colour = {t.get_text(): p.get_facecolor() for t, p in zip(ax.get_yticklabels(), ax.patches)}
-    assert colour["contradicted"] == mcolors.to_rgba(VERDICT_COLOURS["contradicted"])
-    assert "4 checked claims" in ax.get_title()
-    assert fig.get_supxlabel() == "Sources: synthetic"
+def test_verdict_bars_draw_one_block_per_claim_in_verdict_order():
+    spec = charts.verdict_bars(_claims(), caption="Sources: synthetic")
+    marks = spec.marks
+    assert list(dict.fromkeys(marks["category"])) == VERDICT_ORDER
+    assert marks.groupby("category")["value"].sum().to_dict() == {
+        "supported": 1,
+        "imprecise": 1,
+        "contradicted": 2,
+        "unverified": 0,
+    }
+    contradicted = marks[marks["category"] == "contradicted"]
+    assert set(contradicted["colour"]) == {VERDICT_COLOURS["contradicted"]}
+    assert set(contradicted["text"]) == {"2"}
+    imprecise = marks.loc[marks["category"] == "imprecise", "hover"].iloc[0]
+    assert "Article: Common Security <Treaty>" in imprecise  # escaped by the plotly renderer
+    assert "Reference: Collective Security Treaty" in imprecise
+    assert spec.title == "The article's 4 checked claims, by verdict"
+    assert "1 supported, 1 imprecise, 2 contradicted, 0 unverified" in spec.description
+    assert spec.caption == "Sources: synthetic"
 
 
-def test_verdict_bars_plotly_one_block_per_claim_with_escaped_hover():
-    fig = factcheck.verdict_bars_plotly(_claims(), caption="c")
-    by_verdict = {trace.name: trace for trace in fig.data}
-    assert len(by_verdict["contradicted"].x) == 2
-    assert len(by_verdict["unverified"].x) == 0
-    hover = by_verdict["imprecise"].customdata[0]
-    assert "Common Security &lt;Treaty&gt;" in hover[1]
-    assert hover[2] == "Collective Security Treaty"
+def test_verdict_bars_reject_an_unknown_verdict():
+    with pytest.raises(ValueError, match="unknown verdict"):
+        charts.verdict_bars(_claims().assign(verdict="maybe"), caption="c")
 
 
 def test_disagreements_pair_the_articles_words_with_the_reference_and_source():
@@ -99,7 +105,7 @@ def test_disagreements_name_a_claim_with_an_unknown_source():
 
 
 def test_styled_table_escapes_every_cell_and_links_sources():
-    html = factcheck.styled_table(
+    html = charts.styled_table(
         factcheck.disagreements(_claims(), _sources()), table_id="claims"
     ).to_html()
     assert "Common Security &lt;Treaty&gt;" in html
@@ -113,8 +119,8 @@ def test_styled_table_escapes_every_cell_and_links_sources():
 
 def test_styled_table_is_the_same_on_every_call():
     frame = factcheck.disagreements(_claims(), _sources())
-    first = factcheck.styled_table(frame, table_id="t").to_html()
-    assert first == factcheck.styled_table(frame, table_id="t").to_html()
+    first = charts.styled_table(frame, table_id="t").to_html()
+    assert first == charts.styled_table(frame, table_id="t").to_html()
 
 
 def test_an_unverified_claim_without_a_source_says_so():

@@ -1,0 +1,68 @@
+"""The article's checked claims and their verdicts: the tables behind notebook 05.
+
+``claims`` is ``marchwest.claims()``: ``claim_id``, ``topic``, ``verdict``, ``evidence`` (the
+article's words as printed), ``reference`` (what the reference says), ``source_id``.
+``sources`` is ``marchwest.sources()``: ``source_id``, ``title``, ``url``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+VERDICT_ORDER = ["supported", "imprecise", "contradicted", "unverified"]
+NO_SOURCE = "no source found"
+
+
+def verdict_counts(claims: pd.DataFrame) -> pd.DataFrame:
+    """Claims per verdict, every verdict listed (0 when none): ``verdict``, ``claims``."""
+    unknown = set(claims["verdict"]) - set(VERDICT_ORDER)
+    if unknown:
+        raise ValueError(f"unknown verdict(s) in claims: {sorted(unknown)}")
+    counts = claims["verdict"].value_counts().reindex(VERDICT_ORDER, fill_value=0)
+    return counts.rename_axis("verdict").reset_index(name="claims")
+
+
+def by_verdict(claims: pd.DataFrame) -> pd.DataFrame:
+    """The claims in verdict order (supported, imprecise, contradicted, unverified), then by
+    topic and claim id."""
+    verdict = pd.Categorical(claims["verdict"], categories=VERDICT_ORDER, ordered=True)
+    ordered = claims.assign(_verdict=verdict).sort_values(["_verdict", "topic", "claim_id"])
+    return ordered.drop(columns="_verdict").reset_index(drop=True)
+
+
+def disagreements(
+    claims: pd.DataFrame,
+    sources: pd.DataFrame,
+    verdicts: Sequence[str] = ("contradicted", "imprecise"),
+) -> pd.DataFrame:
+    """Claims with the given verdicts, the article's words beside the reference and its source.
+
+    Columns: ``claim_id``, ``verdict``, ``topic``, ``article`` (evidence), ``reference``,
+    ``source`` (title; "no source found" for an unverified claim without one), ``url``. Ordered
+    by verdict, then claim id. Raises ValueError naming a claim whose ``source_id`` is not in
+    ``sources``.
+    """
+    rows = claims[claims["verdict"].isin(verdicts)]
+    unknown = rows["source_id"].notna() & ~rows["source_id"].isin(sources["source_id"])
+    missing = rows.loc[unknown, ["claim_id", "source_id"]]
+    if not missing.empty:
+        first = missing.iloc[0]
+        raise ValueError(
+            f"claim {first['claim_id']!r}: source_id {first['source_id']!r} is not in sources"
+        )
+    merged = rows.merge(sources[["source_id", "title", "url"]], on="source_id", how="left")
+    merged["verdict"] = pd.Categorical(merged["verdict"], categories=list(verdicts), ordered=True)
+    merged = merged.sort_values(["verdict", "claim_id"], ignore_index=True)
+    return pd.DataFrame(
+        {
+            "claim_id": merged["claim_id"],
+            "verdict": merged["verdict"].astype(str),
+            "topic": merged["topic"],
+            "article": merged["evidence"],
+            "reference": merged["reference"],
+            "source": merged["title"].fillna(NO_SOURCE),
+            "url": merged["url"],
+        }
+    )

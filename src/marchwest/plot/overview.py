@@ -1,0 +1,62 @@
+"""Chart specs of what the ledger holds: rows per table, rows per section (notebook 00).
+
+``counts`` is ``marchwest.contents.rows_per_table`` (label "table") or
+``marchwest.contents.facts_per_section`` (label "section"): one row per label, one count column
+per part (origin or table), and ``total``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from marchwest.plot.spec import ChartSpec
+from marchwest.plot.style import OTHER_COLOUR, TABLE_COLOURS
+
+
+def stacked_bars(
+    counts: pd.DataFrame, *, label: str, title: str, x_label: str, caption: str
+) -> ChartSpec:
+    """Horizontal stacked bars: one bar per ``label`` row (top to bottom in the frame's order),
+    one segment per count column."""
+    parts = [c for c in counts.columns if c not in (label, "total")]
+    long = counts.melt(id_vars=[label, "total"], value_vars=parts, var_name="segment")
+    marks = pd.DataFrame(
+        {
+            "category": long[label].astype(str),
+            "segment": long["segment"],
+            "value": long["value"].astype(int),
+            "colour": long["segment"].map(lambda part: TABLE_COLOURS.get(part, OTHER_COLOUR)),
+            "text": long["total"].astype(int).astype(str),
+            "hover": [
+                f"{c}: {n} {s} rows"
+                for c, n, s in zip(long[label], long["value"], long["segment"], strict=True)
+            ],
+        }
+    )
+    description = (
+        f"Horizontal bars, one per {label}, split by {', '.join(parts)}: "
+        + "; ".join(
+            f"{row[label]} {int(row['total'])}"
+            + (
+                " (" + ", ".join(f"{int(row[p])} {p}" for p in parts if row[p]) + ")"
+                if len(parts) > 1
+                else ""
+            )
+            for _, row in counts.iterrows()
+        )
+        + "."
+    )
+    return ChartSpec(
+        kind="bars",
+        marks=marks,
+        title=title,
+        description=description,
+        x_label=x_label,
+        caption=caption,
+        layout={
+            "x_max": max(float(counts["total"].max()), 1) * 1.1,
+            "legend": True,
+            "figsize": (9, 0.38 * len(counts) + 2.0),
+            "height": 200 + 26 * len(counts),
+        },
+    )

@@ -1,0 +1,120 @@
+"""A chart described once: what to draw (marks), its words, and its alt text.
+
+A chart is built in two steps. A *spec builder* (``plot.arms.window_bars`` ...) turns tidy tables
+into a :class:`ChartSpec`: the marks as a tidy DataFrame, the title, axis labels, annotations,
+caption and a one-paragraph description of what the chart shows. Then a renderer draws it:
+``to_matplotlib(spec)`` or ``to_plotly(spec)`` (one function per chart kind in each), or
+``show(spec)`` / ``show(spec, "plotly")`` in a notebook, which adds the description to the
+output as its alt text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+# The columns each kind's marks carry (more may be present).
+MARK_COLUMNS: dict[str, tuple[str, ...]] = {
+    # horizontal bars, stacked by segment; categories top to bottom in the order they come
+    "bars": ("category", "segment", "value", "colour", "text", "hover"),
+    # vertical bars per x, stacked by segment
+    "columns": ("x", "segment", "value", "colour", "hover"),
+    # one line per series in each panel
+    "lines": ("panel", "series", "colour", "x", "y", "hover"),
+    # one cell per row and column, coloured by its value
+    "grid": ("row", "column", "value", "colour", "hover"),
+    # events on lines, over time (see plot.timeline)
+    "timeline": ("line", "label", "shape", "origin", "colour", "draw_start", "draw_end", "hover"),
+    # places on a map, each label at its offset (points) from its place
+    "map": ("lon", "lat", "label", "group", "symbol", "colour", "dx", "dy", "hover"),
+}
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A mark that is not data: a vertical line, a shaded span, or a box around one x.
+
+    ``kind`` is "vline" (at ``x``), "span" (``x`` to ``x_end``) or "box" (around the column at
+    ``x``, up to ``y``); ``text`` is written beside it; ``panel`` limits it to one panel.
+    """
+
+    kind: str
+    x: Any
+    text: str = ""
+    x_end: Any = None
+    y: float | None = None
+    panel: str | None = None
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """Everything both renderers need to draw one chart; see :data:`MARK_COLUMNS` per kind.
+
+    ``layout`` holds what is particular to a kind (axis ranges, ticks, sizes: ``figsize`` in
+    inches for matplotlib, ``height`` in pixels for plotly); ``caption`` is the source and method
+    lines under the chart; ``description`` says in words what the chart shows (its alt text).
+    """
+
+    kind: str
+    marks: pd.DataFrame
+    title: str
+    description: str
+    x_label: str = ""
+    y_label: str = ""
+    caption: str = ""
+    annotations: tuple[Annotation, ...] = ()
+    layout: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.kind not in MARK_COLUMNS:
+            raise ValueError(f"unknown chart kind {self.kind!r}: one of {sorted(MARK_COLUMNS)}")
+        missing = [c for c in MARK_COLUMNS[self.kind] if c not in self.marks.columns]
+        if missing:
+            raise ValueError(f"{self.kind} marks lack the column(s) {missing}")
+        if not self.description.strip():
+            raise ValueError("a chart needs a description (its alt text)")
+        # One paragraph: the description is read aloud, so runs of spaces and line breaks go.
+        object.__setattr__(self, "description", " ".join(self.description.split()))
+
+
+def figure(spec: ChartSpec, renderer: str = "matplotlib"):
+    """The spec drawn by ``renderer`` ("matplotlib" or "plotly")."""
+    if renderer == "matplotlib":
+        from marchwest.plot.render_matplotlib import to_matplotlib
+
+        return to_matplotlib(spec)
+    if renderer == "plotly":
+        from marchwest.plot.render_plotly import to_plotly
+
+        return to_plotly(spec)
+    raise ValueError(f"unknown renderer {renderer!r}: 'matplotlib' or 'plotly'")
+
+
+class Shown:
+    """A chart as a notebook output: the figure, with the spec's description as its alt text
+    (in the output's metadata, where JupyterLab and the site read it)."""
+
+    def __init__(self, spec: ChartSpec, renderer: str):
+        self.spec, self.renderer = spec, renderer
+        self.figure = figure(spec, renderer)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        alt = {"alt": self.spec.description}
+        if self.renderer == "plotly":
+            import plotly.io as pio
+
+            data = pio.renderers["plotly_mimetype"].to_mimebundle(self.figure.to_dict())
+            return data | {"text/plain": self.spec.description}, {mime: alt for mime in data}
+        from IPython.core.pylabtools import print_figure
+
+        png = print_figure(self.figure, "png", base64=True)
+        return {"image/png": png, "text/plain": self.spec.description}, {"image/png": alt}
+
+
+def show(spec: ChartSpec, renderer: str = "matplotlib") -> Shown:
+    """The chart for a notebook cell: a PNG (read on GitHub) or, with ``"plotly"``, the
+    interactive figure (read on the site); both carry the description as alt text."""
+    return Shown(spec, renderer)

@@ -1,0 +1,179 @@
+"""The two renderers draw any spec of a kind; plotly gets every data label escaped."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from matplotlib.figure import Figure
+
+from marchwest.plot import Annotation, ChartSpec, figure, show
+from marchwest.plot.render_plotly import to_plotly
+
+HOSTILE = ['<a href="javascript:window.__xss=1">x</a>', "<b>bold</b>"]
+
+
+def _specs() -> list[ChartSpec]:
+    """One small spec per kind, each with hostile labels wherever data text goes."""
+    a, b = HOSTILE
+    words = {"title": f"title {b}", "description": "what it shows", "caption": f"caption {a}"}
+    return [
+        ChartSpec(
+            kind="bars",
+            marks=pd.DataFrame(
+                {
+                    "category": [a, b],
+                    "segment": [b, b],
+                    "value": [3, 1],
+                    "colour": "#123456",
+                    "text": [a, "1"],
+                    "hover": [f"{a}\nline two", b],
+                }
+            ),
+            x_label=b,
+            layout={"x_max": 4, "figsize": (9, 5), "height": 300, "legend": True},
+            **words,
+        ),
+        ChartSpec(
+            kind="lines",
+            marks=pd.DataFrame(
+                {
+                    "panel": [a, a, b, b],
+                    "series": a,
+                    "colour": "#123456",
+                    "x": [1, 2, 1, 2],
+                    "y": [1, 2, 2, 1],
+                    "hover": b,
+                }
+            ),
+            annotations=(
+                Annotation("vline", 1.5, text=a),
+                Annotation("span", 1.6, x_end=2, text=b),
+            ),
+            layout={"y_range": (0, 3), "figsize": (9, 5), "height": 300, "legend": "right"},
+            **words,
+        ),
+        ChartSpec(
+            kind="columns",
+            marks=pd.DataFrame(
+                {"x": [2000, 2001], "segment": a, "value": [1, 2], "colour": "#123456", "hover": b}
+            ),
+            annotations=(Annotation("box", 2001, text=a, y=2),),
+            layout={"y_max": 4, "figsize": (9, 5), "height": 300, "legend_title": b},
+            **words,
+        ),
+        ChartSpec(
+            kind="grid",
+            marks=pd.DataFrame(
+                {
+                    "row": [a, a],
+                    "column": [b, "c"],
+                    "value": [a, ""],
+                    "colour": ["#123456", "#eeeeee"],
+                    "text": [a, ""],
+                    "text_colour": "white",
+                    "hover": b,
+                }
+            ),
+            layout={"legend": [(a, "#123456")], "empty_colour": "#eeeeee"},
+            **words,
+        ),
+    ]
+
+
+@pytest.mark.parametrize("spec", _specs(), ids=lambda spec: spec.kind)
+def test_matplotlib_draws_the_spec(spec):
+    fig = figure(spec)
+    assert isinstance(fig, Figure)
+    fig.savefig(io.BytesIO(), format="png")
+    texts = [t.get_text() for t in fig.findobj(lambda artist: hasattr(artist, "get_text"))]
+    assert any(HOSTILE[0] in text for text in texts), "labels drawn as they are"
+
+
+@pytest.mark.parametrize("spec", _specs(), ids=lambda spec: spec.kind)
+def test_plotly_draws_the_spec_with_every_label_as_text(spec):
+    fig = to_plotly(spec)
+    assert isinstance(fig, go.Figure)
+    assert fig.layout.meta["description"] == "what it shows"
+    data = json.dumps(fig.to_plotly_json()["data"]) + json.dumps(
+        {k: v for k, v in fig.to_plotly_json()["layout"].items() if k != "template"}
+    )
+    assert "<a href" not in data and "<b>" not in data, "HTML reached plotly"
+    assert '&lt;a href=\\"javascript' in data or '&lt;a href=\\"javascript' in data
+
+
+def test_a_spec_needs_its_columns_and_a_description():
+    with pytest.raises(ValueError, match=r"bars marks lack the column\(s\) \['text', 'hover'\]"):
+        ChartSpec(
+            kind="bars",
+            marks=pd.DataFrame(columns=["category", "segment", "value", "colour"]),
+            title="t",
+            description="d",
+        )
+    with pytest.raises(ValueError, match="needs a description"):
+        ChartSpec(kind="bars", marks=_specs()[0].marks, title="t", description=" ")
+    with pytest.raises(ValueError, match="unknown chart kind 'pie'"):
+        ChartSpec(kind="pie", marks=pd.DataFrame(), title="t", description="d")
+
+
+def test_show_gives_the_description_as_alt_text():
+    spec = _specs()[0]
+    data, metadata = show(spec)._repr_mimebundle_()
+    assert metadata == {"image/png": {"alt": "what it shows"}}
+    assert data["text/plain"] == "what it shows" and len(data["image/png"]) > 1000
+    data, metadata = show(spec, "plotly")._repr_mimebundle_()
+    assert metadata["application/vnd.plotly.v1+json"] == {"alt": "what it shows"}
+
+
+def test_every_chart_in_the_notebooks_carries_its_description():
+    import nbformat
+
+    from marchwest.paths import NOTEBOOKS_DIR
+
+    charts = 0
+    for path in sorted(NOTEBOOKS_DIR.glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                for mime in ("image/png", "application/vnd.plotly.v1+json"):
+                    if mime in output.get("data", {}):
+                        charts += 1
+                        alt = output.get("metadata", {}).get(mime, {}).get("alt", "")
+                        assert len(alt.split()) >= 8, f"{path.name}: a chart without alt text"
+    assert charts >= 22  # 13 PNGs and 9 plotly figures
+
+
+def test_plot_takes_tables_in_and_reads_no_file():
+    """plot/ imports no analysis module (only its own modules and the display names) and opens
+    no file: the notebooks compute with marchwest.arms, .membership ... and pass tables in."""
+    import ast
+
+    from marchwest.paths import PACKAGE_DIR
+
+    for path in sorted((PACKAGE_DIR / "plot").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            modules = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""]
+            for module in modules:
+                if module.startswith("marchwest"):
+                    allowed = module.startswith("marchwest.plot") or module == "marchwest.names"
+                    assert allowed, f"{path.name} imports {module}"
+            if isinstance(node, ast.Attribute | ast.Name):
+                name = node.attr if isinstance(node, ast.Attribute) else node.id
+                assert name not in {"open", "read_text", "read_bytes", "ASSETS_DIR"}, (
+                    f"{path.name} reads a file ({name})"
+                )
+
+
+def test_palettes_keep_names_with_spaces_and_their_order():
+    from marchwest.plot.style import STATUS_COLOURS, palette
+
+    assert palette("\n  founding member  #08306B\n  member #2171B5\n") == {
+        "founding member": "#08306B",
+        "member": "#2171B5",
+    }
+    assert list(STATUS_COLOURS)[:2] == ["founding member", "member"]
