@@ -207,14 +207,14 @@ class Ledger:
     def ties(self) -> pd.DataFrame:
         """One row per tie between two entities: same organisation, agreement, security
         cooperation, aid, arms transfer, joint event, rivalry or attack (derived from
-        memberships, participants and events, and arms_transfers; see marchwest.ties).
+        memberships, participants and events, and arms_transfers; see marchwest.partnerships).
 
         Columns: entity_a, entity_b (China first when present, else alphabetical), kind, via
         (the organisation or event), detail, start, end (NaT: unknown or open), row_ids (the
         rows it comes from, "table:id" or "table[N]"), evidence, source_ids.
         """
         if self._ties is None:
-            from marchwest.ties import ties
+            from marchwest.partnerships import ties
 
             self._ties = ties(self._checked().frames)
         frame = self._ties.copy()

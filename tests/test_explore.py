@@ -1,0 +1,227 @@
+"""marchwest.profile and marchwest.find: on the bundled ledger and on a small ledger of our own."""
+
+from __future__ import annotations
+
+import html
+import re
+import textwrap
+
+import pandas as pd
+import pytest
+from _ledgers import MINIMAL
+
+import marchwest
+from marchwest.explore import FOUND_COLUMNS, PROFILE_TABLES, UnknownEntity, row
+
+HOSTILE_NAME = "<b>x</b>"
+HOSTILE_ALIAS = "<script>alert('x')</script>"
+# An entity with a hostile name and alias, a source with a hostile title, an event of China and
+# Pakistan at Gwadar Port with curly quotes and a line break in its title.
+OWN = {
+    "external/entities.yaml": MINIMAL["external/entities.yaml"]
+    + textwrap.dedent(
+        """
+        - entity_id: hostile
+          name: "<b>x</b>"
+          kind: unknown
+          aliases: ["<script>alert('x')</script>"]
+          source_id: ref_one
+        """
+    ),
+    "external/events.yaml": MINIMAL["external/events.yaml"]
+    + textwrap.dedent(
+        """
+        - event_id: hostile_meeting
+          title: "<b>x</b> meets Pakistan at the \u2018Gwadar\u2019\\n  port"
+          kind: meeting
+          date: "2018"
+          place_id: gwadar_port
+          participants:
+            - {entity: hostile, role: party}
+            - {entity: pakistan, role: host}
+          source_id: ref_one
+        """
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def own(tmp_path_factory) -> marchwest.Ledger:
+    from _ledgers import write_ledger
+
+    return marchwest.load(write_ledger(tmp_path_factory.mktemp("own"), OWN))
+
+
+# --- profile ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["tajikistan", "Tajikistan", "  TAJIKISTAN "])
+def test_profile_finds_an_entity_by_id_or_name_in_any_case(name):
+    assert marchwest.profile(name).entity["entity_id"] == "tajikistan"
+
+
+def test_profile_finds_an_entity_by_alias_with_quotes_folded():
+    assert marchwest.profile("beijing").entity["entity_id"] == "china"
+    assert marchwest.profile("Gen. Zubair Mahmood Hayat").entity["entity_id"] == (
+        "zubair_mahmood_hayat"
+    )
+
+
+def test_an_unknown_entity_is_a_clear_error_naming_close_matches():
+    with pytest.raises(UnknownEntity, match=r"'Tajikstan'.*did you mean 'tajikistan'"):
+        marchwest.profile("Tajikstan")
+    with pytest.raises(LookupError, match="no entity has the id, name or alias 'zzzz'$"):
+        marchwest.profile("zzzz")
+
+
+def test_tajikistan_profile_on_the_bundled_ledger():
+    found = marchwest.profile("tajikistan")
+    frames = found.tables()
+    assert list(frames) == list(PROFILE_TABLES)
+    events = frames["events"]
+    assert {"china_tajikistan_security_cooperation", "tajik_border_offer_2016"} <= set(
+        events["event_id"]
+    )
+    offer = events[events["event_id"] == "tajik_border_offer_2016"].iloc[0]
+    assert offer["role"] == "recipient"
+    assert offer["evidence"] in marchwest.article().raw
+    # On the article's date Tajikistan is a founding member of the SCO, no longer of the
+    # Shanghai Five (which the SCO replaced in 2001); over time both rows are there.
+    current = frames["memberships_as_of"].set_index("organisation_id")["status"]
+    assert current["sco"] == "founding member"
+    assert "shanghai_five" not in current.index
+    assert {"sco", "shanghai_five"} <= set(frames["memberships"]["organisation_id"])
+    assert set(frames["arms_transfers"]["recipient_id"]) == {"tajikistan"}
+    assert "dushanbe" in set(frames["places"]["place_id"])
+    assert "chinese_troops_in_tajikistan" in set(frames["figures"]["figure_id"])
+    assert "qccm_informal" in set(frames["claims"]["claim_id"])
+
+
+def test_every_profile_row_carries_evidence_or_a_source():
+    for name, frame in marchwest.profile("pakistan").tables().items():
+        assert len(frame), name
+        has = frame["evidence"].notna() | frame["source_id"].notna()
+        assert has.all(), name
+
+
+def test_claims_concern_an_entity_named_as_a_word_with_its_case():
+    # "US" is an alias of the United States: the pronoun "us" is not it.
+    claims = marchwest.profile("united_states").claims
+    for why, evidence, reference in zip(
+        claims["why"], claims["evidence"], claims["reference"], strict=True
+    ):
+        if why.startswith("names"):
+            label = why.removeprefix("names ").strip("'")
+            words = f"{evidence} {reference}".replace("\u2019", "'")
+            assert re.search(rf"(?<!\w){re.escape(label)}(?!\w)", words)
+    bangladesh = marchwest.profile("bangladesh").claims
+    assert "bangladesh_myanmar_next" in set(bangladesh["claim_id"])
+    assert "djibouti_base_denied" not in set(bangladesh["claim_id"])
+
+
+def test_tables_are_copies():
+    found = marchwest.profile("tajikistan")
+    events = found.tables()["events"]
+    events.loc[0, "title"] = "changed"
+    assert found.events.loc[0, "title"] != "changed"
+
+
+def test_profile_on_a_ledger_of_our_own(own):
+    found = own.profile("PRC")
+    assert found.entity["entity_id"] == "china"
+    assert set(found.events["event_id"]) == {"hayat_meeting_2019"}
+    assert found.events.loc[0, "role"] == "party"
+    assert found.memberships_as_of[["organisation_id", "status"]].values.tolist() == [
+        ["sco", "founding member"]
+    ]
+    assert sorted(found.arms_transfers["recipient_id"]) == ["nigeria", "pakistan", "pakistan"]
+    assert set(found.claims["claim_id"]) == {"top_destination"}
+    pakistan = own.profile("pakistan")
+    assert set(pakistan.events["event_id"]) == {"hayat_meeting_2019", "hostile_meeting"}
+    assert set(pakistan.places["place_id"]) == {"gwadar_port"}
+    cpec = own.profile("cpec")
+    assert list(cpec.figures["figure_id"]) == ["cpec_investment"]
+
+
+def test_the_card_shows_a_hostile_label_as_text(own):
+    card = own.profile(HOSTILE_ALIAS)._repr_html_()
+    assert "<b>x</b>" not in card and "<script>" not in card
+    assert html.escape(HOSTILE_NAME) in card
+    assert html.escape(HOSTILE_ALIAS) in card
+    assert html.escape("<b>x</b> meets Pakistan") in card
+    pakistan = own.profile("pakistan")._repr_html_()
+    assert "<b>x</b>" not in pakistan and html.escape("<b>x</b> meets") in pakistan
+
+
+def test_the_card_names_every_section_and_quotes_the_evidence():
+    card = marchwest.profile("tajikistan")._repr_html_()
+    assert card.startswith("<div") and card.endswith("</div>")
+    for heading in ("Events", "Memberships on the article", "Arms transfers", "Claims"):
+        assert f"<h4>{heading}" in card
+    assert "<q>China is reported to have offered in September 2016" in card
+    assert "source: wiki_sco" in card
+
+
+# --- find ---------------------------------------------------------------------------------
+
+
+def test_find_gwadar_across_the_tables():
+    found = marchwest.find("Gwadar")
+    assert list(found.columns) == FOUND_COLUMNS
+    assert {"places", "events", "claims", "participants", "sources"} <= set(found["table"])
+    assert {"places:gwadar_port", "claims:gwadar_airport_fully_funded"} <= set(found["id"])
+    assert (found["match"].str.casefold() == "gwadar").all()
+    for text, match, start, end in zip(
+        found["text"], found["match"], found["start"], found["end"], strict=True
+    ):
+        assert text[start:end] == match
+
+
+def test_find_names_the_rows_so_they_can_be_found_again():
+    tables = marchwest.tables()
+    for row_id, column, text in marchwest.find("Tajikistan")[["id", "column", "text"]].values:
+        value = row(tables, row_id)[column]
+        assert text in (value if isinstance(value, list) else [value])
+
+
+def test_find_searches_aliases():
+    found = marchwest.find("BeiDou")
+    aliases = found[found["column"] == "aliases"]
+    assert list(aliases["id"].unique()) == ["entities:beidou"]
+
+
+def test_find_folds_quotes_spaces_and_case(own):
+    # The title holds curly quotes and a line break; the query straight quotes and one space.
+    found = own.find("'gwadar' PORT")
+    assert list(found["id"]) == ["events:hostile_meeting"]
+    assert found.loc[0, "match"] == "\u2018Gwadar\u2019\n  port"
+    start = len("<b>x</b> meets Pakistan at the ")
+    assert (found.loc[0, "start"], found.loc[0, "end"]) == (start, start + 15)
+
+
+def test_find_takes_the_query_literally(own):
+    assert own.find("<b>x</b>")["id"].tolist()[:2] == ["entities:hostile", "events:hostile_meeting"]
+    assert own.find(".*").empty
+    assert own.find("no such words").columns.tolist() == FOUND_COLUMNS
+
+
+@pytest.mark.parametrize("query", ["", "   ", None])
+def test_find_refuses_an_empty_query(query):
+    with pytest.raises(ValueError, match="nothing to search for"):
+        marchwest.find(query)
+
+
+def test_row_refuses_an_unknown_row_id():
+    tables = marchwest.tables()
+    assert row(tables, "entities:china")["name"] == "China"
+    assert row(tables, "participants[0]")["event_id"] == tables["participants"].loc[0, "event_id"]
+    for bad in ("entities:nowhere", "participants[99999]", "nothing:x", "entities"):
+        with pytest.raises(KeyError):
+            row(tables, bad)
+
+
+def test_the_frames_of_find_are_new_each_call(own):
+    first = own.find("Pakistan")
+    first.loc[0, "table"] = "changed"
+    assert own.find("Pakistan").loc[0, "table"] != "changed"
+    assert isinstance(first, pd.DataFrame)
