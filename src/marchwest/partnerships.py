@@ -17,6 +17,7 @@ organisation, an event, a supplier-recipient pair). Its kind comes from the ledg
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from itertools import combinations
@@ -231,3 +232,100 @@ def _arms_ties(frames: Mapping[str, pd.DataFrame]) -> list[tuple]:
         detail = f"{names.get(supplier, supplier)} → {names.get(recipient, recipient)}"
         out.append((supplier, recipient, "arms transfer", None, detail, start, end, [row_id]))
     return out
+
+
+# --- one entity's partners (notebook 07) --------------------------------------------------
+
+
+def partner_ties(
+    ties: pd.DataFrame,
+    entities: pd.DataFrame,
+    centre: str = FIRST,
+    partner_kinds: Iterable[str] = ("country",),
+) -> pd.DataFrame:
+    """``centre``'s ties to entities of ``partner_kinds``: the ``ties`` rows with a ``partner``
+    column (the other entity), its ``partner_name``, and ``named`` (True when the article names
+    the partner: its entity row is an article row)."""
+    kinds = set(partner_kinds)
+    info = entities.set_index("entity_id")
+    chosen = ties[(ties["entity_a"] == centre) | (ties["entity_b"] == centre)]
+    partner = chosen["entity_b"].where(chosen["entity_a"] == centre, chosen["entity_a"])
+    chosen = chosen.assign(
+        partner=partner,
+        partner_name=partner.map(info["name"]).astype("string"),
+        named=partner.map(info["origin"] == "article").astype(bool),
+    )
+    chosen = chosen[chosen["partner"].map(info["kind"]).isin(kinds)]
+    return chosen.reset_index(drop=True)
+
+
+def kind_matrix(partners: pd.DataFrame) -> pd.DataFrame:
+    """Partners (rows) by kinds of tie (columns, in ``TIE_KINDS`` order, those present): the
+    number of ties. Rows run from the partner with the most kinds of tie to the fewest, then
+    the most ties, then by name."""
+    counts = partners.groupby(["partner_name", "kind"], observed=True).size().unstack(fill_value=0)
+    counts = counts.reindex(columns=[k for k in TIE_KINDS if k in counts.columns], fill_value=0)
+    order = sorted(
+        counts.index,
+        key=lambda name: (-(counts.loc[name] > 0).sum(), -counts.loc[name].sum(), name),
+    )
+    return counts.loc[order].rename_axis(index="partner", columns="kind")
+
+
+def untied(
+    ties: pd.DataFrame,
+    entities: pd.DataFrame,
+    centre: str = FIRST,
+    partner_kinds: Iterable[str] = ("country",),
+) -> pd.DataFrame:
+    """The entities of ``partner_kinds`` the article names (article rows) that have no tie with
+    ``centre``, with the words that name them and ``ties_elsewhere`` (their ties with others)."""
+    tied = set(partner_ties(ties, entities, centre, partner_kinds)["partner"])
+    named = entities[
+        (entities["origin"] == "article")
+        & entities["kind"].isin(list(partner_kinds))
+        & (entities["entity_id"] != centre)
+        & ~entities["entity_id"].isin(tied)
+    ]
+    elsewhere = [
+        int(((ties["entity_a"] == entity) | (ties["entity_b"] == entity)).sum())
+        for entity in named["entity_id"]
+    ]
+    columns = ["entity_id", "name", "kind", "evidence", "char_start"]
+    return named[columns].assign(ties_elsewhere=elsewhere).reset_index(drop=True)
+
+
+def network_layout(
+    ties: pd.DataFrame, partners: Iterable[str], centre: str = FIRST, seed: int = 7
+) -> pd.DataFrame:
+    """Positions for a drawing of ``centre``'s ties with ``partners``: ``centre`` at (0, 0), the
+    partners on rings around it, closer the more kinds of tie they have with it, in the order
+    a spring layout (networkx, seeded: every run draws the same) puts them around it, so that
+    partners tied to each other sit side by side; evenly spaced, so no two labels overlap.
+
+    Columns: node, x, y (within -1 to 1), kinds (the number of kinds of tie with ``centre``).
+    """
+    import networkx as nx
+
+    partners = [p for p in dict.fromkeys(partners) if p != centre]
+    nodes = [centre, *partners]
+    among = ties[ties["entity_a"].isin(nodes) & ties["entity_b"].isin(nodes)]
+    graph = nx.Graph()
+    graph.add_nodes_from(nodes)
+    for (a, b), weight in among.groupby(["entity_a", "entity_b"]).size().items():
+        graph.add_edge(a, b, weight=float(weight))
+    spring = nx.spring_layout(graph, pos={centre: (0.0, 0.0)}, fixed=[centre], seed=seed)
+    around = sorted(partners, key=lambda p: (math.atan2(spring[p][1], spring[p][0]), p))
+    with_centre = among[(among["entity_a"] == centre) | (among["entity_b"] == centre)]
+    other = with_centre["entity_b"].where(
+        with_centre["entity_a"] == centre, with_centre["entity_a"]
+    )
+    kinds = with_centre.groupby(other)["kind"].nunique()
+    most = max(int(kinds.max()) if len(kinds) else 1, 2)
+    rows = [(centre, 0.0, 0.0, 0)]
+    for index, partner in enumerate(around):
+        count = int(kinds.get(partner, 0))
+        radius = 1.0 - 0.4 * (max(count, 1) - 1) / (most - 1)
+        angle = math.pi / 2 - 2 * math.pi * index / max(len(around), 1)
+        rows.append((partner, radius * math.cos(angle), radius * math.sin(angle), count))
+    return pd.DataFrame(rows, columns=["node", "x", "y", "kinds"]).round({"x": 6, "y": 6})

@@ -9,6 +9,7 @@ import matplotlib as mpl
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -189,7 +190,7 @@ def _grid(spec: ChartSpec) -> Figure:
     ax.set_xlabel(spec.x_label, fontsize=9)
     handles = [Patch(facecolor=colour, label=status) for status, colour in layout["legend"]]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8,
-              title="status", title_fontsize=8, frameon=False)  # fmt: skip
+              title=layout.get("legend_title", "status"), title_fontsize=8, frameon=False)  # fmt: skip
     _title(fig, spec)
     mpl_caption(fig, spec.caption)
     return fig
@@ -390,3 +391,45 @@ def _map(spec: ChartSpec) -> Figure:
 
 
 DRAW["map"] = _map
+
+
+def _network(spec: ChartSpec) -> Figure:
+    """Edges as lines (one legend entry per group), then nodes as dots labelled outward from
+    the drawing's centre (0, 0)."""
+    marks, layout = spec.marks, spec.layout
+    fig = Figure(figsize=layout["figsize"], layout="constrained")
+    ax = fig.add_subplot()
+    edges, nodes = marks[marks["mark"] == "edge"], marks[marks["mark"] == "node"]
+    handles = []
+    for group, rows in edges.groupby("group", sort=False):
+        segments = [
+            [(x, y), (x_end, y_end)]
+            for x, y, x_end, y_end in zip(rows["x"], rows["y"], rows["x_end"], rows["y_end"],
+                                          strict=True)
+        ]  # fmt: skip
+        colour = rows["colour"].iloc[0]
+        ax.add_collection(LineCollection(segments, colors=colour, linewidths=2, zorder=1))
+        handles.append(Line2D([], [], color=colour, linewidth=2, label=group))
+    ax.scatter(nodes["x"], nodes["y"], s=nodes["size"], c=nodes["colour"].tolist(),
+               edgecolors="white", linewidths=1, zorder=3)  # fmt: skip
+    for x, y, label in zip(nodes["x"], nodes["y"], nodes["label"], strict=True):
+        length = float(np.hypot(x, y))
+        if length < 1e-9:
+            ax.annotate(label, (x, y), ha="center", va="center", fontsize=9, zorder=4,
+                        fontweight="bold", color="white")  # fmt: skip
+            continue
+        ax.annotate(label, (x, y), xytext=(9 * x / length, 9 * y / length),
+                    textcoords="offset points", fontsize=9, va="center",
+                    ha="left" if x > 0.05 else "right" if x < -0.05 else "center")  # fmt: skip
+    ax.set_xlim(-1.45, 1.45)
+    ax.set_ylim(-1.15, 1.15)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
+              fontsize=8, title=layout.get("legend_title", ""), title_fontsize=8)  # fmt: skip
+    _title(fig, spec)
+    mpl_caption(fig, spec.caption)
+    return fig
+
+
+DRAW["network"] = _network

@@ -206,7 +206,7 @@ def _grid(spec: ChartSpec) -> go.Figure:
             hovertext=[[plotly_text(cell["hover"]) for cell in line] for line in table],
             hovertemplate=HOVER,
             colorbar={
-                "title": {"text": "status"},
+                "title": {"text": plotly_text(layout.get("legend_title", "status"))},
                 "tickvals": list(range(steps)),
                 "ticktext": _texts(status for status, _ in legend),
                 "len": min(1.0, 0.08 * steps + 0.1),
@@ -463,3 +463,73 @@ def _map(spec: ChartSpec) -> go.Figure:
 
 
 DRAW["map"] = _map
+
+
+def _network(spec: ChartSpec) -> go.Figure:
+    """Edges as lines (one trace per group, named in the legend) with a dot at each edge's middle
+    that carries its hover text; nodes as labelled dots, labels outward from (0, 0)."""
+    marks, layout = spec.marks, spec.layout
+    edges, nodes = marks[marks["mark"] == "edge"], marks[marks["mark"] == "node"]
+    fig = go.Figure()
+    for group, rows in edges.groupby("group", sort=False):
+        xs, ys = [], []
+        for x, y, x_end, y_end in zip(rows["x"], rows["y"], rows["x_end"], rows["y_end"],
+                                      strict=True):  # fmt: skip
+            xs += [x, x_end, None]
+            ys += [y, y_end, None]
+        name, colour = plotly_text(group), rows["colour"].iloc[0]
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=name, legendgroup=name,
+                                 line={"color": colour, "width": 2}, hoverinfo="skip"))  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=((rows["x"] + rows["x_end"]) / 2).tolist(),
+                y=((rows["y"] + rows["y_end"]) / 2).tolist(),
+                mode="markers",
+                marker={"color": colour, "size": 7},
+                legendgroup=name,
+                showlegend=False,
+                hovertext=_texts(rows["hover"]),
+                hovertemplate=HOVER,
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=nodes["x"].tolist(),
+            y=nodes["y"].tolist(),
+            mode="markers+text",
+            text=_texts(nodes["label"]),
+            textposition=[_side(x, y) for x, y in zip(nodes["x"], nodes["y"], strict=True)],
+            marker={
+                "color": nodes["colour"].tolist(),
+                "size": [max(6.0, s**0.5) for s in nodes["size"]],
+                "line": {"color": "white", "width": 1},
+            },
+            showlegend=False,
+            hovertext=_texts(nodes["hover"]),
+            hovertemplate=HOVER,
+        )
+    )
+    hidden = {"visible": False, "range": [-1.45, 1.45]}
+    fig.update_layout(
+        title={"text": plotly_text(spec.title)},
+        height=layout["height"],
+        xaxis=hidden,
+        yaxis=hidden | {"range": [-1.15, 1.15], "scaleanchor": "x"},
+        legend={"title": {"text": plotly_text(layout.get("legend_title", ""))}},
+        hoverlabel={"align": "left"},
+        margin={"l": 20, "t": 60},
+    )
+    plotly_caption(fig, spec.caption, left=20)
+    return fig
+
+
+def _side(x: float, y: float) -> str:
+    """Where a node's label goes: away from the drawing's centre (0, 0)."""
+    if x > 0.05:
+        return "middle right"
+    if x < -0.05:
+        return "middle left"
+    return "top center" if y >= 0 else "bottom center"
+
+
+DRAW["network"] = _network

@@ -30,6 +30,9 @@ MARK_COLUMNS: dict[str, tuple[str, ...]] = {
     "timeline": ("line", "label", "shape", "origin", "colour", "draw_start", "draw_end", "hover"),
     # places on a map, each label at its offset (points) from its place
     "map": ("lon", "lat", "label", "group", "symbol", "colour", "dx", "dy", "hover"),
+    # nodes (mark "node": a dot at x, y with its label) and edges (mark "edge": a line from x, y
+    # to x_end, y_end), edges grouped (and named in the legend) by ``group``
+    "network": ("mark", "x", "y", "x_end", "y_end", "label", "group", "colour", "size", "hover"),
 }
 
 

@@ -76,6 +76,20 @@ EVENT_THEME_COLOURS = palette(
     """
 )
 
+# The kinds of tie of marchwest.partnerships, in its order.
+TIE_KIND_COLOURS = palette(
+    """
+    same organisation     #0072B2
+    agreement             #009E73
+    security cooperation  #882255
+    aid                   #E69F00
+    arms transfer         #CC79A7
+    joint event           #56B4E9
+    rivalry               #999999
+    attack                #222222
+    """
+)
+
 # One colour per table and per origin, fixed by name so a table looks the same in every chart.
 TABLE_COLOURS = palette(
     """
