@@ -12,6 +12,7 @@ Inputs are tidy frames from ``marchwest.partnerships``:
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping
 
 import pandas as pd
@@ -24,6 +25,7 @@ NONE_COLOUR = "#F7F7F7"
 GAP = 0.022  # between the parallel lines of one partner's kinds of tie
 HOVER_TIES = 6  # ties listed in one hover text; the rest are counted
 QUOTE_CHARS = 110
+HOVER_WIDTH = 90  # characters per line of hover text
 
 
 def _kinds(values) -> list[str]:
@@ -53,7 +55,8 @@ def tie_lines(ties: pd.DataFrame) -> list[str]:
             if tie.evidence
             else "source: " + ", ".join(tie.source_ids)
         )
-        lines.append(f"• {tie.detail} ({_when(tie.start, tie.end)}): {proof}")
+        text = f"• {tie.detail} ({_when(tie.start, tie.end)}): {proof}"
+        lines.append("\n  ".join(textwrap.wrap(text, HOVER_WIDTH)))
     if len(ties) > HOVER_TIES:
         lines.append(f"… and {len(ties) - HOVER_TIES} more")
     return lines
