@@ -10,7 +10,14 @@ from _ledgers import MINIMAL, write_ledger
 
 import marchwest
 from marchwest.explore import row
-from marchwest.partnerships import TIE_COLUMNS, TIE_KINDS
+from marchwest.partnerships import (
+    TIE_COLUMNS,
+    TIE_KINDS,
+    kind_matrix,
+    network_layout,
+    partner_ties,
+    untied,
+)
 
 
 @pytest.fixture(scope="module")
@@ -203,3 +210,61 @@ def test_the_functions_stay_callable_after_their_modules_are_imported():
     import marchwest.partnerships
 
     assert callable(marchwest.ties) and callable(marchwest.find) and callable(marchwest.profile)
+
+
+# --- China's partners (notebook 07) -------------------------------------------------------
+
+
+def test_partner_ties_keep_countries_and_mark_those_the_article_names(bundled):
+    entities = marchwest.entities()
+    partners = partner_ties(bundled, entities, "china")
+    kind_of = entities.set_index("entity_id")["kind"]
+    assert set(partners["partner"].map(kind_of)) == {"country"}
+    assert "china" not in set(partners["partner"])
+    named = set(partners.loc[partners["named"], "partner"])
+    assert {"pakistan", "tajikistan", "myanmar"} <= named
+    assert "algeria" not in named and "algeria" in set(partners["partner"])  # SIPRI only
+    with_people = partner_ties(bundled, entities, "china", ("country", "person"))
+    assert "xi_jinping" in set(with_people["partner"])
+
+
+def test_kind_matrix_counts_and_orders_partners(own):
+    partners = partner_ties(own.ties(), own.entities(), "china")
+    matrix = kind_matrix(partners)
+    assert list(matrix.index) == ["Pakistan", "Nigeria"]  # 4 kinds of tie, then 3
+    assert list(matrix.columns) == [
+        "same organisation",
+        "security cooperation",
+        "aid",
+        "arms transfer",
+        "joint event",
+        "attack",
+    ]
+    assert matrix.loc["Pakistan"].tolist() == [1, 0, 1, 1, 1, 0]
+    assert matrix.loc["Nigeria"].tolist() == [0, 1, 0, 1, 0, 1]
+
+
+def test_untied_lists_the_named_countries_without_a_tie(bundled, own):
+    alone = untied(bundled, marchwest.entities(), "china")
+    assert list(alone["entity_id"]) == ["israel", "soviet_union"]
+    assert alone["evidence"].tolist()[0] == "Iran and Israel"
+    assert alone["ties_elsewhere"].tolist() == [0, 2]
+    assert untied(own.ties(), own.entities(), "china").empty
+
+
+def test_network_layout_is_deterministic_and_puts_close_partners_near(named_partners):
+    ties = marchwest.ties()
+    first = network_layout(ties, named_partners, "china")
+    assert first.equals(network_layout(ties, named_partners, "china"))
+    assert first.iloc[0].tolist() == ["china", 0.0, 0.0, 0]
+    radius = (first["x"] ** 2 + first["y"] ** 2) ** 0.5
+    by_node = first.assign(radius=radius).set_index("node")
+    assert by_node.at["pakistan", "radius"] < by_node.at["myanmar", "radius"] == pytest.approx(1)
+    assert radius[1:].between(0.6 - 1e-5, 1 + 1e-5).all()
+    assert set(first["node"]) == {"china", *named_partners}
+
+
+@pytest.fixture(scope="module")
+def named_partners(bundled) -> list[str]:
+    partners = partner_ties(bundled, marchwest.entities(), "china")
+    return list(dict.fromkeys(partners.loc[partners["named"], "partner"]))

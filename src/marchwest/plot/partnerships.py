@@ -56,7 +56,7 @@ def tie_lines(ties: pd.DataFrame) -> list[str]:
             else "source: " + ", ".join(tie.source_ids)
         )
         text = f"• {tie.detail} ({_when(tie.start, tie.end)}): {proof}"
-        lines.append("\n  ".join(textwrap.wrap(text, HOVER_WIDTH)))
+        lines.append("\n  ".join(textwrap.wrap(text, HOVER_WIDTH, break_on_hyphens=False)))
     if len(ties) > HOVER_TIES:
         lines.append(f"… and {len(ties) - HOVER_TIES} more")
     return lines
