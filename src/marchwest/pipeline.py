@@ -14,7 +14,7 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, TextIO
@@ -390,8 +390,13 @@ def report(results: Sequence[NotebookResult], stream: TextIO) -> None:
                 print(f"    {line}", file=stream)
 
 
-def run_command(notebooks: list[Path], jobs: int | None = None) -> int:
-    """``python -m marchwest run``: execute notebooks (default: notebooks/*); 1 if any failed."""
+def run_command(
+    notebooks: list[Path], jobs: int | None = None, ran: Callable[[Path], None] | None = None
+) -> int:
+    """``python -m marchwest run``: execute notebooks (default: notebooks/*); 1 if any failed.
+
+    ``ran`` is called with each notebook that ran through (the stamps of ``marchwest.stamps``).
+    """
     if jobs is not None and jobs < 1:
         print(f"--jobs must be at least 1, not {jobs}", file=sys.stderr)
         return 2
@@ -409,4 +414,7 @@ def run_command(notebooks: list[Path], jobs: int | None = None) -> int:
     seconds = time.monotonic() - started
     report(results, sys.stdout)
     print(summary(results, seconds, jobs), flush=True)
+    for result in results:
+        if result.ok and ran is not None:
+            ran(result.notebook)
     return 0 if all(r.ok for r in results) else 1
