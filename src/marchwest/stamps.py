@@ -10,6 +10,7 @@ left it, so editing a cell (or clearing the outputs) runs it again.
 
 Stamps live in ``.marchwest-stamps/`` at the project root (git-ignored), or in the folder
 ``$MARCHWEST_STAMPS`` names. A fresh clone has none: its first ``make run`` does everything.
+Checking costs a few tens of milliseconds (hashing ~1 MB); nothing heavy is imported for it.
 """
 
 from __future__ import annotations
@@ -30,8 +31,14 @@ LOCK_FILE = PROJECT_ROOT / "requirements" / "lock.txt"
 
 
 def stamps_dir() -> Path:
-    """Where stamps are kept: ``$MARCHWEST_STAMPS``, else ``.marchwest-stamps/`` in the project."""
-    return Path(os.environ.get("MARCHWEST_STAMPS") or PROJECT_ROOT / ".marchwest-stamps")
+    """Where stamps are kept: ``$MARCHWEST_STAMPS``, else ``.marchwest-stamps/`` in a checkout,
+    else (an installed wheel) the user's cache folder."""
+    if os.environ.get("MARCHWEST_STAMPS"):
+        return Path(os.environ["MARCHWEST_STAMPS"])
+    if (PROJECT_ROOT / "pyproject.toml").is_file():
+        return PROJECT_ROOT / ".marchwest-stamps"
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache) / "marchwest" / "stamps"
 
 
 def files_digest(files: Iterable[Path], root: Path) -> str:
@@ -113,15 +120,13 @@ class Step:
         if force:
             return False
         changed = self.changes()
-        if changed == ["no stamp"]:
-            print(f"{self.label}: runs (no stamp: not run here yet)", flush=True)
-        elif changed:
-            print(f"{self.label}: runs ({', '.join(changed)} changed)", flush=True)
-        else:
+        if not changed:
             unchanged = ", ".join(self._digests())
             print(
                 f"skipped {self.label}: {unchanged} unchanged since it last succeeded", flush=True
             )
+        elif changed != ["no stamp"]:  # a first run goes without saying
+            print(f"{self.label}: runs ({', '.join(changed)} changed)", flush=True)
         return not changed
 
     def record(self) -> None:
