@@ -1,6 +1,8 @@
 """Command line: ``python -m marchwest {validate,export,run,site}``.
 
-Each command lives in its own module and is imported only when used.
+Each command lives in its own module and is imported only when used. Each skips a step whose
+inputs and outputs did not change since it last succeeded (``marchwest.stamps``); ``--force``
+runs it anyway.
 """
 
 from __future__ import annotations
