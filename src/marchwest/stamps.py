@@ -83,7 +83,8 @@ def shared_inputs(ledger_dir: Path | None = None) -> dict[str, str]:
 
 @dataclass
 class Step:
-    """One step (``kind`` on ``target``): its input digests, and the file or folder it writes."""
+    """One step (``kind`` on ``target``): its input digests, and the file or folder it writes
+    (for ``run``, the notebook itself: its cells and outputs as the run left them)."""
 
     kind: str
     target: Path
@@ -101,7 +102,8 @@ class Step:
     def _digests(self) -> dict[str, str]:
         if self.output is None:
             return dict(self.inputs)
-        written = file_digest(self.output) if self.output.suffix else tree_digest(self.output)
+        out = self.output
+        written = tree_digest(out) if out.is_dir() else file_digest(out)
         return {**self.inputs, self.output.name: written}
 
     def changes(self) -> list[str]:
