@@ -10,6 +10,14 @@ from _chromium import launch
 from _ledgers import write_ledger
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _stamps_apart(tmp_path_factory: pytest.TempPathFactory):
+    """Commands run by the tests keep their up-to-date stamps out of the project."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MARCHWEST_STAMPS", str(tmp_path_factory.mktemp("stamps")))
+        yield
+
+
 @pytest.fixture
 def make_ledger(tmp_path: Path) -> Callable[..., Path]:
     """make_ledger({"facts/events.yaml": "..."}) -> a ledger folder in tmp_path."""

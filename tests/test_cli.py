@@ -55,7 +55,7 @@ def test_validate_a_folder_that_is_not_a_ledger(tmp_path):
 def test_validate_the_repository_data_folder():
     from marchwest import paths
 
-    result = run("validate", "data", cwd=paths.PROJECT_ROOT)
+    result = run("validate", "data", "--force", cwd=paths.PROJECT_ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("data: the ledger is valid")
 

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from marchwest.membership import (
+    STATUS_ORDER,
     latest_change,
     members_by_status,
     membership_as_of,
@@ -177,6 +178,67 @@ def test_the_bundled_ledger_gives_the_sco_of_august_2019():
     assert len(by_status["founding member"]) + len(by_status["member"]) == 8
     assert by_status["member"] == ["india", "pakistan"]
     assert by_status["observer"] == ["afghanistan", "belarus", "iran", "mongolia"]
+
+
+def _first_days_by_edtf(rows: pd.DataFrame, column: str) -> pd.Series:
+    """The first day of each ``<column>_edtf`` text as the ``edtf`` package reads it."""
+    from marchwest.dates import parse_with_edtf
+
+    return pd.Series(
+        [
+            pd.NaT if pd.isna(text) or text.startswith("..") else parse_with_edtf(text).start
+            for text in rows[f"{column}_edtf"]
+        ],
+        index=rows.index,
+        dtype="datetime64[ns]",
+    )
+
+
+def _as_of_one_date_at_a_time(memberships, date, organisations):
+    """The former membership_as_of (dates read by the edtf package): the reference."""
+    day = pd.Timestamp(date).normalize()
+    rows = memberships[memberships["organisation_id"].isin(organisations)]
+    starts, ends = _first_days_by_edtf(rows, "since"), _first_days_by_edtf(rows, "until")
+    since_known = starts.notna()
+    starts = starts.fillna(_first_days_by_edtf(rows, "known_on"))
+    in_force = starts.notna() & (starts <= day) & (ends.isna() | (day < ends))
+    order = {status: rank for rank, status in enumerate(STATUS_ORDER)}
+    current = rows[in_force].assign(
+        since_known=since_known[in_force],
+        _start=starts[in_force],
+        _rank=rows.loc[in_force, "status"].map(lambda s: order.get(s, len(order))),
+    )
+    current = current.sort_values(
+        ["organisation_id", "member_id", "since_known", "_start", "_rank"],
+        ascending=[True, True, False, False, True],
+        kind="stable",
+    ).drop_duplicates(["organisation_id", "member_id"], keep="first")
+    return current.drop(columns=["_start", "_rank"]).reset_index(drop=True)
+
+
+def test_the_bundled_ledger_gives_the_same_history_as_one_date_at_a_time():
+    import marchwest
+
+    memberships = marchwest.memberships()
+    organisations = memberships["organisation_id"].unique().tolist()
+    dates = same_day_each_year("2019-08-18", 1990, "2026-01-01") + ["2001-06-15", "2017-06-09"]
+    history = membership_history(memberships, dates, organisations)
+    expected = pd.concat(
+        [
+            _as_of_one_date_at_a_time(memberships, date, organisations).assign(
+                date=pd.Timestamp(date)
+            )
+            for date in dates
+        ],
+        ignore_index=True,
+    )
+    expected = expected[["date", *memberships.columns, "since_known"]]
+    assert len(history) > 800
+    pd.testing.assert_frame_equal(history, expected)
+    pd.testing.assert_frame_equal(
+        membership_as_of(memberships, "2019-08-18", organisations),
+        _as_of_one_date_at_a_time(memberships, "2019-08-18", organisations),
+    )
 
 
 def test_same_day_each_year_reaches_past_the_last_date():

@@ -318,6 +318,76 @@ def test_window_ranks_default_years_and_absent_recipients():
     assert ranks["rank"].isna().all()
 
 
+def _window_ranks_one_window_at_a_time(tiv, supplier, recipients, window_lengths, years=None):
+    """The former window_ranks: one window_totals call per window (the reference)."""
+    supplied = tiv.loc[tiv["supplier"] == supplier, "year"]
+    first, last = int(supplied.min()), int(supplied.max())
+    rows = []
+    for length in window_lengths:
+        for end in range(first + length - 1, last + 1) if years is None else years:
+            ranked = window_totals(tiv, supplier, end - length + 1, end).set_index("recipient")
+            for recipient in recipients:
+                found = recipient in ranked.index
+                rows.append(
+                    {
+                        "window_length": length,
+                        "start": end - length + 1,
+                        "end": end,
+                        "recipient": recipient,
+                        "tiv": ranked.at[recipient, "tiv"] if found else 0,
+                        "share_pct": ranked.at[recipient, "share_pct"] if found else 0.0,
+                        "rank": ranked.at[recipient, "rank"] if found else pd.NA,
+                    }
+                )
+    result = pd.DataFrame(rows)
+    return result.astype(
+        {"window_length": "Int64", "start": "Int64", "end": "Int64", "tiv": tiv["tiv"].dtype}
+        | {"share_pct": "Float64", "rank": "Int64"}
+    )
+
+
+@pytest.mark.parametrize(
+    ("supplier", "lengths", "years"),
+    [
+        ("china", (5, 10), None),
+        ("china", (1, 3, 20), range(1995, 2022, 4)),
+        ("united_states", (5,), None),
+    ],
+)
+def test_window_ranks_equal_one_window_at_a_time(committed, supplier, lengths, years):
+    recipients = [*committed["recipient"].drop_duplicates().sort_values(), "atlantis"]
+    expected = _window_ranks_one_window_at_a_time(committed, supplier, recipients, lengths, years)
+    ranks = window_ranks(committed, supplier, recipients, lengths, years)
+    pd.testing.assert_frame_equal(ranks, expected)
+
+
+def test_window_ranks_of_the_ledger_table_equal_one_window_at_a_time():
+    import marchwest
+
+    tiv = tiv_from_arms_transfers(marchwest.arms_transfers())
+    recipients = ["bangladesh", "myanmar", "algeria", "pakistan"]
+    expected = _window_ranks_one_window_at_a_time(tiv, "china", recipients, (5, 10))
+    pd.testing.assert_frame_equal(window_ranks(tiv, "china", recipients), expected)
+
+
+def test_window_ranks_fractional_tiv_equal_one_window_at_a_time():
+    tiv = pd.DataFrame(
+        {
+            "supplier": ["a"] * 6,
+            "recipient": ["x", "y", "z", "x", "y", "x"],
+            "year": [2000, 2000, 2001, 2001, 2002, 2002],
+            "tiv": pd.array([0.1, 0.2, 0.7, 0.3, 0.0, 1 / 3], dtype="Float64"),
+        }
+    )
+    expected = _window_ranks_one_window_at_a_time(tiv, "a", ["x", "y", "z"], (1, 2, 3))
+    pd.testing.assert_frame_equal(window_ranks(tiv, "a", ["x", "y", "z"], (1, 2, 3)), expected)
+
+
+def test_window_ranks_refuses_an_empty_window(committed):
+    with pytest.raises(ValueError, match="no TIV rows for supplier 'china' in 1900-1904"):
+        window_ranks(committed, "china", ["pakistan"], (5,), years=[2018, 1904])
+
+
 # --- tools/extract_sipri.py -----------------------------------------------------------------
 
 

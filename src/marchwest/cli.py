@@ -3,7 +3,8 @@
 Each command lives in its own module and is imported only when used. Every command ends with
 exit 0 (done) or 1 (refused or failed, one line on stderr saying why), 130 when interrupted
 (Ctrl-C; nothing half-written is left), 2 for a wrong command line. A bug of marchwest's own shows
-its traceback only under ``--debug``.
+its traceback only under ``--debug``. Each command skips a step whose inputs and outputs did not
+change since it last succeeded (``marchwest.stamps``); ``--force`` runs it anyway.
 """
 
 from __future__ import annotations
@@ -16,9 +17,17 @@ INTERRUPTED = 130
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from marchwest.stamps import validate_step
+
+    step = validate_step(args.ledger_dir)
+    if step.skip(args.force):
+        return 0
     from marchwest.ledger import validate_command
 
-    return validate_command(args.ledger_dir)
+    code = validate_command(args.ledger_dir)
+    if code == 0:
+        step.record()
+    return code
 
 
 def _coverage(args: argparse.Namespace) -> int:
@@ -28,37 +37,56 @@ def _coverage(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from marchwest.stamps import export_step
+
+    step = export_step(args.out_dir)
+    if step.skip(args.force):
+        return 0
     from marchwest.export import export_tables
 
     export_tables(args.out_dir, force=args.force)
     print(f"exported the tables to {args.out_dir} (CSV, Parquet, datapackage.json)")
+    step.record()
     return 0
 
 
 def _run(args: argparse.Namespace) -> int:
+    from marchwest.paths import NOTEBOOKS_DIR
+    from marchwest.stamps import notebook_steps
+
+    notebooks = list(dict.fromkeys(args.notebooks)) or sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+    steps = {step.target: step for step in notebook_steps(notebooks)}
+    todo = [nb for nb, step in steps.items() if not step.skip(args.force)]
+    if notebooks and not todo:
+        print(f"{len(notebooks)} notebooks up to date, none ran (--force runs them)")
+        return 0
     from marchwest.pipeline import run_command
 
-    return run_command(args.notebooks, jobs=args.jobs, timeout=args.timeout)
+    return run_command(
+        todo, jobs=args.jobs, timeout=args.timeout, ran=lambda nb: steps[nb].record()
+    )
 
 
 def _site(args: argparse.Namespace) -> int:
+    from marchwest.stamps import site_step
+
+    step = site_step(args.out_dir)
+    if step.skip(args.force):
+        return 0
     from marchwest.site import site_command
 
-    return site_command(args.out_dir, force=args.force)
-
-
-def _add_force(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--force",
-        action="store_true",
-        help="replace OUT_DIR even when it holds files marchwest did not write (never a ledger)",
-    )
+    code = site_command(args.out_dir, force=args.force)
+    if code == 0:
+        step.record()
+    return code
 
 
 DESCRIPTION = (
     "marchwest: the facts of Matthew Johnson's 'China's International Partnerships' (2019) as"
     " sourced tables. Check a ledger, export the tables, execute the notebooks, build the site."
 )
+RERUN = "run even when nothing changed since the last run"
+REPLACE = "replace OUT_DIR when it holds files marchwest did not write (never a ledger)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder laid out like data/ (default: the bundled ledger)",
     )
     validate.set_defaults(func=_validate)
+    validate.add_argument("--force", action="store_true", help=RERUN)
 
     coverage = commands.add_parser(
         "coverage",
@@ -109,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write every table as CSV and Parquet plus datapackage.json",
     )
     export.add_argument("out_dir", type=Path)
-    _add_force(export)
+    export.add_argument("--force", action="store_true", help=f"{RERUN}; also {REPLACE}")
     export.set_defaults(func=_export)
 
     run = commands.add_parser("run", parents=[debug], help="execute the notebooks in place")
@@ -123,13 +152,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="seconds a cell may run before its notebook fails (default: 300)",
     )
+    run.add_argument("--force", action="store_true", help=RERUN)
     run.set_defaults(func=_run)
 
     site = commands.add_parser(
         "site", parents=[debug], help="render the notebooks to an offline HTML site"
     )
     site.add_argument("out_dir", type=Path, nargs="?", default=Path("site"))
-    _add_force(site)
+    site.add_argument("--force", action="store_true", help=f"{RERUN}; also {REPLACE}")
     site.set_defaults(func=_site)
     return parser
 

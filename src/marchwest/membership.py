@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import time
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
+
+from marchwest import dates
 
 DateLike = str | dt.date | pd.Timestamp
 
@@ -48,32 +49,7 @@ def membership_as_of(
     ``since_known`` (False when the row counts only from its ``known_on`` date). Rows are
     sorted by organisation, then member. ``organisations`` keeps only those organisation ids.
     """
-    missing = [column for column in _REQUIRED if column not in memberships.columns]
-    if missing:
-        raise ValueError(f"memberships: missing column(s) {', '.join(missing)}")
-    day = _as_timestamp(date)
-    rows = memberships
-    if organisations is not None:
-        wanted = list(organisations)
-        rows = rows[rows["organisation_id"].isin(wanted)]
-    starts = _first_days(rows, "since")
-    ends = _first_days(rows, "until")
-    since_known = starts.notna()
-    if "known_on" in rows.columns:
-        starts = starts.fillna(_first_days(rows, "known_on"))
-    in_force = starts.notna() & (starts <= day) & (ends.isna() | (day < ends))
-    current = rows[in_force].assign(
-        since_known=since_known[in_force],
-        _start=starts[in_force],
-        _rank=rows.loc[in_force, "status"].map(_status_rank),
-    )
-    current = current.sort_values(
-        ["organisation_id", "member_id", "since_known", "_start", "_rank"],
-        ascending=[True, True, False, False, True],
-        kind="stable",
-    )
-    current = current.drop_duplicates(["organisation_id", "member_id"], keep="first")
-    return current.drop(columns=["_start", "_rank"]).reset_index(drop=True)
+    return _in_force(memberships, [date], organisations).drop(columns="date")
 
 
 def membership_history(
@@ -82,13 +58,40 @@ def membership_history(
     organisations: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """``membership_as_of`` on each of ``dates``, stacked, with a ``date`` column first."""
-    organisations = None if organisations is None else list(organisations)
-    frames = []
-    for date in dates:
-        current = membership_as_of(memberships, date, organisations)
-        frames.append(current.assign(date=_as_timestamp(date)))
-    history = pd.concat(frames, ignore_index=True)
-    return history[["date", *[c for c in history.columns if c != "date"]]]
+    return _in_force(memberships, list(dates), organisations)
+
+
+def _in_force(
+    memberships: pd.DataFrame, dates: list[DateLike], organisations: Iterable[str] | None
+) -> pd.DataFrame:
+    """``membership_as_of`` on every date at once: each row paired with each date, one pass."""
+    missing = [column for column in _REQUIRED if column not in memberships.columns]
+    if missing:
+        raise ValueError(f"memberships: missing column(s) {', '.join(missing)}")
+    days = pd.DataFrame({"date": [_as_timestamp(date) for date in dates]})
+    rows = memberships
+    if organisations is not None:
+        rows = rows[rows["organisation_id"].isin(list(organisations))]
+    starts = _first_days(rows, "since")
+    since_known = starts.notna()
+    if "known_on" in rows.columns:
+        starts = starts.fillna(_first_days(rows, "known_on"))
+    dated = rows.assign(
+        since_known=since_known,
+        _start=starts,
+        _end=_first_days(rows, "until"),
+        _rank=rows["status"].map(_status_rank),
+    )[starts.notna()]
+    pairs = days.rename_axis("_day").reset_index().merge(dated, how="cross")
+    on = pairs["date"]
+    pairs = pairs[(pairs["_start"] <= on) & (pairs["_end"].isna() | (on < pairs["_end"]))]
+    pairs = pairs.sort_values(
+        ["_day", "organisation_id", "member_id", "since_known", "_start", "_rank"],
+        ascending=[True, True, True, False, False, True],
+        kind="stable",
+    )
+    pairs = pairs.drop_duplicates(["_day", "organisation_id", "member_id"], keep="first")
+    return pairs.drop(columns=["_day", "_start", "_end", "_rank"]).reset_index(drop=True)
 
 
 def latest_change(memberships: pd.DataFrame) -> pd.Timestamp:
@@ -157,22 +160,18 @@ def _edtf_first_day(value: object, column: str, index: object) -> pd.Timestamp:
     text = str(value).strip()
     if not text or text.startswith(".."):
         return pd.NaT
-    from edtf import EDTFParseException
-
     try:
-        return _parsed_first_day(text)
-    except (EDTFParseException, TypeError) as error:
+        return _first_day(text)
+    except ValueError as error:
         raise ValueError(
             f"memberships row {index}: {column} {text!r} is not an EDTF date ({error})"
         ) from None
 
 
-@functools.lru_cache(maxsize=4096)
-def _parsed_first_day(text: str) -> pd.Timestamp:
-    """The first day an EDTF date can mean (edtf parses slowly: each text is parsed once)."""
-    from edtf import parse_edtf
-
-    return pd.Timestamp(time.strftime("%Y-%m-%d", parse_edtf(text).lower_strict()))
+@functools.cache
+def _first_day(text: str) -> pd.Timestamp:
+    """The first day an EDTF date can mean, read by the ledger's own parser (``dates.parse``)."""
+    return pd.Timestamp(dates.parse(text).start)
 
 
 def status_matrix(current: pd.DataFrame, organisations: Iterable[str]) -> pd.DataFrame:

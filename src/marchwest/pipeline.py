@@ -14,7 +14,7 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, TextIO
@@ -402,8 +402,17 @@ def report(results: Sequence[NotebookResult], stream: TextIO) -> None:
                 print(f"    {line}", file=stream)
 
 
-def run_command(notebooks: list[Path], jobs: int | None = None, timeout: int | None = None) -> int:
-    """``python -m marchwest run``: execute notebooks (default: notebooks/*); 1 if any failed."""
+def run_command(
+    notebooks: list[Path],
+    jobs: int | None = None,
+    timeout: int | None = None,
+    ran: Callable[[Path], None] | None = None,
+) -> int:
+    """``python -m marchwest run``: execute notebooks (default: notebooks/*); 1 if any failed.
+
+    ``timeout`` is the seconds a cell may run (default 300); ``ran`` is called with each
+    notebook that ran through (the stamps of ``marchwest.stamps``).
+    """
     if jobs is not None and jobs < 1:
         print(f"--jobs must be at least 1, not {jobs}", file=sys.stderr)
         return 2
@@ -424,4 +433,7 @@ def run_command(notebooks: list[Path], jobs: int | None = None, timeout: int | N
     seconds = time.monotonic() - started
     report(results, sys.stdout)
     print(summary(results, seconds, jobs), flush=True)
+    for result in results:
+        if result.ok and ran is not None:
+            ran(result.notebook)
     return 0 if all(r.ok for r in results) else 1

@@ -258,31 +258,37 @@ def window_ranks(
     ``rank``; a recipient with no deliveries in a window has tiv 0 and an empty rank.
     """
     recipients = list(recipients)
-    supplied = tiv.loc[tiv["supplier"] == supplier, "year"]
-    if supplied.empty:
+    rows = tiv.loc[tiv["supplier"] == supplier, ["recipient", "year", "tiv"]]
+    if rows.empty:
         raise ValueError(f"no TIV rows for supplier {supplier!r}")
-    first, last = int(supplied.min()), int(supplied.max())
-    rows = []
-    for length in window_lengths:
-        ends = range(first + length - 1, last + 1) if years is None else years
-        for end in ends:
-            ranked = window_totals(tiv, supplier, end - length + 1, end).set_index("recipient")
-            for recipient in recipients:
-                found = recipient in ranked.index
-                rows.append(
-                    {
-                        "window_length": length,
-                        "start": end - length + 1,
-                        "end": end,
-                        "recipient": recipient,
-                        "tiv": ranked.at[recipient, "tiv"] if found else 0,
-                        "share_pct": ranked.at[recipient, "share_pct"] if found else 0.0,
-                        "rank": ranked.at[recipient, "rank"] if found else pd.NA,
-                    }
-                )
-    result = pd.DataFrame(
-        rows, columns=["window_length", "start", "end", "recipient", "tiv", "share_pct", "rank"]
-    )
+    first, last = int(rows["year"].min()), int(rows["year"].max())
+    ends = None if years is None else list(years)
+    windows = pd.DataFrame(
+        [
+            (length, end - length + 1, end)
+            for length in window_lengths
+            for end in (range(first + length - 1, last + 1) if ends is None else ends)
+        ],
+        columns=["window_length", "start", "end"],
+    ).rename_axis("window")
+    # every row once per window it falls in, then all windows' totals in one groupby
+    spans = rows.reset_index(drop=True).merge(windows.reset_index(), how="cross")
+    spans = spans[spans["year"].between(spans["start"], spans["end"])]
+    filled = set(spans["window"])
+    for window, start, end in zip(windows.index, windows["start"], windows["end"]):
+        if start > end:
+            raise ValueError(f"window start {start} is after its end {end}")
+        if window not in filled:
+            raise ValueError(f"no TIV rows for supplier {supplier!r} in {start}-{end}")
+    totals = spans.groupby(["window", "recipient"], as_index=False)["tiv"].sum()
+    by_window = totals.groupby("window")["tiv"]
+    # Series.sum, as window_totals does, so that fractional TIV give the very same shares
+    window_sum = by_window.transform(lambda group: group.sum())
+    totals["share_pct"] = (100 * totals["tiv"] / window_sum).astype("Float64")
+    totals["rank"] = by_window.rank(method="min", ascending=False).astype("Int64")
+    grid = windows.reset_index().merge(pd.Series(recipients, name="recipient"), how="cross")
+    result = grid.merge(totals, on=["window", "recipient"], how="left").drop(columns="window")
+    result = result.fillna({"tiv": 0, "share_pct": 0.0}).assign(recipient=grid["recipient"])
     return result.astype(
         {
             "window_length": "Int64",
