@@ -225,3 +225,11 @@ def test_the_frames_of_find_are_new_each_call(own):
     first.loc[0, "table"] = "changed"
     assert own.find("Pakistan").loc[0, "table"] != "changed"
     assert isinstance(first, pd.DataFrame)
+
+
+def test_an_entity_the_ledger_says_little_about_has_empty_frames_of_the_same_columns():
+    israel, pakistan = marchwest.profile("Israel").tables(), marchwest.profile("pakistan").tables()
+    for name in PROFILE_TABLES:
+        assert list(israel[name].columns) == list(pakistan[name].columns), name
+    assert israel["events"].empty and israel["memberships_as_of"].empty
+    assert "none in the ledger" in marchwest.profile("Israel")._repr_html_()

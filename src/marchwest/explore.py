@@ -214,7 +214,7 @@ def profile(frames: Mapping[str, pd.DataFrame], text: str, as_of: pd.Timestamp) 
         all_memberships["organisation_id"] == entity_id
     )
     memberships = all_memberships[concerned].reset_index(drop=True)
-    current = membership_as_of(memberships, as_of) if len(memberships) else memberships
+    current = membership_as_of(memberships, as_of)
 
     arms = frames["arms_transfers"]
     arms = arms[(arms["supplier_id"] == entity_id) | (arms["recipient_id"] == entity_id)]
