@@ -151,6 +151,9 @@ def test_the_card_shows_a_hostile_label_as_text(own):
     assert html.escape("<b>x</b> meets Pakistan") in card
     pakistan = own.profile("pakistan")._repr_html_()
     assert "<b>x</b>" not in pakistan and html.escape("<b>x</b> meets") in pakistan
+    # Ids in memberships and arms transfers are shown by their names, escaped too.
+    assert "Shanghai Cooperation Organisation · Pakistan · member" in pakistan
+    assert "China · Pakistan · rank · 1" in pakistan
 
 
 def test_the_card_names_every_section_and_quotes_the_evidence():

@@ -178,6 +178,7 @@ class Profile:
     figures: pd.DataFrame
     places: pd.DataFrame
     claims: pd.DataFrame
+    names: Mapping[str, str] = field(default_factory=dict, repr=False)  # entity ids -> names
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The frames by name (new copies)."""
@@ -235,6 +236,7 @@ def profile(frames: Mapping[str, pd.DataFrame], text: str, as_of: pd.Timestamp) 
         figures=figures.reset_index(drop=True),
         places=places,
         claims=claims,
+        names=dict(zip(entities["entity_id"], entities["name"], strict=True)),
     )
 
 
@@ -315,6 +317,8 @@ CARD = {
     "places": ("Places", ["name", "kind", "why"]),
     "claims": ("Claims that concern it", ["topic", "verdict", "why", "reference"]),
 }
+# Columns of entity ids the card shows by the entity's name.
+NAMED = {"organisation_id", "member_id", "supplier_id", "recipient_id", "subject_id"}
 CARD_ROWS = 12  # rows shown per frame; the rest are counted
 
 
@@ -340,7 +344,11 @@ def profile_html(found: Profile) -> str:
             continue
         parts.append("<ul>")
         for _, line in frame.head(CARD_ROWS).iterrows():
-            values = [str(line[c]) for c in columns if c in line.index and _present(line[c])]
+            values = [
+                found.names.get(line[c], str(line[c])) if c in NAMED else str(line[c])
+                for c in columns
+                if c in line.index and _present(line[c])
+            ]
             parts.append(f"<li>{_e(' · '.join(values))} {_provenance(line)}</li>")
         if len(frame) > CARD_ROWS:
             parts.append(f"<li>… {len(frame) - CARD_ROWS} more (see .tables())</li>")
