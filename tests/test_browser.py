@@ -346,6 +346,40 @@ def test_timeline_hover_shows_the_evidence_quote(browser, real_site):
     )
 
 
+def test_partnership_hover_shows_the_evidence_of_each_tie(browser, real_site):
+    """Each line of the network (notebook 07) hovers to its ties, each quoting the article's
+    words or naming a source of the ledger."""
+    notebook = NOTEBOOKS_DIR / "07-partnerships.ipynb"
+    assert notebook in REAL_NOTEBOOKS, f"{notebook} is missing"
+    opened = check_page(browser, real_site, notebook)
+    page = opened.page
+    network = page.locator(".js-plotly-plot").first
+    network.scroll_into_view_if_needed()
+    points = network.locator(".scatterlayer .trace .points path.point")
+    raw = "".join(fold(marchwest.article().raw).split())
+    sources = set(marchwest.sources()["source_id"])
+    edges = 0
+    for i in range(points.count()):
+        box = points.nth(i).bounding_box()
+        page.mouse.move(0, 0)
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=2)
+        page.wait_for_function(f"() => ({HOVER_LABEL})() !== ''", timeout=3000)
+        label = page.evaluate(HOVER_LABEL)
+        if not label.startswith("China – "):
+            continue  # a country's dot
+        edges += 1
+        for tie in label.split("• ")[1:]:
+            tie = tie.split(" … and ")[0]
+            if "source: " in tie:
+                named = tie.rsplit("source: ", 1)[1].split(", ")
+                assert set(map(str.strip, named)) <= sources, tie
+            else:
+                quote = tie.rsplit("“", 1)[1].rstrip().removesuffix("”").removesuffix("…")
+                assert "".join(fold(quote).split()) in raw, tie
+    opened.close()
+    assert edges >= 40, "the network's lines did not hover"
+
+
 def test_a_missing_browser_skips_here_and_fails_in_ci(monkeypatch, tmp_path):
     import _chromium
 
