@@ -176,8 +176,7 @@ def test_a_ledger_fault_in_export_is_one_line_on_stderr(monkeypatch, tmp_path, c
     def broken():
         raise LedgerError([Problem("facts/events.yaml", "bad", line=3)], Path("data"))
 
-    # the module: the package's `tables` is a function
-    monkeypatch.setattr(importlib.import_module("marchwest.tables"), "bundled", broken)
+    monkeypatch.setattr(importlib.import_module("marchwest.loaders"), "bundled", broken)
     assert main(["export", str(tmp_path / "out")]) == 1
     captured = capsys.readouterr()
     assert captured.err == "marchwest export: 1 problem(s) in the ledger\n"

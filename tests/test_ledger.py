@@ -486,7 +486,7 @@ def test_validate_reports_a_rule_that_pandera_and_the_loader_judge_differently(
 
     root = make_ledger()
     real = schema.pandera_failures
-    extra = schema.Failure(0, "name", "vocabulary", "China")
+    extra = schema.RuleFailure(0, "name", "vocabulary", "China")
     monkeypatch.setattr(
         schema,
         "pandera_failures",
@@ -783,7 +783,7 @@ def test_git_keeps_the_article_byte_exact_and_the_facts_lf():
 
 def test_row_rules_live_in_the_schema_and_both_checkers_run_them():
     from marchwest.records import build_frame
-    from marchwest.schema import TABLES, Failure, pandera_failures, record_failures
+    from marchwest.schema import TABLES, RuleFailure, pandera_failures, record_failures
 
     assert {rule.name for rule in TABLES["arms_transfers"].rules} == {
         "article_quoted",
@@ -801,8 +801,8 @@ def test_row_rules_live_in_the_schema_and_both_checkers_run_them():
     }
     frame = build_frame(TABLES["arms_transfers"], [record], categories=False)
     expected = [
-        Failure(0, "source_id", "reference_sourced"),
-        Failure(0, "period_end", "period_in_order"),
+        RuleFailure(0, "source_id", "reference_sourced"),
+        RuleFailure(0, "period_end", "period_in_order"),
     ]
     assert record_failures("arms_transfers", [record]) == expected
     assert sorted(pandera_failures("arms_transfers", frame), key=expected.index) == expected

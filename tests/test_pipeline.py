@@ -191,7 +191,7 @@ def test_live_progress_redraws_one_line_per_notebook(tmp_path):
     progress.cell(first, 2, 9)
     progress.finish(pipeline.NotebookResult(first, 1.25, changed=True))
     progress.start(second)
-    failure = pipeline.Failure("ValueError: no", 3, "x = 1")
+    failure = pipeline.NotebookFailure("ValueError: no", 3, "x = 1")
     progress.finish(pipeline.NotebookResult(second, 0.5, failure))
 
     frames = out.getvalue().split("\x1b[F\x1b[F")  # each redraw moves back up over both lines

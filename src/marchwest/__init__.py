@@ -11,7 +11,7 @@ Importing the package is light: pandas, pandera and the parsers load on first us
 """
 
 from marchwest.errors import LedgerError, Problem
-from marchwest.tables import (
+from marchwest.loaders import (
     Ledger,
     arms_transfers,
     article,

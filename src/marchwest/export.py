@@ -16,8 +16,8 @@ from marchwest.schema import REFERENCES, TABLES, Column
 if TYPE_CHECKING:
     import pandas as pd
 
+    from marchwest.loaders import Ledger
     from marchwest.page import Article
-    from marchwest.tables import Ledger
 
 LIST_SEPARATOR = "; "
 FRICTIONLESS_TYPES = {
@@ -192,8 +192,8 @@ def export_tables(
     """Export every table (of the bundled ledger unless ``ledger`` is given) to ``out_dir``, whole:
     built beside it and swapped in (:func:`marchwest.outputs.replacing`, which says what is
     refused; ``force`` replaces a folder holding files marchwest did not write)."""
+    from marchwest.loaders import bundled
     from marchwest.outputs import replacing
-    from marchwest.tables import bundled
 
     ledger = ledger or bundled()
     with replacing(Path(out_dir), force=force, mark=MARK) as building:

@@ -15,7 +15,7 @@ import pandas as pd
 from marchwest.schema import FORWARD_KINDS, OUTCOME_VERDICTS
 
 if TYPE_CHECKING:
-    from marchwest.tables import Ledger
+    from marchwest.loaders import Ledger
 
 CLAIM_COLUMNS = ["claim_id", "kind", "topic", "evidence", "char_start"]
 OUTCOME_COLUMNS = [
@@ -51,7 +51,7 @@ def expectations_and_outcomes(ledger: Ledger | None = None) -> pd.DataFrame:
     bundled one.
     """
     if ledger is None:
-        from marchwest.tables import bundled
+        from marchwest.loaders import bundled
 
         ledger = bundled()
     claims = ledger.claims()

@@ -50,7 +50,7 @@ class CurrentEnvKernelSpecs(KernelSpecManager):
 
 
 @dataclass(frozen=True)
-class Failure:
+class NotebookFailure:
     """Why a notebook did not run: the cell (index in the notebook, first line) and the error."""
 
     error: str
@@ -70,7 +70,7 @@ class NotebookResult:
 
     notebook: Path
     seconds: float
-    failure: Failure | None = None
+    failure: NotebookFailure | None = None
     changed: bool = False
     kernel_start_seconds: float = 0.0
     cell_seconds: tuple[float, ...] = ()  # one per cell run, in notebook order
@@ -137,7 +137,7 @@ def _first_line(source: str) -> str:
 
 def _cell_failure(
     index: int, cell: nbformat.NotebookNode, error: BaseException, timeout: int
-) -> Failure:
+) -> NotebookFailure:
     if isinstance(error, CellExecutionError):
         message = f"{error.ename}: {error.evalue}"
         lines = next(
@@ -154,7 +154,7 @@ def _cell_failure(
     else:  # the kernel died, ...
         message = f"{type(error).__name__}: {error}".rstrip(": ")
         traceback = ""
-    return Failure(message, index, _first_line(cell.source), traceback)
+    return NotebookFailure(message, index, _first_line(cell.source), traceback)
 
 
 class Progress:
@@ -266,7 +266,7 @@ async def _execute(
         return NotebookResult(
             nb_path,
             time.monotonic() - started,
-            Failure(f"cannot read the notebook: {type(error).__name__}: {error}"),
+            NotebookFailure(f"cannot read the notebook: {type(error).__name__}: {error}"),
         )
     km = AsyncKernelManager(
         kernel_name=NATIVE_KERNEL_NAME, kernel_spec_manager=CurrentEnvKernelSpecs()
@@ -279,7 +279,7 @@ async def _execute(
         timeout=timeout,
         extra_arguments=list(KERNEL_ARGUMENTS),
     )
-    failure: Failure | None = None
+    failure: NotebookFailure | None = None
     changed = False
     cell_seconds: list[float] = []
     try:
@@ -289,7 +289,7 @@ async def _execute(
             reply = await client.async_wait_for_reply(client.kc.kernel_info())
             nb.metadata["language_info"] = reply["content"]["language_info"]
         except Exception as error:  # noqa: BLE001 (reported; the other notebooks go on)
-            failure = Failure(f"the kernel did not start: {type(error).__name__}: {error}")
+            failure = NotebookFailure(f"the kernel did not start: {type(error).__name__}: {error}")
         kernel_started = time.monotonic()
         for index, cell in enumerate(nb.cells if failure is None else []):
             progress.cell(nb_path, index, len(nb.cells))
@@ -307,7 +307,7 @@ async def _execute(
             try:
                 changed = write_atomically(nb_path, notebook_bytes(nb))
             except OSError as error:
-                failure = Failure(f"cannot write the notebook: {error.strerror or error}")
+                failure = NotebookFailure(f"cannot write the notebook: {error.strerror or error}")
     finally:
         # the next notebook may start while this kernel stops
         shutdowns.append(asyncio.create_task(_shut_down(client, km)))

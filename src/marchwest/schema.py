@@ -652,7 +652,7 @@ def iso3_codes() -> frozenset[str]:
 
 
 @dataclass(frozen=True)
-class Failure:
+class RuleFailure:
     """A value of a table breaking one of its column's rules."""
 
     index: int  # the row's position in the frame
@@ -692,7 +692,7 @@ def rule_message(column: Column, rule: str, value: Any) -> str:
     return f"{shown(value)}: wrong type (expected {column.dtype})"
 
 
-def record_failures(name: str, records: list[dict[str, Any]]) -> list[Failure]:
+def record_failures(name: str, records: list[dict[str, Any]]) -> list[RuleFailure]:
     """Every value of the rows of table ``name`` (dicts by column) that breaks a column rule.
 
     The rules of :func:`pandera_schemas`, checked in plain Python: importing pandera takes
@@ -709,7 +709,7 @@ def record_failures(name: str, records: list[dict[str, Any]]) -> list[Failure]:
         for index, value in enumerate(values):
             if value is None or value == []:
                 if column.required:
-                    failures.append(Failure(index, column.name, "required"))
+                    failures.append(RuleFailure(index, column.name, "required"))
                 continue
             if rule == "bounds":
                 lo, hi = column.bounds  # type: ignore[misc]
@@ -719,17 +719,17 @@ def record_failures(name: str, records: list[dict[str, Any]]) -> list[Failure]:
             else:
                 broken = rule is not None and value not in allowed[rule]
             if broken:
-                failures.append(Failure(index, column.name, rule, value))  # type: ignore[arg-type]
+                failures.append(RuleFailure(index, column.name, rule, value))  # type: ignore[arg-type]
             if column.unique and counts[value] > 1:
-                failures.append(Failure(index, column.name, "unique", value))
+                failures.append(RuleFailure(index, column.name, "unique", value))
     for rule in TABLES[name].rules:
         for index, record in enumerate(records):
             if not rule.holds(*(record.get(c) for c in rule.columns)):
-                failures.append(Failure(index, rule.field, rule.name))
+                failures.append(RuleFailure(index, rule.field, rule.name))
     return failures
 
 
-def pandera_failures(name: str, frame: pd.DataFrame) -> list[Failure]:
+def pandera_failures(name: str, frame: pd.DataFrame) -> list[RuleFailure]:
     """Every failure the pandera schema of table ``name`` finds in ``frame`` (dtypes too)."""
     import pandera.errors
 
@@ -742,7 +742,7 @@ def pandera_failures(name: str, frame: pd.DataFrame) -> list[Failure]:
         for case in error.failure_cases.itertuples(index=False):
             if case.check in rules:  # a row rule: one case per column of the failing row
                 rule = rules[case.check]
-                failures.append(Failure(int(case.index), rule.field, rule.name))
+                failures.append(RuleFailure(int(case.index), rule.field, rule.name))
                 continue
             column = table.column(case.column)
             if case.check == "not_nullable":
@@ -755,7 +755,9 @@ def pandera_failures(name: str, frame: pd.DataFrame) -> list[Failure]:
                 rule = _value_rule(column) or str(case.check)
             index = -1 if case.index is None or case.index != case.index else int(case.index)
             failures.append(
-                Failure(index, case.column, rule, None if rule == "required" else case.failure_case)
+                RuleFailure(
+                    index, case.column, rule, None if rule == "required" else case.failure_case
+                )
             )
         return list(dict.fromkeys(failures))
     return []

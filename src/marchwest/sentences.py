@@ -219,7 +219,7 @@ def coverage_command(ledger_dir: Path | None) -> int:
     0 when every sentence is cited or explained, 1 otherwise (or when the ledger is invalid)."""
     from marchwest import paths
     from marchwest.errors import LedgerError
-    from marchwest.tables import load
+    from marchwest.loaders import load
 
     root = Path(ledger_dir) if ledger_dir is not None else paths.bundled_ledger_dir()
     try:

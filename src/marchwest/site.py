@@ -517,7 +517,7 @@ def write_site(
     from bs4 import BeautifulSoup
 
     from marchwest.export import write_tables
-    from marchwest.tables import bundled
+    from marchwest.loaders import bundled
 
     assets = site / "assets"
     assets.mkdir()

@@ -148,9 +148,16 @@ def test_loading_the_tables_imports_no_plotting_library():
     assert "plotly" not in loaded and "matplotlib" not in loaded
 
 
-def test_article_stays_callable_after_every_submodule_is_imported():
+def test_no_submodule_shadows_a_public_function():
+    """`import marchwest.X` for every module must leave every public name what it was (a module
+    named like a loader, e.g. `tables`, would replace the function on import)."""
     out = run_python(
-        "import marchwest, marchwest.page, marchwest.ledger, marchwest.tables,"
-        " marchwest.schema, marchwest.export; print(marchwest.article().author)"
+        "import importlib, pkgutil, types, marchwest\n"
+        "names = [m.name for m in pkgutil.walk_packages(marchwest.__path__, 'marchwest.')"
+        " if not m.name.endswith('__main__')]\n"
+        "for name in names: importlib.import_module(name)\n"
+        "print(len(names), sorted(n for n in marchwest.__all__"
+        " if isinstance(getattr(marchwest, n), types.ModuleType)))"
     )
-    assert out.strip() == "Matthew Johnson"
+    count, shadowed = out.split(" ", 1)
+    assert int(count) > 20 and shadowed.strip() == "[]"
