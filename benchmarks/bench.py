@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import json
 import os
 import platform
@@ -147,10 +148,8 @@ def peak_tree_memory(argv: Sequence[str], cwd: Path, every: float = 0.05) -> int
         total = 0
         try:
             for p in [process, *process.children(recursive=True)]:
-                try:
+                with contextlib.suppress(psutil.NoSuchProcess):
                     total += p.memory_info().rss
-                except psutil.NoSuchProcess:
-                    pass
         except psutil.NoSuchProcess:
             break
         peak = max(peak, total)

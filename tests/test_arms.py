@@ -226,7 +226,7 @@ def test_rank_paths_draw_missing_ranks_at_the_bottom():
     assert "rank none (no deliveries)" in one["hover"].apply(list)["Algeria"][0]
     assert spec.layout["y_ticks"][1][-1] == "3+"
     assert [(a.kind, a.x) for a in spec.annotations] == [("vline", 2012), ("span", 2012.5)]
-    assert "last window\nbefore 2013" == spec.annotations[0].text
+    assert spec.annotations[0].text == "last window\nbefore 2013"
 
 
 def test_yearly_lines_fill_years_without_deliveries_with_zero():

@@ -99,7 +99,10 @@ def test_article_sections_put_the_introduction_first():
     from types import SimpleNamespace as NS
 
     a, b = RAW.index("Heading A"), RAW.index("Heading B")
-    paragraph = lambda start: NS(start=start)
+
+    def paragraph(start):
+        return NS(start=start)
+
     article = NS(
         raw=RAW,
         start=0,

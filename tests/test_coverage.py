@@ -81,8 +81,12 @@ def test_the_article_sentences():
     assert list(frame["part"].head(4)) == ["title", "byline", "body", "body"]
     assert (frame["part"] == "heading").sum() == len(marchwest.article().sections)
     raw = marchwest.article().raw
-    assert [raw[a:b] for a, b in zip(frame["char_start"], frame["char_end"])] == list(frame["text"])
-    text = dict(zip(zip(body["paragraph"], body["sentence"]), body["text"]))
+    assert [raw[a:b] for a, b in zip(frame["char_start"], frame["char_end"], strict=True)] == list(
+        frame["text"]
+    )
+    text = dict(
+        zip(zip(body["paragraph"], body["sentence"], strict=True), body["text"], strict=True)
+    )
     assert text[21, 2].startswith("The U.S. alliances in Asia")
     assert text[7, 2] == "Pakistan is China\u2019s largestdefence customer and transfer recipient."
     assert text[4, 1].endswith("\u2018all-weather strategic partner\u2019.")
@@ -103,7 +107,7 @@ def test_the_bundled_article_has_no_uncovered_sentence():
 def test_coverage_of_a_ledger_that_lacks_rows(make_ledger):
     ledger = marchwest.load(make_ledger())
     frame = ledger.coverage()
-    status = dict(zip(frame["text"], frame["status"]))
+    status = dict(zip(frame["text"], frame["status"], strict=True))
     assert (
         status["China\u2019s deep relationship with Pakistan is anchored by security."] == "cited"
     )

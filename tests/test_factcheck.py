@@ -38,7 +38,7 @@ def _sources() -> pd.DataFrame:
 def test_verdict_counts_lists_every_verdict_in_order():
     counts = factcheck.verdict_counts(_claims())
     assert counts["verdict"].tolist() == VERDICT_ORDER
-    assert dict(zip(counts["verdict"], counts["claims"])) == {
+    assert dict(zip(counts["verdict"], counts["claims"], strict=True)) == {
         "supported": 1,
         "imprecise": 1,
         "contradicted": 2,

@@ -293,7 +293,7 @@ def test_the_offline_map_extension_carries_the_bundled_outline(tmp_path):
     assert package["name"] == EXTENSION == folder.name
     script = (folder / package["jupyterlab"]["_build"]["load"]).read_text(encoding="utf-8")
     outline = json.loads((ASSETS_DIR / "world_110m.json").read_text(encoding="utf-8"))
-    line = next(l for l in script.splitlines() if l.startswith("window.PlotlyGeoAssets.topojson["))
+    line = next(x for x in script.splitlines() if x.startswith("window.PlotlyGeoAssets.topojson["))
     assert json.loads(line.split(" = ", 1)[1].rstrip(";")) == outline
     assert f'_JUPYTERLAB)["{EXTENSION}"]' in script and "http" not in script
     settings = tmp_path / "lab" / "settings" / "overrides.d" / "marchwest.json"

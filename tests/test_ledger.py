@@ -54,9 +54,9 @@ def test_a_valid_ledger_gives_every_table(make_ledger):
         assert len(frame) > 0, name
         if "evidence" in frame:
             quoted = frame[frame["evidence"].notna()]
-            assert [raw[s:e] for s, e in zip(quoted["char_start"], quoted["char_end"])] == list(
-                quoted["evidence"]
-            )
+            assert [
+                raw[s:e] for s, e in zip(quoted["char_start"], quoted["char_end"], strict=True)
+            ] == list(quoted["evidence"])
     entities = tables["entities"]
     assert entities.set_index("entity_id").loc["china", "evidence"] == (
         "China is redrawing the global security map beyond Asia-Pacific."

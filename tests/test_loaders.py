@@ -69,7 +69,7 @@ def test_every_row_has_provenance(tables):
             reference_rows = reference_rows[reference_rows.verdict != "unverified"]
         assert reference_rows["source_id"].notna().all(), name
         quoted = frame[frame["evidence"].notna()]
-        spans = [raw[s:e] for s, e in zip(quoted["char_start"], quoted["char_end"])]
+        spans = [raw[s:e] for s, e in zip(quoted["char_start"], quoted["char_end"], strict=True)]
         assert spans == list(quoted["evidence"]), name
 
 

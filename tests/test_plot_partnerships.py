@@ -37,7 +37,9 @@ def test_the_network_has_one_line_per_partner_and_kind(named, names):
     ends = positions.set_index("node")
     pakistan = edges[edges["hover"].str.startswith("China – Pakistan")]
     assert len(pakistan) == 6
-    for x, y in zip(pakistan["x_end"] - pakistan["x"], pakistan["y_end"] - pakistan["y"]):
+    for x, y in zip(
+        pakistan["x_end"] - pakistan["x"], pakistan["y_end"] - pakistan["y"], strict=True
+    ):
         assert (x, y) == pytest.approx((ends.at["pakistan", "x"], ends.at["pakistan", "y"]))
     assert "Pakistan (same organisation, agreement" in spec.description
 

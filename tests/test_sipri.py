@@ -254,7 +254,7 @@ def test_window_totals_2014_18(committed):
 )
 def test_window_totals_top_three(committed, start, end, expected):
     top = window_totals(committed, "china", start, end).head(3)
-    assert list(zip(top["recipient"], top["tiv"])) == expected
+    assert list(zip(top["recipient"], top["tiv"], strict=True)) == expected
 
 
 def test_window_totals_shares_add_up_and_ties_share_a_rank():

@@ -244,7 +244,7 @@ def _places(places: pd.DataFrame, entity: pd.Series, events: pd.DataFrame) -> pd
     """Places in the entity's country, then places of its events, each once, with ``why``."""
     iso3 = entity["iso3"]
     inside = places[places["iso3"] == iso3] if isinstance(iso3, str) else places.iloc[:0]
-    why = {place_id: f"in {entity['name']}" for place_id in inside["place_id"]}
+    why = dict.fromkeys(inside["place_id"], f"in {entity['name']}")
     for place_id, event_id in zip(events["place_id"], events["event_id"], strict=True):
         if isinstance(place_id, str) and place_id not in why:
             why[place_id] = f"place of events:{event_id}"

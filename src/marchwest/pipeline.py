@@ -177,8 +177,8 @@ class Progress:
         self.live = _is_terminal(stream) if live is None else live
         self.names = {nb: nb.name for nb in notebooks}
         self.width = max((len(n) for n in self.names.values()), default=0)
-        self.state = {nb: "waiting" for nb in notebooks}
-        self.detail = {nb: "" for nb in notebooks}
+        self.state = dict.fromkeys(notebooks, "waiting")
+        self.detail = dict.fromkeys(notebooks, "")
         self.started_at: dict[Path, float] = {}
         self.seconds: dict[Path, float] = {}
         self.drawn = 0

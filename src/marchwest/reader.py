@@ -193,7 +193,7 @@ def _compose(parser: Any, yaml: Any) -> Any:
             if collection is Sequence:
                 node = Sequence(items, line)
             else:
-                node = Mapping(list(zip(items[::2], items[1::2])), line)
+                node = Mapping(list(zip(items[::2], items[1::2], strict=True)), line)
         elif event is None or kind is yaml.StreamEndEvent:
             return root
         elif kind is yaml.DocumentStartEvent:

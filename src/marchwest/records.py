@@ -374,7 +374,7 @@ def _sipri_row(
         "origin": "reference",
         "source_id": source_id,
     }
-    for name, cell in zip(SIPRI_COLUMNS, (supplier, recipient, year, tiv, source_id)):
+    for name, cell in zip(SIPRI_COLUMNS, (supplier, recipient, year, tiv, source_id), strict=True):
         if cell is None:
             problems.at(row, "missing value", name)
     key = (supplier or "", recipient or "", year or "")

@@ -124,7 +124,7 @@ def _row_ids(frames: dict[str, pd.DataFrame]) -> list[tuple[int, int, str]]:
             if table.id_column
             else [f"{name}[{i}]" for i in quoted.index]
         )
-        for start, end, row_id in zip(quoted["char_start"], quoted["char_end"], ids):
+        for start, end, row_id in zip(quoted["char_start"], quoted["char_end"], ids, strict=True):
             spans.append((int(start), int(end), row_id))
     return spans
 
@@ -137,7 +137,13 @@ def coverage(article: Article, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     cited = _row_ids(frames)
     uncited = frames["uncited"]
     explanations = list(
-        zip(uncited["char_start"], uncited["char_end"], uncited["reason"], uncited["note"])
+        zip(
+            uncited["char_start"],
+            uncited["char_end"],
+            uncited["reason"],
+            uncited["note"],
+            strict=True,
+        )
     )
     records = []
     for part, section, paragraph, sentence, start, end in _sentences(article):

@@ -99,7 +99,7 @@ def read_tiv_export(path: Path | str) -> pd.DataFrame:
         padded = cells[1:] + [""] * (len(years) + 2 - len(cells))
         values = [
             _number(path, line, field, cell)
-            for field, cell in zip([*map(str, years), "Total"], padded)
+            for field, cell in zip([*map(str, years), "Total"], padded, strict=True)
         ]
         if name == "Total":
             year_totals = values[:-1]
@@ -111,7 +111,11 @@ def read_tiv_export(path: Path | str) -> pd.DataFrame:
         if values[-1] is None:
             raise _error(path, line, "Total", "empty Total cell")
         stated_totals[name] = (line, values[-1])
-        records += [(name, year, value) for year, value in zip(years, values) if value is not None]
+        records += [
+            (name, year, value)
+            for year, value in zip(years, values[:-1], strict=True)
+            if value is not None
+        ]
     if year_totals is None:
         raise _error(path, len(lines), "Total", "no Total row: the file is truncated")
 
@@ -191,7 +195,7 @@ def _total_differences(
         if summed != stated:
             differences.append({"row": name, "sum": summed, "total": stated})
     by_year = frame.groupby("year")["tiv"].sum()
-    for year, stated in zip(years, year_totals):
+    for year, stated in zip(years, year_totals, strict=True):
         summed = by_year.get(year, 0)
         if summed != (stated or 0):
             differences.append({"row": f"Total {year}", "sum": summed, "total": stated or 0})
@@ -275,7 +279,7 @@ def window_ranks(
     spans = rows.reset_index(drop=True).merge(windows.reset_index(), how="cross")
     spans = spans[spans["year"].between(spans["start"], spans["end"])]
     filled = set(spans["window"])
-    for window, start, end in zip(windows.index, windows["start"], windows["end"]):
+    for window, start, end in zip(windows.index, windows["start"], windows["end"], strict=True):
         if start > end:
             raise ValueError(f"window start {start} is after its end {end}")
         if window not in filled:

@@ -80,7 +80,7 @@ def styled_table(frame: pd.DataFrame, *, table_id: str) -> Styler:
     """
     frame = frame.copy()
     if {"source", "url"} <= set(frame.columns):
-        links = [_link(t, u) for t, u in zip(frame["source"], frame["url"])]
+        links = [_link(t, u) for t, u in zip(frame["source"], frame["url"], strict=True)]
         frame = frame.drop(columns=["source", "url"])
     else:
         links = None

@@ -110,7 +110,7 @@ class Shown:
             import plotly.io as pio
 
             data = pio.renderers["plotly_mimetype"].to_mimebundle(self.figure.to_dict())
-            return data | {"text/plain": self.spec.description}, {mime: alt for mime in data}
+            return data | {"text/plain": self.spec.description}, dict.fromkeys(data, alt)
         from IPython.core.pylabtools import print_figure
 
         png = print_figure(self.figure, "png", base64=True)

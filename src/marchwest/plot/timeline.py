@@ -231,7 +231,8 @@ def timeline(
         "month or years its source gives (article dates solid, reference dates hatched or as "
         f"open diamonds; a dashed line marks publication, {published:%-d %B %Y}): "
         + "; ".join(
-            f"{label} ({dates[line]})" for line, label in zip(lines["line"], lines["label"])
+            f"{label} ({dates[line]})"
+            for line, label in zip(lines["line"], lines["label"], strict=True)
         )
         + "."
     )
