@@ -40,6 +40,7 @@ def test_validate_reports_every_problem_without_a_traceback(make_ledger, tmp_pat
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert "2 problem(s)" in result.stdout
+    assert result.stderr == "marchwest validate: 2 problem(s) in the ledger\n"
     assert "ledger/facts/claims.yaml, line 5 (row 1), field 'verdict': 'maybe'" in result.stdout
     assert "ledger/facts/figures.yaml, line 5 (row 1), field 'units': unknown field" in (
         result.stdout

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -207,7 +208,10 @@ def validate_command(ledger_dir: Path | None) -> int:
     try:
         data = read_ledger(root, reference_checks=True)
     except LedgerError as error:
-        print(error)
+        print(error)  # every problem on stdout; the one-line reason on stderr, as every command
+        print(
+            f"marchwest validate: {len(error.problems)} problem(s) in the ledger", file=sys.stderr
+        )
         return 1
     from marchwest.sentences import coverage, totals
 
