@@ -54,6 +54,17 @@ VERDICT_COLOURS = palette(
     """
 )
 
+# Hindsight verdicts of the article's expectations (notebook 06), in their order.
+OUTCOME_COLOURS = palette(
+    """
+    happened    #009E73
+    partly      #E69F00
+    not yet     #56B4E9
+    did not     #D55E00
+    unverified  #999999
+    """
+)
+
 STATUS_COLOURS = palette(
     """
     founding member   #08306B
