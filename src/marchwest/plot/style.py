@@ -87,7 +87,7 @@ EVENT_THEME_COLOURS = palette(
     """
 )
 
-# One colour per table and per origin, fixed by name so a table looks the same in every chart.
+# One colour per table, per origin and per coverage status, fixed by name so a table looks the same in every chart.
 TABLE_COLOURS = palette(
     """
     article         #0072B2
@@ -101,6 +101,9 @@ TABLE_COLOURS = palette(
     places          #F0E442
     claims          #999999
     sources         #444444
+    cited           #009E73
+    explained       #56B4E9
+    uncovered       #D55E00
     """
 )
 
