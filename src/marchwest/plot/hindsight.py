@@ -31,6 +31,12 @@ def _wrap(text: str) -> str:
     return "\n".join(textwrap.wrap(" ".join(str(text).split()), 80))
 
 
+def _source(row) -> str:
+    if not isinstance(row.source_title, str):
+        return "Source: none found"
+    return f"Source: {row.source_title} ({row.source_publisher}, {row.source_published})"
+
+
 def outcome_timeline(
     frame: pd.DataFrame, *, published: dt.date, title: str, caption: str
 ) -> ChartSpec:
@@ -45,9 +51,16 @@ def outcome_timeline(
     for line, row in enumerate(dated.itertuples()):
         label = _label(row)
         verdict = str(row.verdict)
-        common = {"line": line, "label": label, "title": label, "origin": "article",
-                  "open_start": False, "open_end": False, "outcome_id": row.outcome_id,
-                  "verdict": verdict}  # fmt: skip
+        common = {
+            "line": line,
+            "label": label,
+            "title": label,
+            "origin": "article",
+            "open_start": False,
+            "open_end": False,
+            "outcome_id": row.outcome_id,
+            "verdict": verdict,
+        }
         day = row.date_precision == "day"
         rows.append(
             common
@@ -61,7 +74,8 @@ def outcome_timeline(
                 "hover": _wrap(f"The article: \u201c{row.evidence}\u201d")
                 + "\n"
                 + _wrap(f"What happened: {row.summary}")
-                + f"\nSource: {row.source_title} ({row.source_publisher}, {row.source_published})",
+                + "\n"
+                + _source(row),
             }
         )
     marks = pd.DataFrame(rows)
@@ -95,6 +109,11 @@ def outcome_timeline(
         x_label="Date (each outcome over the day, month or years its source gives; dashed: "
         "the article)",
         caption="\n".join(part for part in (note, caption) if part),
-        layout={"panels": panels, "published": published, "fade": pd.Timedelta(days=30),
-                "day_label": "a day", "legend_order": list(OUTCOME_COLOURS)},  # fmt: skip
+        layout={
+            "panels": panels,
+            "published": published,
+            "fade": pd.Timedelta(days=30),
+            "day_label": "a day",
+            "legend_order": list(OUTCOME_COLOURS),
+        },
     )
