@@ -115,5 +115,6 @@ def outcome_timeline(
             "fade": pd.Timedelta(days=30),
             "day_label": "a day",
             "legend_order": list(OUTCOME_COLOURS),
+            "height": 260 + 34 * len(dated),
         },
     )

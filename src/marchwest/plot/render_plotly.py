@@ -296,7 +296,7 @@ def _timeline(spec: ChartSpec) -> go.Figure:
     fig.update_layout(
         title={"text": plotly_text(spec.title), "y": 0.99, "yref": "container", "yanchor": "top"},
         barmode="overlay",
-        height=200 + 26 * len(lines),
+        height=layout.get("height", 200 + 26 * len(lines)),
         legend={"orientation": "h", "x": 0, "y": 1.03, "yanchor": "bottom"},
         hovermode="closest",
         hoverdistance=2,  # a marker takes the hover only under the mouse, never a bar's middle
