@@ -526,3 +526,78 @@ def test_a_hostile_label_in_a_chart_shows_as_text(browser, tmp_path):
     assert page.locator(".js-plotly-plot g.annotation", has_text=link).count() == 1
     assert page.evaluate("() => window.__xss") is None
     opened.close()
+
+
+# The data behind every chart: a CSV linked under it, followed with the network cut.
+
+CHART_OUTPUTS = """() => Array.from(document.querySelectorAll('.jp-OutputArea-output')).filter(out =>
+    out.querySelector('.jp-RenderedImage img, img, div.plotly-graph-div')).map(out => {
+        const link = out.querySelector('p.mw-chart-data a[href$=".csv"]');
+        const div = out.querySelector('div.plotly-graph-div');
+        const title = div && div.layout && div.layout.title ? div.layout.title.text : null;
+        return [link ? link.href : null, link ? link.dataset.chart : null, title];
+    })"""
+
+
+def served(directory: Path):
+    """A folder served over HTTP on 127.0.0.1 (from file:// Chromium shows a CSV, not fetches it)."""
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(directory))
+    handler.log_message = lambda *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+@pytest.fixture(scope="module")
+def served_real_site(real_site):
+    server, url = served(real_site.dir)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+def check_chart_data(browser, base: str, pages: list[str]) -> int:
+    """Open each page with every request outside ``base`` aborted; every chart has a CSV link
+    that gives its marks; returns how many charts were checked."""
+    import csv
+    import html
+    import io
+
+    context = browser.new_context()
+    context.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith(base) else route.abort(),
+    )
+    page = context.new_page()
+    checked = 0
+    try:
+        for href in pages:
+            page.goto(f"{base}/{href}", wait_until="load")
+            page.wait_for_function(
+                "() => Array.from(document.querySelectorAll('div.plotly-graph-div'))"
+                ".every(d => d.layout)"
+            )
+            for link, chart_title, plotly_title in page.evaluate(CHART_OUTPUTS):
+                assert link and link.startswith(base), f"{href}: a chart without its data link"
+                reply = context.request.get(link)
+                assert reply.ok, f"{href}: {link} gives {reply.status}"
+                header, *rows = list(csv.reader(io.StringIO(reply.text())))
+                assert rows and "hover" in header, f"{href}: {link} holds no marks"
+                assert all(len(row) == len(header) for row in rows), link
+                sidecar = context.request.get(link.removesuffix(".csv") + ".json").json()
+                assert sidecar["title"] == chart_title and sidecar["data"] in link
+                if plotly_title is not None:  # plotly draws the title escaped
+                    assert html.unescape(plotly_title) == chart_title
+                checked += 1
+    finally:
+        context.close()
+    return checked
+
+
+def test_every_chart_links_the_data_it_draws(browser, real_site, served_real_site):
+    pages = [page.href for page in real_site.pages.values()]
+    assert check_chart_data(browser, served_real_site, pages) >= 2 * len(pages)
+
+
+def test_the_test_charts_link_their_data(browser, test_site, served_site):
+    assert check_chart_data(browser, served_site, ["04-chart-data.html"]) == 3

@@ -83,6 +83,22 @@ def test_stacked_bars_by_origin():
     assert reference["colour"].nunique() == 1
 
 
+def test_stacked_bars_of_sentence_coverage_sum_their_own_total():
+    import pandas as pd
+
+    from marchwest.plot.style import TABLE_COLOURS
+
+    counts = pd.DataFrame(
+        {"section": ["A", "B"], "cited": [3, 5], "explained": [2, 0], "uncovered": [0, 1]}
+    )
+    spec = overview.stacked_bars(counts, label="section", title="t", x_label="n", caption="c")
+    totals = spec.marks.drop_duplicates("category").set_index("category")["text"]
+    assert totals.to_dict() == {"A": "5", "B": "6"}
+    colours = spec.marks.drop_duplicates("segment").set_index("segment")["colour"]
+    assert colours.to_dict() == {s: TABLE_COLOURS[s] for s in ("cited", "explained", "uncovered")}
+    assert "B 6 (5 cited, 1 uncovered)" in spec.description
+
+
 def test_in_context_gives_words_around_the_span():
     start = RAW.index("gamma")
     before, text, after = contents.in_context(RAW, start, start + 5, words=2)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import textwrap
 
 import pandas as pd
@@ -178,3 +179,57 @@ def test_verdict_counts_of_a_frame_without_outcomes_are_zero(make_ledger):
 def test_the_frame_is_new_each_call(bundled):
     bundled.loc[0, "summary"] = "changed"
     assert expectations_and_outcomes().loc[0, "summary"] != "changed"
+
+
+def test_the_timeline_draws_each_dated_outcome_in_its_verdicts_colour(make_ledger):
+    from marchwest.plot import figure
+    from marchwest.plot.hindsight import outcome_timeline
+    from marchwest.plot.style import OUTCOME_COLOURS
+
+    frame = expectations_and_outcomes(_ledger(make_ledger, OUTCOMES))
+    spec = outcome_timeline(frame, published=PUBLISHED, title="What next", caption="Sources.")
+    marks = spec.marks
+    assert spec.kind == "timeline"
+    assert list(marks["outcome_id"]) == ["rumour_done", "base_earlier", "base_later"]
+    assert list(marks["line"]) == [0, 1, 2]
+    assert list(marks["colour"]) == [
+        OUTCOME_COLOURS["happened"],
+        OUTCOME_COLOURS["happened"],
+        OUTCOME_COLOURS["partly"],
+    ]
+    assert list(marks["shape"]) == ["bar", "bar", "bar"]  # a year, part of a year, a year
+    earlier = marks.iloc[1]
+    assert earlier["start"] == pd.Timestamp("2020-03-01")
+    assert earlier["end"] == pd.Timestamp("2020-06-01")  # the day after the last day
+    assert "Earlier." in earlier["hover"] and "A reference work" in earlier["hover"]
+    assert "increasing likelihood" in earlier["hover"]  # the article's words
+    # The undated outcome is named, not drawn; the claim without an outcome is neither.
+    assert spec.caption.startswith("Not drawn, no date: base undated: unverified.")
+    assert spec.caption.endswith("Sources.")
+    assert "base earlier (2020-03/2020-05, happened)" in spec.description
+    assert "18 August 2019" in spec.description
+    assert spec.layout["panels"][0]["left"] < pd.Timestamp(PUBLISHED)
+    figure(spec).savefig(io.BytesIO(), format="png")
+    names = [trace.name for trace in figure(spec, "plotly").data]
+    assert names == ["happened", "partly"]  # the verdicts, in their order
+
+
+def test_the_outcome_table_links_each_source_and_leaves_out_unanswered_claims(make_ledger):
+    from marchwest.hindsight import outcome_table, unanswered
+
+    frame = expectations_and_outcomes(_ledger(make_ledger, OUTCOMES))
+    table = outcome_table(frame)
+    assert list(table.columns) == [
+        "expectation",
+        "what happened",
+        "verdict",
+        "as_of",
+        "date",
+        "source",
+        "url",
+    ]
+    assert list(table["verdict"]) == ["happened", "happened", "partly", "unverified"]
+    assert table.loc[0, "source"] == "A reference work (Someone, 2020)"
+    assert table.loc[3, "source"] == "no source found" and pd.isna(table.loc[3, "url"])
+    assert table.loc[3, "date"] == ""
+    assert list(unanswered(frame)["claim_id"]) == ["pan_turkic"]

@@ -141,10 +141,37 @@ def test_a_spec_needs_its_columns_and_a_description():
 def test_show_gives_the_description_as_alt_text():
     spec = _specs()[0]
     data, metadata = show(spec)._repr_mimebundle_()
-    assert metadata == {"image/png": {"alt": "what it shows"}}
+    assert metadata["image/png"] == {"alt": "what it shows"}
     assert data["text/plain"] == "what it shows" and len(data["image/png"]) > 1000
     data, metadata = show(spec, "plotly")._repr_mimebundle_()
     assert metadata["application/vnd.plotly.v1+json"] == {"alt": "what it shows"}
+
+
+def test_show_gives_the_marks_drawn_as_csv_with_the_title_and_caption():
+    spec = _specs()[0]
+    for renderer in ("matplotlib", "plotly"):
+        _, metadata = show(spec, renderer)._repr_mimebundle_()
+        chart = metadata["marchwest"]
+        assert chart["title"] == spec.title and chart["caption"] == spec.caption
+        assert chart["description"] == "what it shows"
+        back = pd.read_csv(io.StringIO(chart["csv"]), keep_default_na=False)
+        assert back.columns.tolist() == spec.marks.columns.tolist()
+        assert back["value"].tolist() == [3, 1] and back["category"].tolist() == HOSTILE
+
+
+def test_the_marks_csv_is_the_same_bytes_every_time():
+    marks = pd.DataFrame(
+        {"when": pd.to_datetime(["2019-08-18", "2020-07-31"]), "value": [0.1 + 0.2, 1 / 3]}
+    )
+    spec = ChartSpec(
+        kind="bars",
+        marks=marks.assign(category="a", segment="b", colour="#000", text="t", hover="h"),
+        title="t",
+        description="d",
+    )
+    assert spec.marks_csv() == spec.marks_csv()
+    lines = spec.marks_csv().splitlines()
+    assert lines[1].startswith("2019-08-18,0.30000000000000004,") and "\r" not in spec.marks_csv()
 
 
 def test_every_chart_in_the_notebooks_carries_its_description():

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 
 import marchwest
 from marchwest.outputs import MANIFEST, OutputError
-from marchwest.paths import ASSETS_DIR
+from marchwest.paths import ASSETS_DIR, NOTEBOOKS_DIR
 from marchwest.site import (
     PLOTLY_JS,
     SiteError,
@@ -496,3 +496,78 @@ def test_a_missing_licence_file_is_refused_by_name(tmp_path, monkeypatch):
     with pytest.raises(SiteError, match=r"checkout/LICENSE: cannot copy it into the site"):
         build_site(SITE_NOTEBOOKS[:1], tmp_path / "site")
     assert not (tmp_path / "site").exists()
+
+
+CHART_NOTEBOOK = "04-chart-data"
+REAL_NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+def chart_outputs(nb) -> list[dict]:
+    """Every chart output of a notebook: a PNG or a plotly figure."""
+    return [
+        output
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+        if {"image/png", "application/vnd.plotly.v1+json"} & set(output.get("data", {}))
+    ]
+
+
+def test_every_chart_has_its_data_linked_under_it(site):
+    nb = nbformat.read(SITE_NOTEBOOKS[3], as_version=4)
+    shown = [o["metadata"]["marchwest"] for o in chart_outputs(nb)]
+    assert len(shown) == 3  # one spec twice (PNG and plotly), another once
+    page = soup(site / f"{CHART_NOTEBOOK}.html")
+    links = page.select("p.mw-chart-data a[href$='.csv']")
+    assert [a["href"] for a in links] == [
+        f"charts/{CHART_NOTEBOOK}-1.csv",
+        f"charts/{CHART_NOTEBOOK}-1.csv",
+        f"charts/{CHART_NOTEBOOK}-2.csv",
+    ]
+    for link, data in zip(links, shown, strict=True):
+        # under its chart: the image or the plotly div just before it, in the same output
+        output = link.find_parent(class_="jp-OutputArea-output")
+        assert output.select_one("img, div.plotly-graph-div") is not None
+        assert link["data-chart"] == data["title"]
+        assert (site / link["href"]).read_text(encoding="utf-8") == data["csv"]
+        sidecar = json.loads((site / link["href"]).with_suffix(".json").read_text("utf-8"))
+        assert sidecar["title"] == data["title"] and sidecar["caption"] == data["caption"]
+        assert sidecar["data"] == link["href"] and sidecar["page"] == f"{CHART_NOTEBOOK}.html"
+    assert "37" in (site / links[0]["href"]).read_text(encoding="utf-8")
+    # the title's markup is text in the page, never markup
+    assert page.select("p.mw-chart-data i") == []
+
+
+def test_pages_without_marchwest_charts_get_no_data_links(site):
+    for notebook in SITE_NOTEBOOKS[:3]:
+        assert soup(site / f"{notebook.stem}.html").select("p.mw-chart-data") == []
+    assert sorted(p.name for p in (site / "charts").iterdir()) == [
+        f"{CHART_NOTEBOOK}-{n}.{ext}" for n in (1, 2) for ext in ("csv", "json")
+    ]
+
+
+def test_a_link_a_notebook_carries_in_its_metadata_never_reaches_the_page(tmp_path):
+    def hostile(nb):
+        for output in chart_outputs(nb):
+            output["metadata"]["marchwest_link"] = "<script>window.__xss=1</script>"
+        output = nbformat.v4.new_output(
+            "display_data",
+            data={"text/plain": "x"},
+            metadata={"marchwest_link": "<script>window.__xss=2</script>"},
+        )
+        nb.cells.append(nbformat.v4.new_code_cell("x", outputs=[output]))
+
+    notebook = copy_notebook(SITE_NOTEBOOKS[3], tmp_path / "hostile.ipynb", hostile)
+    build_site([notebook], tmp_path / "site")
+    assert "__xss" not in (tmp_path / "site" / "hostile.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("notebook", REAL_NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_chart_of_the_notebooks_carries_its_data(notebook):
+    """The site writes a CSV for each chart from its output's metadata: every chart has it."""
+    charts = chart_outputs(nbformat.read(notebook, as_version=4))
+    assert charts
+    for output in charts:
+        data = output["metadata"]["marchwest"]
+        assert data["title"] and data["description"]
+        header, *rows = data["csv"].splitlines()
+        assert rows and "hover" in header.split(","), notebook.name

@@ -83,3 +83,37 @@ def verdict_counts(frame: pd.DataFrame) -> pd.DataFrame:
     counts = answered.assign(verdict=verdicts).groupby("verdict", observed=False)
     counts = counts.agg(outcomes=("outcome_id", "size"), claims=("claim_id", "nunique"))
     return counts.reset_index().astype({"outcomes": "int64", "claims": "int64"})
+
+
+def outcome_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The outcomes to read beside their expectation: ``expectation`` (the article's words),
+    ``what happened`` (the summary), ``verdict``, ``as_of``, ``date`` (EDTF, empty when
+    undated), ``source`` (title, publisher, date) and ``url``. ``frame`` is
+    :func:`expectations_and_outcomes`; rows without an outcome are left out."""
+    answered = frame[frame["outcome_id"].notna()]
+    source = (
+        answered["source_title"]
+        + " ("
+        + answered["source_publisher"]
+        + ", "
+        + answered["source_published"]
+        + ")"
+    )
+    return pd.DataFrame(
+        {
+            "expectation": answered["evidence"],
+            "what happened": answered["summary"],
+            "verdict": answered["verdict"].astype("string"),
+            "as_of": answered["as_of"],
+            "date": answered["date"].fillna(""),
+            "source": source.fillna("no source found"),
+            "url": answered["source_url"],
+        }
+    ).reset_index(drop=True)
+
+
+def unanswered(frame: pd.DataFrame) -> pd.DataFrame:
+    """The forward-looking claims no outcome answers yet: ``claim_id``, ``kind``, ``topic``,
+    ``evidence``."""
+    rows = frame[frame["outcome_id"].isna()]
+    return rows[["claim_id", "kind", "topic", "evidence"]].reset_index(drop=True)

@@ -8,6 +8,8 @@
     site/assets/notebook.css   JupyterLab's notebook CSS and the site's own, once
     site/assets/<map>.js       the topojson of the plotly maps, only when a page draws one
     site/images/<notebook>/    the notebook's matplotlib images (PNG, as 256-colour palettes)
+    site/charts/<notebook>-<n>.csv   the data behind each chart (its marks), with a .json sidecar
+                               (title, description, caption with the sources); linked under it
     site/notebooks/            each notebook (.ipynb) without its outputs, to download and run
     site/data/                 every table as CSV with datapackage.json (marchwest.export)
     site/.marchwest-manifest.json  every file written (marchwest.outputs: the site is swapped in whole)
@@ -142,6 +144,69 @@ class PlotlyHTMLPreprocessor(Preprocessor):
         return nb, resources
 
 
+def chart_data(nb: nbformat.NotebookNode) -> list[tuple[int, int, dict[str, str]]]:
+    """(cell index, output index, chart data) of each output ``marchwest.plot.show`` made:
+    its title, description, caption and marks CSV (``ChartSpec.data``), in order."""
+    found = []
+    for cell_index, cell in enumerate(nb.cells):
+        for output_index, output in enumerate(cell.get("outputs", [])):
+            data = output.get("metadata", {}).get("marchwest")
+            if isinstance(data, dict) and isinstance(data.get("csv"), str):
+                found.append((cell_index, output_index, data))
+    return found
+
+
+class ChartDataPreprocessor(Preprocessor):
+    """Gives each chart its data file, ``charts/<page>-<n>.csv`` (the marks drawn) with a
+    ``.json`` sidecar (title, description, caption: the sources), and a link to both under
+    every output that draws it.
+
+    ``n`` counts the page's distinct charts in order, so the PNG and the plotly twin of one spec
+    share a file and the names stay the same build after build. The files go into
+    ``resources["marchwest"]["charts"]`` (name to bytes) for the site to write.
+    """
+
+    def preprocess(self, nb, resources):
+        page = page_id(Path(resources["marchwest"]["notebook"]))
+        files: dict[str, bytes] = {}
+        names: dict[tuple[str, str], str] = {}
+        for cell in nb.cells:  # the link is the site's to write, never the notebook's
+            for output in cell.get("outputs", []):
+                output.get("metadata", {}).pop("marchwest_link", None)
+        for cell_index, output_index, data in chart_data(nb):
+            key = (data.get("title", ""), data["csv"])
+            if key not in names:
+                names[key] = name = f"charts/{page}-{len(names) + 1}"
+                sidecar = {
+                    "title": data.get("title", ""),
+                    "description": data.get("description", ""),
+                    "caption": data.get("caption", ""),
+                    "page": f"{page}.html",
+                    "data": f"{name}.csv",
+                }
+                files[f"{name}.csv"] = data["csv"].encode("utf-8")
+                files[f"{name}.json"] = (
+                    json.dumps(sidecar, ensure_ascii=False, indent=1) + "\n"
+                ).encode("utf-8")
+            output = nb.cells[cell_index].outputs[output_index]
+            link = chart_link(names[key], data.get("title", ""))
+            if "text/html" in output.data:  # a plotly figure's HTML twin
+                output.data["text/html"] += link
+            else:
+                output.metadata["marchwest_link"] = link
+        resources["marchwest"]["charts"] = files
+        return nb, resources
+
+
+def chart_link(name: str, title: str) -> str:
+    """The line under a chart: its data as CSV, and the sidecar with its title and sources."""
+    return (
+        f'<p class="mw-chart-data">Data behind this chart: <a href="{escape(name)}.csv" '
+        f'data-chart="{escape(title)}">CSV</a> (title and sources: '
+        f'<a href="{escape(name)}.json">JSON</a>)</p>'
+    )
+
+
 def figure_description(output: dict[str, Any], figure: dict[str, Any]) -> str:
     """What a plotly figure shows, in words: the output's alt text (``marchwest.plot.show`` sets
     it), else the figure's ``layout.meta.description``, else its title."""
@@ -246,6 +311,7 @@ def make_exporter() -> HTMLExporter:
     for option in ("require_js_url", "mathjax_url", "mermaid_js_url", "mermaid_layout_elk_js_url"):
         setattr(exporter, option, "")
     exporter.register_preprocessor(PlotlyHTMLPreprocessor(), enabled=True)
+    exporter.register_preprocessor(ChartDataPreprocessor(), enabled=True)
     return exporter
 
 
@@ -566,6 +632,9 @@ def write_site(
         for name, data in resources["outputs"].items():
             (site / name).parent.mkdir(parents=True, exist_ok=True)
             (site / name).write_bytes(palette_png(data) if name.endswith(".png") else data)
+        for name, data in resources["marchwest"]["charts"].items():
+            (site / name).parent.mkdir(parents=True, exist_ok=True)
+            (site / name).write_bytes(data)
 
     # The site offers CSV with datapackage.json; Parquet twins would only add weight.
     (site / "data").mkdir()

@@ -1,8 +1,10 @@
-"""Chart specs of what the ledger holds: rows per table, rows per section (notebook 00).
+"""Chart specs of what the ledger holds: rows per table, rows and sentences per section
+(notebook 00).
 
-``counts`` is ``marchwest.contents.rows_per_table`` (label "table") or
-``marchwest.contents.facts_per_section`` (label "section"): one row per label, one count column
-per part (origin or table), and ``total``.
+``counts`` is ``marchwest.contents.rows_per_table`` (label "table"),
+``marchwest.contents.facts_per_section`` (label "section") or
+``marchwest.sentences.by_section(...).reset_index()`` (label "section", one column per coverage
+status): one row per label, one count column per part, and ``total`` (optional).
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ def stacked_bars(
     counts: pd.DataFrame, *, label: str, title: str, x_label: str, caption: str
 ) -> ChartSpec:
     """Horizontal stacked bars: one bar per ``label`` row (top to bottom in the frame's order),
-    one segment per count column."""
+    one segment per count column (``total`` is their sum when the frame has none)."""
     parts = [c for c in counts.columns if c not in (label, "total")]
+    if "total" not in counts.columns:
+        counts = counts.assign(total=counts[parts].sum(axis=1))
     long = counts.melt(id_vars=[label, "total"], value_vars=parts, var_name="segment")
     marks = pd.DataFrame(
         {

@@ -236,7 +236,7 @@ def _timeline(spec: ChartSpec) -> Figure:
         _break_marks(left_ax, right_ax)
     axes[-1].set_xlabel(spec.x_label, fontsize=9)
     _title(fig, spec)
-    axes[-1].legend(handles=_timeline_legend(marks), loc="lower right", bbox_to_anchor=(1, 1.0),
+    axes[-1].legend(handles=_timeline_legend(marks, layout), loc="lower right", bbox_to_anchor=(1, 1.0),
                     ncols=4, fontsize=8, frameon=False)  # fmt: skip
     mpl_caption(fig, spec.caption)
     return fig
@@ -303,8 +303,11 @@ def _fade(ax, line: int, start, end, style: dict) -> None:
                 **{**style, "alpha": 0.8 - 0.15 * index, "linewidth": 0})  # fmt: skip
 
 
-def _timeline_legend(marks: pd.DataFrame) -> list:
+def _timeline_legend(marks: pd.DataFrame, layout) -> list:
     themes = marks.drop_duplicates("theme").sort_values("theme")
+    if "legend_order" in layout:
+        order = {theme: i for i, theme in enumerate(layout["legend_order"])}
+        themes = themes.sort_values("theme", key=lambda column: column.map(order))
     handles = [
         Patch(facecolor=colour, label=theme)
         for theme, colour in zip(themes["theme"], themes["colour"], strict=True)
@@ -314,7 +317,7 @@ def _timeline_legend(marks: pd.DataFrame) -> list:
     grey = "#666666"
     if (article & marker).any():
         handles.append(Line2D([], [], marker="o", linestyle="none", color=grey,
-                              label="a day (article)"))  # fmt: skip
+                              label=layout.get("day_label", "a day (article)")))  # fmt: skip
     if (reference & marker).any():
         handles.append(Line2D([], [], marker="D", linestyle="none", markerfacecolor="white",
                               markeredgecolor=grey, markeredgewidth=1.8,

@@ -268,7 +268,7 @@ def _timeline(spec: ChartSpec) -> go.Figure:
     legend_seen: set[str] = set()
     for make_trace, shape in ((_bar_trace, "bar"), (_marker_trace, "marker")):
         for column, panel in enumerate(shown, start=1):
-            for name, group in _trace_groups(panel[panel["shape"] == shape], shape):
+            for name, group in _trace_groups(panel[panel["shape"] == shape], shape, layout):
                 fig.add_trace(make_trace(group, name, name not in legend_seen), 1, column)
                 legend_seen.add(name)
     _open_sides(fig, marks, len(panels))
@@ -296,7 +296,7 @@ def _timeline(spec: ChartSpec) -> go.Figure:
     fig.update_layout(
         title={"text": plotly_text(spec.title), "y": 0.99, "yref": "container", "yanchor": "top"},
         barmode="overlay",
-        height=200 + 26 * len(lines),
+        height=layout.get("height", 200 + 26 * len(lines)),
         legend={"orientation": "h", "x": 0, "y": 1.03, "yanchor": "bottom"},
         hovermode="closest",
         hoverdistance=2,  # a marker takes the hover only under the mouse, never a bar's middle
@@ -307,10 +307,14 @@ def _timeline(spec: ChartSpec) -> go.Figure:
     return fig
 
 
-def _trace_groups(marks, shape: str) -> list:
-    """Article marks one trace per theme (named by it), reference marks one trace in all."""
+def _trace_groups(marks, shape: str, layout) -> list:
+    """Article marks one trace per theme (named by it, in ``layout["legend_order"]`` when
+    given), reference marks one trace in all."""
     article = marks[marks["origin"] == "article"]
     groups = [(theme, group) for theme, group in article.groupby("theme")]
+    if "legend_order" in layout:
+        order = list(layout["legend_order"])
+        groups.sort(key=lambda pair: order.index(pair[0]) if pair[0] in order else len(order))
     reference = marks[marks["origin"] == "reference"]
     if not reference.empty:
         groups.append(("reference period" if shape == "bar" else "reference date", reference))

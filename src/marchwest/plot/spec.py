@@ -82,6 +82,19 @@ class ChartSpec:
         # One paragraph: the description is read aloud, so runs of spaces and line breaks go.
         object.__setattr__(self, "description", " ".join(self.description.split()))
 
+    def marks_csv(self) -> str:
+        """The marks as CSV text, the numbers and labels drawn (same spec, same bytes)."""
+        return self.marks.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
+
+    def data(self) -> dict[str, str]:
+        """What a reader needs beside the picture: title, description, caption, marks CSV."""
+        return {
+            "title": self.title,
+            "description": self.description,
+            "caption": self.caption,
+            "csv": self.marks_csv(),
+        }
+
 
 def figure(spec: ChartSpec, renderer: str = "matplotlib"):
     """The spec drawn by ``renderer`` ("matplotlib" or "plotly")."""
@@ -98,7 +111,8 @@ def figure(spec: ChartSpec, renderer: str = "matplotlib"):
 
 class Shown:
     """A chart as a notebook output: the figure, with the spec's description as its alt text
-    (in the output's metadata, where JupyterLab and the site read it)."""
+    (in the output's metadata, where JupyterLab and the site read it) and the data drawn
+    (``metadata["marchwest"]``: :meth:`ChartSpec.data`, which the site writes as a CSV)."""
 
     def __init__(self, spec: ChartSpec, renderer: str):
         self.spec, self.renderer = spec, renderer
@@ -106,15 +120,17 @@ class Shown:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         alt = {"alt": self.spec.description}
+        chart = {"marchwest": self.spec.data()}
         if self.renderer == "plotly":
             import plotly.io as pio
 
             data = pio.renderers["plotly_mimetype"].to_mimebundle(self.figure.to_dict())
-            return data | {"text/plain": self.spec.description}, dict.fromkeys(data, alt)
+            metadata = dict.fromkeys(data, alt) | chart
+            return data | {"text/plain": self.spec.description}, metadata
         from IPython.core.pylabtools import print_figure
 
         png = print_figure(self.figure, "png", base64=True)
-        return {"image/png": png, "text/plain": self.spec.description}, {"image/png": alt}
+        return {"image/png": png, "text/plain": self.spec.description}, {"image/png": alt} | chart
 
 
 def show(spec: ChartSpec, renderer: str = "matplotlib") -> Shown:

@@ -54,6 +54,17 @@ VERDICT_COLOURS = palette(
     """
 )
 
+# Hindsight verdicts of the article's expectations (notebook 06), in their order.
+OUTCOME_COLOURS = palette(
+    """
+    happened    #009E73
+    partly      #E69F00
+    not yet     #56B4E9
+    did not     #D55E00
+    unverified  #999999
+    """
+)
+
 STATUS_COLOURS = palette(
     """
     founding member   #08306B
@@ -90,7 +101,8 @@ TIE_KIND_COLOURS = palette(
     """
 )
 
-# One colour per table and per origin, fixed by name so a table looks the same in every chart.
+# One colour per table, per origin and per coverage status, fixed by name so a table looks the
+# same in every chart.
 TABLE_COLOURS = palette(
     """
     article         #0072B2
@@ -104,6 +116,9 @@ TABLE_COLOURS = palette(
     places          #F0E442
     claims          #999999
     sources         #444444
+    cited           #009E73
+    explained       #56B4E9
+    uncovered       #D55E00
     """
 )
 
