@@ -211,7 +211,13 @@ def _timeline(spec: ChartSpec) -> Figure:
     )[0]
     far_right = panels[-1]["right"]
     for ax, panel in zip(axes, panels, strict=True):
-        for mark in marks.itertuples():
+        # Only the marks the panel shows (a marker's width past its edges to spare): the others
+        # would be clipped away, and drawing them costs a patch each.
+        spare = (panel["right"] - panel["left"]) / 4
+        shown = (marks["draw_start"] <= panel["right"] + spare) & (
+            marks["draw_end"] >= panel["left"] - spare
+        )
+        for mark in marks[shown].itertuples():
             _timeline_mark(ax, mark, far_right, fade, last_panel=ax is axes[-1])
         if panel["left"] <= published <= panel["right"]:
             ax.axvline(mdates.date2num(published), color="#333333", linestyle="--", linewidth=1)
