@@ -340,6 +340,21 @@ DRAW["timeline"] = _timeline
 _ALIGN = {1: "left", -1: "right", 0: "center"}
 
 
+def _near(rings: list[np.ndarray], extent) -> list[np.ndarray]:
+    """The rings (lon, lat) that reach into ``extent`` or a degree around it: the others would be
+    clipped away whole (the world holds hundreds of rings, a map of the article's region shows
+    about a quarter of them)."""
+    west, east, south, north = extent
+    return [
+        ring
+        for ring in rings
+        if ring[:, 0].max() >= west - 1
+        and ring[:, 0].min() <= east + 1
+        and ring[:, 1].max() >= south - 1
+        and ring[:, 1].min() <= north + 1
+    ]
+
+
 def _map(spec: ChartSpec) -> Figure:
     marks, layout = spec.marks, spec.layout
     geometry = layout["figure"]
@@ -354,7 +369,7 @@ def _map(spec: ChartSpec) -> Figure:
     ax.set_ylim(south, north)
     ax.set_aspect(layout["aspect"])
     ax.set_facecolor(WATER)
-    outline = layout["outline"]
+    outline = {name: _near(rings, layout["extent"]) for name, rings in layout["outline"].items()}
     for ring in outline["land"]:
         ax.fill(ring[:, 0], ring[:, 1], color=LAND, linewidth=0, zorder=1)
     for ring in outline["lakes"]:
