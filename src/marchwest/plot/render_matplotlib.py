@@ -164,8 +164,8 @@ def _grid(spec: ChartSpec) -> Figure:
     marks, layout = spec.marks, spec.layout
     rows = list(dict.fromkeys(marks["row"]))
     columns = list(dict.fromkeys(marks["column"]))
-    cells = marks.set_index(["row", "column"])
-    rgb = np.array([[to_rgb(cells.at[(r, c), "colour"]) for c in columns] for r in rows])
+    colour = dict(zip(zip(marks["row"], marks["column"]), marks["colour"], strict=True))
+    rgb = np.array([[to_rgb(colour[r, c]) for c in columns] for r in rows])
     annotate = layout.get("annotate", True)
     width = 3.2 + (0.95 if annotate else 0.32) * len(columns)
     fig = Figure(figsize=(max(width, 7.5), 1.9 + 0.34 * len(rows)), layout="constrained")
@@ -179,9 +179,10 @@ def _grid(spec: ChartSpec) -> Figure:
     if annotate:
         ax.set_xticks(range(len(columns)), columns, fontsize=8.5)
         ax.xaxis.tick_top()
-        for (row, column), cell in cells.iterrows():
-            ax.text(columns.index(column), rows.index(row), cell["text"], ha="center",
-                    va="center", fontsize=7, color=cell["text_colour"])  # fmt: skip
+        cells = zip(marks["row"], marks["column"], marks["text"], marks["text_colour"], strict=True)
+        for row, column, text, text_colour in cells:
+            ax.text(columns.index(column), rows.index(row), text, ha="center", va="center",
+                    fontsize=7, color=text_colour)  # fmt: skip
     else:
         step = max(1, len(columns) // 15)
         ax.set_xticks(range(0, len(columns), step), columns[::step], fontsize=8.5)
