@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from marchwest.geo import WORLD_FILE, decode_arcs, load_world, object_rings, outline
@@ -137,7 +138,8 @@ def test_matplotlib_map_draws_the_outline_and_the_labels():
     ]
     corridor = [line for line in ax.lines if line.get_linestyle() == "--"]
     assert corridor[0].get_xdata().tolist() == [62.3396, 75.983]
-    assert len(ax.lines) > 100  # borders and coastlines from the bundled TopoJSON
+    # borders and coastlines from the bundled TopoJSON, of the region only (see the next test)
+    assert 50 < len(ax.lines) < len(OUTLINE["countries"]) + len(OUTLINE["coastlines"])
     note = fig.texts[-1].get_text()
     assert "no coordinate in the ledger: Arabian Sea" in note and "Coordinates: test." in note
 
@@ -160,3 +162,21 @@ def test_plotly_map_takes_the_same_label_sides_and_extent():
         assert vertical == ("top" if mark.dy >= 0 else "bottom")
         assert horizontal == {1: "right", -1: "left", 0: "center"}[(mark.dx > 0) - (mark.dx < 0)]
     assert list(fig.layout.geo.lonaxis.range) == [36.0, 124.0]
+
+
+def test_matplotlib_map_leaves_out_only_rings_it_would_not_show():
+    fig = figure(places_map(places(), outline=OUTLINE, title="t"))
+    ax = fig.axes[0]
+    drawn = {line.get_xydata().tobytes() for line in ax.lines}
+    before = _pixels(fig)
+    for ring in OUTLINE["countries"] + OUTLINE["coastlines"]:
+        if ring.tobytes() not in drawn:
+            ax.plot(ring[:, 0], ring[:, 1], color="black", linewidth=2, zorder=2)
+    assert len(ax.lines) > len(drawn) + 100
+    assert np.array_equal(_pixels(fig), before)  # the rest of the world, in black, is not seen
+
+
+def _pixels(fig: Figure) -> np.ndarray:
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba()).copy()

@@ -143,8 +143,16 @@ def test_show_gives_the_description_as_alt_text():
     data, metadata = show(spec)._repr_mimebundle_()
     assert metadata["image/png"] == {"alt": "what it shows"}
     assert data["text/plain"] == "what it shows" and len(data["image/png"]) > 1000
-    data, metadata = show(spec, "plotly")._repr_mimebundle_()
+    shown = show(spec, "plotly")
+    data, metadata = shown._repr_mimebundle_()
     assert metadata["application/vnd.plotly.v1+json"] == {"alt": "what it shows"}
+    # the figure as plotly's own notebook renderer gives it (which show does without importing)
+    import plotly.io as pio
+
+    plotly_says = pio.renderers["plotly_mimetype"].to_mimebundle(shown.figure.to_dict())
+    assert json.dumps(data["application/vnd.plotly.v1+json"]) == json.dumps(
+        plotly_says["application/vnd.plotly.v1+json"]
+    )
 
 
 def test_show_gives_the_marks_drawn_as_csv_with_the_title_and_caption():

@@ -215,6 +215,11 @@ def test_matplotlib_timeline_draws_bars_markers_and_notes():
     right = late.get_xlim()[1]
     assert right > mdates.date2num(PUBLISHED)
     assert max(p.get_x() + p.get_width() for p in late.patches) == pytest.approx(right)
+    # Each panel draws only the marks it shows: the early one none of the 2010s.
+    early_right = early.get_xlim()[1]
+    markers = [line for line in early.lines if line.get_marker() in ("o", "D")]
+    assert markers and all(line.get_xdata()[0] < early_right for line in markers)
+    assert all(p.get_x() < early_right for p in early.patches)
     published_lines = [line for line in late.lines if line.get_linestyle() == "--"]
     assert published_lines[0].get_xdata()[0] == mdates.date2num(PUBLISHED)
     caption = fig._supxlabel.get_text()

@@ -165,8 +165,8 @@ def _grid(spec: ChartSpec) -> Figure:
     marks, layout = spec.marks, spec.layout
     rows = list(dict.fromkeys(marks["row"]))
     columns = list(dict.fromkeys(marks["column"]))
-    cells = marks.set_index(["row", "column"])
-    rgb = np.array([[to_rgb(cells.at[(r, c), "colour"]) for c in columns] for r in rows])
+    colour = dict(zip(zip(marks["row"], marks["column"]), marks["colour"], strict=True))
+    rgb = np.array([[to_rgb(colour[r, c]) for c in columns] for r in rows])
     annotate = layout.get("annotate", True)
     width = 3.2 + (0.95 if annotate else 0.32) * len(columns)
     fig = Figure(figsize=(max(width, 7.5), 1.9 + 0.34 * len(rows)), layout="constrained")
@@ -180,9 +180,10 @@ def _grid(spec: ChartSpec) -> Figure:
     if annotate:
         ax.set_xticks(range(len(columns)), columns, fontsize=8.5)
         ax.xaxis.tick_top()
-        for (row, column), cell in cells.iterrows():
-            ax.text(columns.index(column), rows.index(row), cell["text"], ha="center",
-                    va="center", fontsize=7, color=cell["text_colour"])  # fmt: skip
+        cells = zip(marks["row"], marks["column"], marks["text"], marks["text_colour"], strict=True)
+        for row, column, text, text_colour in cells:
+            ax.text(columns.index(column), rows.index(row), text, ha="center", va="center",
+                    fontsize=7, color=text_colour)  # fmt: skip
     else:
         step = max(1, len(columns) // 15)
         ax.set_xticks(range(0, len(columns), step), columns[::step], fontsize=8.5)
@@ -212,7 +213,13 @@ def _timeline(spec: ChartSpec) -> Figure:
     )[0]
     far_right = panels[-1]["right"]
     for ax, panel in zip(axes, panels, strict=True):
-        for mark in marks.itertuples():
+        # Only the marks the panel shows (a marker's width past its edges to spare): the others
+        # would be clipped away, and drawing them costs a patch each.
+        spare = (panel["right"] - panel["left"]) / 4
+        shown = (marks["draw_start"] <= panel["right"] + spare) & (
+            marks["draw_end"] >= panel["left"] - spare
+        )
+        for mark in marks[shown].itertuples():
             _timeline_mark(ax, mark, far_right, fade, last_panel=ax is axes[-1])
         if panel["left"] <= published <= panel["right"]:
             ax.axvline(mdates.date2num(published), color="#333333", linestyle="--", linewidth=1)
@@ -338,6 +345,21 @@ DRAW["timeline"] = _timeline
 _ALIGN = {1: "left", -1: "right", 0: "center"}
 
 
+def _near(rings: list[np.ndarray], extent) -> list[np.ndarray]:
+    """The rings (lon, lat) that reach into ``extent`` or a degree around it: the others would be
+    clipped away whole (the world holds hundreds of rings, a map of the article's region shows
+    about a quarter of them)."""
+    west, east, south, north = extent
+    return [
+        ring
+        for ring in rings
+        if ring[:, 0].max() >= west - 1
+        and ring[:, 0].min() <= east + 1
+        and ring[:, 1].max() >= south - 1
+        and ring[:, 1].min() <= north + 1
+    ]
+
+
 def _map(spec: ChartSpec) -> Figure:
     marks, layout = spec.marks, spec.layout
     geometry = layout["figure"]
@@ -352,7 +374,7 @@ def _map(spec: ChartSpec) -> Figure:
     ax.set_ylim(south, north)
     ax.set_aspect(layout["aspect"])
     ax.set_facecolor(WATER)
-    outline = layout["outline"]
+    outline = {name: _near(rings, layout["extent"]) for name, rings in layout["outline"].items()}
     for ring in outline["land"]:
         ax.fill(ring[:, 0], ring[:, 1], color=LAND, linewidth=0, zorder=1)
     for ring in outline["lakes"]:

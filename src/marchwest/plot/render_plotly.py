@@ -179,7 +179,12 @@ def _grid(spec: ChartSpec) -> go.Figure:
     marks, layout = spec.marks, spec.layout
     rows = list(dict.fromkeys(marks["row"]))
     columns = list(dict.fromkeys(marks["column"]))
-    cells = marks.set_index(["row", "column"])
+    # Each field as a rows-by-columns table.
+    cells = marks.set_index(["row", "column"]).reindex(pd.MultiIndex.from_product([rows, columns]))
+    table = {
+        field: cells[field].to_numpy().reshape(len(rows), len(columns))
+        for field in ("value", "text", "hover")
+    }
     legend = [("none", layout["empty_colour"]), *layout["legend"][::-1]]
     code = {status: index for index, (status, _) in enumerate(legend)} | {"": 0}
     steps = len(legend)
@@ -188,11 +193,10 @@ def _grid(spec: ChartSpec) -> go.Figure:
         for index, (_, colour) in enumerate(legend)
         for edge in (0, 1)
     ]
-    table = [[cells.loc[(r, c)] for c in columns] for r in rows]
     annotate = layout.get("annotate", True)
     fig = go.Figure(
         go.Heatmap(
-            z=[[code[cell["value"]] for cell in line] for line in table],
+            z=[[code[value] for value in line] for line in table["value"]],
             x=_texts(columns),
             y=_texts(rows),
             zmin=-0.5,
@@ -200,10 +204,10 @@ def _grid(spec: ChartSpec) -> go.Figure:
             colorscale=scale,
             xgap=2,
             ygap=2,
-            text=[[plotly_text(cell["text"]) for cell in line] for line in table],
+            text=[_texts(line) for line in table["text"]],
             texttemplate="%{text}" if annotate else None,
             textfont={"size": 10},
-            hovertext=[[plotly_text(cell["hover"]) for cell in line] for line in table],
+            hovertext=[_texts(line) for line in table["hover"]],
             hovertemplate=HOVER,
             colorbar={
                 "title": {"text": plotly_text(layout.get("legend_title", "status"))},

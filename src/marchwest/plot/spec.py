@@ -122,9 +122,14 @@ class Shown:
         alt = {"alt": self.spec.description}
         chart = {"marchwest": self.spec.data()}
         if self.renderer == "plotly":
+            import json
+
             import plotly.io as pio
 
-            data = pio.renderers["plotly_mimetype"].to_mimebundle(self.figure.to_dict())
+            # What the plotly_mimetype renderer returns, without importing plotly.io's renderers
+            # (they pull in nbformat and jsonschema: ~0.1 s in a fresh kernel).
+            figure = json.loads(pio.to_json(self.figure, validate=False, remove_uids=False))
+            data = {"application/vnd.plotly.v1+json": figure}
             metadata = dict.fromkeys(data, alt) | chart
             return data | {"text/plain": self.spec.description}, metadata
         from IPython.core.pylabtools import print_figure
