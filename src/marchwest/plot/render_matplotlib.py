@@ -165,7 +165,9 @@ def _grid(spec: ChartSpec) -> Figure:
     marks, layout = spec.marks, spec.layout
     rows = list(dict.fromkeys(marks["row"]))
     columns = list(dict.fromkeys(marks["column"]))
-    colour = dict(zip(zip(marks["row"], marks["column"]), marks["colour"], strict=True))
+    colour = dict(
+        zip(zip(marks["row"], marks["column"], strict=True), marks["colour"], strict=True)
+    )
     rgb = np.array([[to_rgb(colour[r, c]) for c in columns] for r in rows])
     annotate = layout.get("annotate", True)
     width = 3.2 + (0.95 if annotate else 0.32) * len(columns)
