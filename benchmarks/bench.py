@@ -502,9 +502,54 @@ def bench_sizes(runs: int, notebooks_dir: Path) -> list[Row]:
     ]
 
 
+# What `make test` runs once the environments are built (keep in step with the Makefile).
+LINTED = ["src", "tests", "benchmarks", "tools", "notebooks"]
+RUFF = str(Path(sys.executable).parent / "ruff")
+PYTEST = [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+NBVAL = ["--nbval", "--nbval-current-env"]
+SUITE_WORKERS = [
+    "-n",
+    "2",
+    "--dist",
+    "loadscope",
+]  # loadscope: a notebook's cells stay on one worker
+TEST_PARTS = {
+    "lint": [[RUFF, "check", *LINTED], [RUFF, "format", "--check", *LINTED]],
+    "library tests": [
+        [*PYTEST, "-n", "0", "tests"]
+        + ["--ignore=tests/test_browser.py", "--ignore=tests/test_jupyterlab.py"]
+    ],
+    "notebooks (nbval)": [[*PYTEST, "-n", "0", "notebooks", *NBVAL]],
+    "browser": [[*PYTEST, "-n", "0", "tests/test_browser.py"]],
+    "JupyterLab": [[*PYTEST, "-n", "0", "tests/test_jupyterlab.py"]],
+}
+SUITE = [
+    TEST_PARTS["lint"][0],
+    TEST_PARTS["lint"][1],
+    [*PYTEST, *SUITE_WORKERS, "tests", "notebooks", *NBVAL],
+]
+TEST_BUDGET = 0.8  # the suite on two workers against its parts one after another
+
+
 def bench_make_test(runs: int, notebooks_dir: Path) -> list[Row]:
-    seconds = timed(lambda: run_quietly(["make", "test"]))
-    return [Row("make test (one run)", seconds)]
+    """`make test` (environments built) against the sum of its parts, each run alone: one run
+    each (a round takes minutes), the parts first. Needs .venv-lab and Chromium as make test does."""
+
+    def commands(argvs: list[list[str]]) -> Callable[[], None]:
+        return lambda: [run_quietly(argv) for argv in argvs] and None
+
+    parts = {name: timed(commands(argvs)) for name, argvs in TEST_PARTS.items()}
+    suite = timed(commands(SUITE))
+    return [
+        *(Row(f"make test part alone: {name}", seconds) for name, seconds in parts.items()),
+        Row(
+            "make test (lint + pytest -n 2, one run)",
+            suite,
+            floor=sum(parts.values()),
+            floor_name="its parts run alone",
+            budget=TEST_BUDGET,
+        ),
+    ]
 
 
 METRICS: dict[str, Callable[[int, Path], list[Row]]] = {
