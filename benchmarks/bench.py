@@ -11,8 +11,10 @@ Metrics: import, tables, run, site (time and size), sizes, analysis (each notebo
 copy holding only its import cell: at most 1 s more each, 3 s in all, with its slowest cells), rerun
 (`make run`'s commands with nothing changed against a full run: at most 0.15x); on request:
 breakdown (where each notebook's time goes, one kernel at a time), run-jobs-1 (run, plus
-`run --jobs 1` as a third side) and make-test. The default run takes about 15 minutes on a 2-core
-machine, most of it the nbconvert loop of the run metric.
+`run --jobs 1` as a third side) and make-test (`--with-make-test`: make test's lint and pytest on
+two workers, once, against the sum of its parts run alone one after another: lint, library tests,
+notebooks under nbval, browser, JupyterLab; at most 0.8x; about 10 minutes). The default run takes
+about 15 minutes on a 2-core machine, most of it the nbconvert loop of the run metric.
 """
 
 from __future__ import annotations
@@ -536,7 +538,11 @@ def bench_make_test(runs: int, notebooks_dir: Path) -> list[Row]:
     each (a round takes minutes), the parts first. Needs .venv-lab and Chromium as make test does."""
 
     def commands(argvs: list[list[str]]) -> Callable[[], None]:
-        return lambda: [run_quietly(argv) for argv in argvs] and None
+        def run_all() -> None:
+            for argv in argvs:
+                run_quietly(argv)
+
+        return run_all
 
     parts = {name: timed(commands(argvs)) for name, argvs in TEST_PARTS.items()}
     suite = timed(commands(SUITE))
