@@ -48,8 +48,9 @@ run: install ## Set up, validate the data, execute the notebooks in place, build
 site: install ## Build site/ from the committed notebooks
 	$(PY) -m marchwest site site
 
+# Two workers (pytest-xdist); --dist loadscope keeps each module, and each notebook's cells, on one.
 test: install lab-install lint ## Set up, then run the whole test suite (lint, library, notebooks under nbval, browser, JupyterLab)
-	$(PY) -m pytest tests notebooks --nbval --nbval-current-env -p no:cacheprovider
+	$(PY) -m pytest tests notebooks --nbval --nbval-current-env -p no:cacheprovider -n 2 --dist loadscope
 
 lint: install ## ruff: lint and format check of the code and notebooks
 	$(VENV)/bin/ruff check src tests benchmarks tools notebooks

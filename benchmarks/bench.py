@@ -11,8 +11,10 @@ Metrics: import, tables, run, site (time and size), sizes, analysis (each notebo
 copy holding only its import cell: at most 1 s more each, 3 s in all, with its slowest cells), rerun
 (`make run`'s commands with nothing changed against a full run: at most 0.15x); on request:
 breakdown (where each notebook's time goes, one kernel at a time), run-jobs-1 (run, plus
-`run --jobs 1` as a third side) and make-test. The default run takes about 15 minutes on a 2-core
-machine, most of it the nbconvert loop of the run metric.
+`run --jobs 1` as a third side) and make-test (`--with-make-test`: make test's lint and pytest on
+two workers, once, against the sum of its parts run alone one after another: lint, library tests,
+notebooks under nbval, browser, JupyterLab; at most 0.8x; about 10 minutes). The default run takes
+about 15 minutes on a 2-core machine, most of it the nbconvert loop of the run metric.
 """
 
 from __future__ import annotations
@@ -505,9 +507,58 @@ def bench_sizes(runs: int, notebooks_dir: Path) -> list[Row]:
     ]
 
 
+# What `make test` runs once the environments are built (keep in step with the Makefile).
+LINTED = ["src", "tests", "benchmarks", "tools", "notebooks"]
+RUFF = str(Path(sys.executable).parent / "ruff")
+PYTEST = [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+NBVAL = ["--nbval", "--nbval-current-env"]
+SUITE_WORKERS = [
+    "-n",
+    "2",
+    "--dist",
+    "loadscope",
+]  # loadscope: a notebook's cells stay on one worker
+TEST_PARTS = {
+    "lint": [[RUFF, "check", *LINTED], [RUFF, "format", "--check", *LINTED]],
+    "library tests": [
+        [*PYTEST, "-n", "0", "tests"]
+        + ["--ignore=tests/test_browser.py", "--ignore=tests/test_jupyterlab.py"]
+    ],
+    "notebooks (nbval)": [[*PYTEST, "-n", "0", "notebooks", *NBVAL]],
+    "browser": [[*PYTEST, "-n", "0", "tests/test_browser.py"]],
+    "JupyterLab": [[*PYTEST, "-n", "0", "tests/test_jupyterlab.py"]],
+}
+SUITE = [
+    TEST_PARTS["lint"][0],
+    TEST_PARTS["lint"][1],
+    [*PYTEST, *SUITE_WORKERS, "tests", "notebooks", *NBVAL],
+]
+TEST_BUDGET = 0.8  # the suite on two workers against its parts one after another
+
+
 def bench_make_test(runs: int, notebooks_dir: Path) -> list[Row]:
-    seconds = timed(lambda: run_quietly(["make", "test"]))
-    return [Row("make test (one run)", seconds)]
+    """`make test` (environments built) against the sum of its parts, each run alone: one run
+    each (a round takes minutes), the parts first. Needs .venv-lab and Chromium as make test does."""
+
+    def commands(argvs: list[list[str]]) -> Callable[[], None]:
+        def run_all() -> None:
+            for argv in argvs:
+                run_quietly(argv)
+
+        return run_all
+
+    parts = {name: timed(commands(argvs)) for name, argvs in TEST_PARTS.items()}
+    suite = timed(commands(SUITE))
+    return [
+        *(Row(f"make test part alone: {name}", seconds) for name, seconds in parts.items()),
+        Row(
+            "make test (lint + pytest -n 2, one run)",
+            suite,
+            floor=sum(parts.values()),
+            floor_name="its parts run alone",
+            budget=TEST_BUDGET,
+        ),
+    ]
 
 
 METRICS: dict[str, Callable[[int, Path], list[Row]]] = {

@@ -28,7 +28,7 @@ def signal_while_building(
     args: list[str], parent: Path, delay: float, signum: int = signal.SIGKILL
 ) -> subprocess.CompletedProcess[str]:
     """Run ``python -m marchwest *args``; once its temporary folder appears in ``parent``, wait
-    ``delay`` seconds and send ``signum`` (it may have finished by then)."""
+    ``delay`` seconds and send ``signum`` unless it has finished by then."""
     process = subprocess.Popen(
         [sys.executable, "-m", "marchwest", *args],
         stdout=subprocess.PIPE,
@@ -38,7 +38,9 @@ def signal_while_building(
     deadline = time.monotonic() + 120
     while not leftovers(parent) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.001)
-    time.sleep(delay)
-    process.send_signal(signum)
+    try:  # a command that ends sooner is not waited for: there is nothing left to signal
+        process.wait(timeout=delay)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signum)
     out, err = process.communicate(timeout=120)
     return subprocess.CompletedProcess(process.args, process.returncode, out, err)

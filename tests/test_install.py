@@ -7,6 +7,7 @@ environment's site-packages (added after its own, so the wheel's marchwest is th
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import sysconfig
@@ -20,9 +21,15 @@ from marchwest import paths
 ROOT = paths.PROJECT_ROOT
 
 
-def run(*args: str | Path, cwd: Path | None = None) -> str:
+def run(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
     result = subprocess.run(
-        [str(a) for a in args], check=False, capture_output=True, text=True, cwd=cwd, timeout=300
+        [str(a) for a in args],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
@@ -86,6 +93,8 @@ def test_installed_package_works_from_any_directory(wheel, tmp_path):
         " print(marchwest.__file__); print(p.bundled_ledger_dir()); print(len(e));"
         " print(marchwest.article().author)",
         cwd=elsewhere,
+        # a reader's shell: no PYTHONPATH leading back to the checkout (tests run with src/ on it)
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
     ).splitlines()
     assert out[0].startswith(str(site)), out  # the installed copy, not the checkout
     assert Path(out[1]) == site / "marchwest" / "_ledger"
