@@ -23,7 +23,7 @@ from urllib.parse import urlparse
 
 import nbformat
 import pytest
-from _chromium import adopt_screenshots, skip_or_fail
+from _chromium import skip_or_fail
 
 from marchwest.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 from marchwest.site import plotly_outputs
@@ -161,9 +161,8 @@ def test_notebook_draws_its_figures_and_restarts_and_runs_all_in_jupyterlab(lab,
             " && p.sessionContext.session.kernel.status === 'idle'; }",
             timeout=STARTUP_SECONDS * 1000,
         )
-        # Beside the site's screenshots when there is a site (an unfinished site/ would block `make site`).
-        site = PROJECT_ROOT / "site"
-        shots = (site if (site / "index.html").is_file() else home) / "screenshots"
+        # In the server's own folder: the browser tests, on another worker, own site/screenshots.
+        shots = home / "screenshots"
         shots.mkdir(parents=True, exist_ok=True)
         page.locator(
             ".jp-NotebookPanel:not(.lm-mod-hidden) .js-plotly-plot"
@@ -191,7 +190,6 @@ def test_notebook_draws_its_figures_and_restarts_and_runs_all_in_jupyterlab(lab,
             ".jp-NotebookPanel:not(.lm-mod-hidden) .js-plotly-plot"
         ).last.scroll_into_view_if_needed()
         page.screenshot(path=str(shots / f"jupyterlab-{notebook.stem}-run-all.png"))
-        adopt_screenshots(site)
     finally:
         context.close()
     assert hashlib.sha256(notebook.read_bytes()).hexdigest() == committed, (
