@@ -4,10 +4,9 @@ outcomes table's rules."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 
 import pytest
+from _cli import run
 from _ledgers import MINIMAL
 
 import marchwest
@@ -122,16 +121,6 @@ def test_coverage_of_a_ledger_that_lacks_rows(make_ledger):
     # The same rows hand out new lists each call.
     frame.loc[0, "row_ids"].append("x")
     assert "x" not in ledger.coverage().loc[0, "row_ids"]
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "marchwest", *args],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_coverage_command_lists_the_uncovered_sentences(make_ledger):

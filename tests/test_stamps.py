@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from _cli import run
 
 from marchwest import stamps
 from marchwest.paths import NOTEBOOKS_DIR, bundled_ledger_dir
@@ -109,14 +108,8 @@ def test_a_damaged_stamp_counts_as_none(tmp_path, monkeypatch):
 
 
 def marchwest(*args: str, cwd: Path) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "marchwest", *args],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=300,
-    )
+    done = run(*args, cwd=cwd, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
 
