@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from pathlib import Path
 
 import pytest
-
-from marchwest.outputs import MANIFEST
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -38,15 +34,3 @@ def launch(playwright):
     if not CHROMIUM.is_file():
         skip_or_fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-
-
-def adopt_screenshots(site: Path) -> None:
-    """Record the screenshots in the site's manifest as marchwest's: `make site` may replace them."""
-    manifest = site / MANIFEST
-    if not manifest.is_file() or not (site / "screenshots").is_dir():
-        return
-    content = json.loads(manifest.read_text(encoding="utf-8"))
-    for shot in sorted((site / "screenshots").rglob("*.png")):
-        name = shot.relative_to(site).as_posix()
-        content["files"][name] = hashlib.sha256(shot.read_bytes()).hexdigest()
-    manifest.write_text(json.dumps(content, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -8,6 +8,8 @@ Screenshots go to <site>/screenshots/. Without /usr/bin/chromium the tests skip 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -15,10 +17,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from _chromium import adopt_screenshots
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import marchwest
+from marchwest.outputs import MANIFEST
 from marchwest.page import fold
 from marchwest.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 from marchwest.site import build_site, plotly_outputs
@@ -57,6 +59,18 @@ def real_site(tmp_path_factory):
     elif (project_site / "index.html").is_file() and (built.dir / "screenshots").is_dir():
         shutil.copytree(built.dir / "screenshots", project_site / "screenshots", dirs_exist_ok=True)
     adopt_screenshots(project_site)
+
+
+def adopt_screenshots(site: Path) -> None:
+    """Record the screenshots in the site's manifest as marchwest's: `make site` may replace them."""
+    manifest = site / MANIFEST
+    if not manifest.is_file() or not (site / "screenshots").is_dir():
+        return
+    content = json.loads(manifest.read_text(encoding="utf-8"))
+    for shot in sorted((site / "screenshots").rglob("*.png")):
+        name = shot.relative_to(site).as_posix()
+        content["files"][name] = hashlib.sha256(shot.read_bytes()).hexdigest()
+    manifest.write_text(json.dumps(content, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 class OpenPage:
