@@ -11,7 +11,14 @@ import pytest
 
 from marchwest.errors import LedgerError
 from marchwest.paths import bundled_ledger_dir
-from marchwest.sipri import read_tiv_export, tiv_from_arms_transfers, window_ranks, window_totals
+from marchwest.sipri import (
+    ranked_windows,
+    read_tiv_export,
+    tiv_from_arms_transfers,
+    window_ranks,
+    window_totals,
+    windows_ending,
+)
 
 EXPORT = Path(__file__).parent / "data" / "sipri" / "TIV-Export-RUR-2022-2024.csv"
 GOOD_LINES = EXPORT.read_text(encoding="utf-8").splitlines()
@@ -316,6 +323,22 @@ def test_window_ranks_default_years_and_absent_recipients():
     ranks = window_ranks(tiv, "a", ["y"], window_lengths=(1,), years=[2002])
     assert ranks["tiv"].tolist() == [0]
     assert ranks["rank"].isna().all()
+
+
+def test_ranked_windows_equals_window_totals_of_each_window(committed):
+    windows = windows_ending([1, 5, 10], range(2000, 2020))
+    ranked = ranked_windows(committed, "china", windows)
+    for window, start, end in zip(windows.index, windows["start"], windows["end"], strict=True):
+        alone = window_totals(committed, "china", start, end)
+        together = ranked[ranked["window"] == window].drop(columns="window")
+        pd.testing.assert_frame_equal(together.reset_index(drop=True), alone)
+
+
+def test_ranked_windows_refuses_empty_and_reversed_windows(committed):
+    with pytest.raises(ValueError, match="no TIV rows for supplier 'china' in 1900-1901"):
+        ranked_windows(committed, "china", windows_ending([2], [2018, 1901]))
+    with pytest.raises(ValueError, match="window start 2018 is after its end 2014"):
+        ranked_windows(committed, "china", pd.DataFrame({"start": [2018], "end": [2014]}))
 
 
 def _window_ranks_one_window_at_a_time(tiv, supplier, recipients, window_lengths, years=None):

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from marchwest.names import display_name
-from marchwest.sipri import window_totals
+from marchwest.sipri import ranked_windows, window_totals, windows_ending
 
 
 def window_label(start: int, end: int) -> str:
@@ -103,21 +103,15 @@ def window_orders(
     ``start``, ``end``, ``no_1`` ... ``no_<n>`` (recipient ids, n = len(order)) and
     ``matches_article`` (the top n are ``order``, in that order).
     """
-    rows = []
-    for length in window_lengths:
-        for end in ends:
-            start = end - length + 1
-            top = window_totals(tiv, supplier, start, end)["recipient"].head(len(order)).tolist()
-            rows.append(
-                {
-                    "window": window_label(start, end),
-                    "window_length": length,
-                    "start": start,
-                    "end": end,
-                }
-                | {f"no_{k}": r for k, r in enumerate(top, start=1)}
-                | {"matches_article": top == list(order)}
-            )
+    windows = windows_ending(window_lengths, ends)
+    top = ranked_windows(tiv, supplier, windows).groupby("window").head(len(order))
+    tops = top.groupby("window")["recipient"].agg(list)
+    rows = [
+        {"window": window_label(start, end), "window_length": length, "start": start, "end": end}
+        | {f"no_{k}": r for k, r in enumerate(tops[window], start=1)}
+        | {"matches_article": tops[window] == list(order)}
+        for window, length, start, end in windows.itertuples(name=None)
+    ]
     return pd.DataFrame(rows)
 
 

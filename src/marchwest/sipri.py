@@ -246,6 +246,44 @@ def window_totals(tiv: pd.DataFrame, supplier: str, start: int, end: int) -> pd.
     return totals.sort_values(["rank", "recipient"], ignore_index=True)
 
 
+def ranked_windows(tiv: pd.DataFrame, supplier: str, windows: pd.DataFrame) -> pd.DataFrame:
+    """:func:`window_totals` of many windows in one pass (each TIV row joined to every window it
+    falls in, then one groupby). ``windows`` has the columns start and end, one row per window.
+
+    Returns one row per window and recipient with deliveries in it: ``window`` (the row's
+    label in ``windows``), ``recipient``, ``tiv``, ``share_pct``, ``rank``, sorted by window,
+    rank and recipient.
+    """
+    for start, end in zip(windows["start"], windows["end"], strict=True):
+        if start > end:
+            raise ValueError(f"window start {start} is after its end {end}")
+    rows = tiv.loc[tiv["supplier"] == supplier, ["recipient", "year", "tiv"]]
+    spans = rows.reset_index(drop=True).merge(
+        windows[["start", "end"]].rename_axis("window").reset_index(), how="cross"
+    )
+    spans = spans[spans["year"].between(spans["start"], spans["end"])]
+    filled = set(spans["window"])
+    for window, start, end in zip(windows.index, windows["start"], windows["end"], strict=True):
+        if window not in filled:
+            raise ValueError(f"no TIV rows for supplier {supplier!r} in {start}-{end}")
+    totals = spans.groupby(["window", "recipient"], as_index=False)["tiv"].sum()
+    by_window = totals.groupby("window")["tiv"]
+    # Series.sum, as window_totals does, so that fractional TIV give the very same shares
+    window_sum = by_window.transform(lambda group: group.sum())
+    totals["share_pct"] = (100 * totals["tiv"] / window_sum).astype("Float64")
+    totals["rank"] = by_window.rank(method="min", ascending=False).astype("Int64")
+    return totals.sort_values(["window", "rank", "recipient"], ignore_index=True)
+
+
+def windows_ending(window_lengths: Iterable[int], ends: Iterable[int]) -> pd.DataFrame:
+    """The windows of each length ending in each of ``ends``: window_length, start, end."""
+    ends = list(ends)
+    return pd.DataFrame(
+        [(length, end - length + 1, end) for length in window_lengths for end in ends],
+        columns=["window_length", "start", "end"],
+    )
+
+
 def window_ranks(
     tiv: pd.DataFrame,
     supplier: str,
@@ -262,35 +300,26 @@ def window_ranks(
     ``rank``; a recipient with no deliveries in a window has tiv 0 and an empty rank.
     """
     recipients = list(recipients)
-    rows = tiv.loc[tiv["supplier"] == supplier, ["recipient", "year", "tiv"]]
-    if rows.empty:
+    years_delivered = tiv.loc[tiv["supplier"] == supplier, "year"]
+    if years_delivered.empty:
         raise ValueError(f"no TIV rows for supplier {supplier!r}")
-    first, last = int(rows["year"].min()), int(rows["year"].max())
-    ends = None if years is None else list(years)
-    windows = pd.DataFrame(
-        [
-            (length, end - length + 1, end)
-            for length in window_lengths
-            for end in (range(first + length - 1, last + 1) if ends is None else ends)
-        ],
-        columns=["window_length", "start", "end"],
-    ).rename_axis("window")
-    # every row once per window it falls in, then all windows' totals in one groupby
-    spans = rows.reset_index(drop=True).merge(windows.reset_index(), how="cross")
-    spans = spans[spans["year"].between(spans["start"], spans["end"])]
-    filled = set(spans["window"])
-    for window, start, end in zip(windows.index, windows["start"], windows["end"], strict=True):
-        if start > end:
-            raise ValueError(f"window start {start} is after its end {end}")
-        if window not in filled:
-            raise ValueError(f"no TIV rows for supplier {supplier!r} in {start}-{end}")
-    totals = spans.groupby(["window", "recipient"], as_index=False)["tiv"].sum()
-    by_window = totals.groupby("window")["tiv"]
-    # Series.sum, as window_totals does, so that fractional TIV give the very same shares
-    window_sum = by_window.transform(lambda group: group.sum())
-    totals["share_pct"] = (100 * totals["tiv"] / window_sum).astype("Float64")
-    totals["rank"] = by_window.rank(method="min", ascending=False).astype("Int64")
-    grid = windows.reset_index().merge(pd.Series(recipients, name="recipient"), how="cross")
+    if years is None:
+        first, last = int(years_delivered.min()), int(years_delivered.max())
+        windows = pd.concat(
+            [
+                windows_ending([length], range(first + length - 1, last + 1))
+                for length in window_lengths
+            ],
+            ignore_index=True,
+        )
+    else:
+        windows = windows_ending(window_lengths, years)
+    totals = ranked_windows(tiv, supplier, windows)
+    grid = (
+        windows.rename_axis("window")
+        .reset_index()
+        .merge(pd.Series(recipients, name="recipient"), how="cross")
+    )
     result = grid.merge(totals, on=["window", "recipient"], how="left").drop(columns="window")
     result = result.fillna({"tiv": 0, "share_pct": 0.0}).assign(recipient=grid["recipient"])
     return result.astype(

@@ -6,6 +6,8 @@ builds specs; ``render_matplotlib`` and ``render_plotly`` draw any spec; ``show`
 notebook with its description as alt text.
 """
 
+# Both renderers load with the package: a notebook's import cell pays for them, not its first chart.
+from marchwest.plot import render_matplotlib, render_plotly  # noqa: F401
 from marchwest.plot.spec import Annotation, ChartSpec, figure, show
 
 __all__ = ["Annotation", "ChartSpec", "figure", "show"]

@@ -134,7 +134,9 @@ class Shown:
             return data | {"text/plain": self.spec.description}, metadata
         from IPython.core.pylabtools import print_figure
 
-        png = print_figure(self.figure, "png", base64=True)
+        # Constrained layout already fits every chart to its figure: bbox_inches="tight" (IPython's
+        # default) would measure all its text once more, for a margin of 0.1 in.
+        png = print_figure(self.figure, "png", base64=True, bbox_inches=None)
         return {"image/png": png, "text/plain": self.spec.description}, {"image/png": alt} | chart
 
 
