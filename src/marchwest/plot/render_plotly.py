@@ -27,8 +27,14 @@ HOVER = "%{hovertext}<extra></extra>"
 def to_plotly(spec: ChartSpec) -> go.Figure:
     """The spec as a plotly Figure (its description in ``layout.meta``)."""
     fig = DRAW[spec.kind](spec)
-    fig.update_layout(template=TEMPLATE, meta={"description": spec.description})
+    fig.update_layout(meta={"description": spec.description})
     return fig
+
+
+def _figure(*traces: go.BaseTraceType) -> go.Figure:
+    """A figure with the marchwest template, set as it is made (plotly would otherwise copy its
+    default template into it first)."""
+    return go.Figure(traces, layout={"template": TEMPLATE})
 
 
 def _texts(values) -> list[str]:
@@ -44,7 +50,7 @@ def _bars(spec: ChartSpec) -> go.Figure:
     marks, layout = spec.marks, spec.layout
     categories = _texts(dict.fromkeys(marks["category"]))
     outline = layout.get("outline")
-    fig = go.Figure()
+    fig = _figure()
     for segment, rows in marks.groupby("segment", sort=False):
         fig.add_trace(
             go.Bar(
@@ -97,6 +103,7 @@ def _lines(spec: ChartSpec) -> go.Figure:
         cols=len(panels),
         shared_yaxes=True,
         subplot_titles=_texts(panels) if len(panels) > 1 else None,
+        figure=_figure(),
     )
     for column, panel in enumerate(panels, start=1):
         for series, line in marks[marks["panel"] == panel].groupby("series", sort=False):
@@ -145,7 +152,7 @@ def _lines(spec: ChartSpec) -> go.Figure:
 
 def _columns(spec: ChartSpec) -> go.Figure:
     marks, layout = spec.marks, spec.layout
-    fig = go.Figure()
+    fig = _figure()
     for segment, rows in marks.groupby("segment", sort=False):
         fig.add_trace(
             go.Bar(
@@ -194,7 +201,7 @@ def _grid(spec: ChartSpec) -> go.Figure:
         for edge in (0, 1)
     ]
     annotate = layout.get("annotate", True)
-    fig = go.Figure(
+    fig = _figure(
         go.Heatmap(
             z=[[code[value] for value in line] for line in table["value"]],
             x=_texts(columns),
@@ -264,6 +271,7 @@ def _timeline(spec: ChartSpec) -> go.Figure:
         shared_yaxes=True,
         horizontal_spacing=0.025,
         column_widths=[p["width"] for p in panels],
+        figure=_figure(),
     )
     shown = [
         marks[(marks["draw_start"] <= p["right"]) & (marks["draw_end"] >= p["left"])]
@@ -403,7 +411,7 @@ def _map(spec: ChartSpec) -> go.Figure:
     fetched from a CDN unless the page provides it (the site's pages carry the bundled copy)."""
     marks, layout = spec.marks, spec.layout
     west, east, south, north = layout["extent"]
-    fig = go.Figure()
+    fig = _figure()
     if layout["corridor"] is not None:
         (x0, y0), (x1, y1) = layout["corridor"]
         fig.add_trace(
@@ -478,7 +486,7 @@ def _network(spec: ChartSpec) -> go.Figure:
     that carries its hover text; nodes as labelled dots, labels outward from (0, 0)."""
     marks, layout = spec.marks, spec.layout
     edges, nodes = marks[marks["mark"] == "edge"], marks[marks["mark"] == "node"]
-    fig = go.Figure()
+    fig = _figure()
     for group, rows in edges.groupby("group", sort=False):
         xs, ys = [], []
         for x, y, x_end, y_end in zip(rows["x"], rows["y"], rows["x_end"], rows["y_end"],

@@ -136,7 +136,13 @@ PLOTLY_MIN_WIDTH = 860
 PLOTLY_CHARACTER_WIDTH = 6.6
 
 TEMPLATE = "marchwest"
-pio.templates[TEMPLATE] = go.layout.Template(pio.templates["plotly_white"])
+# plotly_white, with its defaults for only the trace types the charts use: plotly copies the
+# template into every figure, and writes it into every notebook output.
+_WHITE = pio.templates["plotly_white"]
+pio.templates[TEMPLATE] = go.layout.Template(
+    layout=_WHITE.layout,
+    data={kind: _WHITE.data[kind] for kind in ("bar", "heatmap", "scatter", "scattergeo")},
+)
 pio.templates[TEMPLATE].layout.font.family = FONT_FAMILY
 MPL_STYLE = {"font.family": FONT_FAMILY}
 
