@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from marchwest.names import display_name
-from marchwest.sipri import ranked_windows, window_totals, windows_ending
+from marchwest.sipri import ranked_windows, windows_ending
 
 
 def window_label(start: int, end: int) -> str:
@@ -57,11 +57,18 @@ def published_vs_computed(
     ``source_id``; ordered by window, then published rank.
     """
     rows = published[published["measure"].isin(["share of exports", "rank"])]
+    computed = {}  # (supplier, start, end, recipient) -> (rank, share), every window at once
+    for supplier, own in rows.groupby("supplier_id", observed=True):
+        windows = pd.DataFrame(
+            {"start": own["period_start"].astype(int), "end": own["period_end"].astype(int)}
+        ).drop_duplicates(ignore_index=True)
+        ranked = ranked_windows(tiv, supplier, windows).join(windows, on="window")
+        for line in ranked.itertuples():
+            computed[supplier, line.start, line.end, line.recipient] = (line.rank, line.share_pct)
     out = []
     for row in rows.itertuples():
         start, end = int(row.period_start), int(row.period_end)
-        totals = window_totals(tiv, row.supplier_id, start, end).set_index("recipient")
-        found = row.recipient_id in totals.index
+        rank, share = computed.get((row.supplier_id, start, end, row.recipient_id), (pd.NA, pd.NA))
         out.append(
             {
                 "window": window_label(start, end),
@@ -69,10 +76,8 @@ def published_vs_computed(
                 "recipient": display_name(row.recipient_id, labels),
                 "published_rank": row.rank,
                 "published_share_pct": row.value if row.measure == "share of exports" else pd.NA,
-                "computed_rank": totals.at[row.recipient_id, "rank"] if found else pd.NA,
-                "computed_share_pct": round(float(totals.at[row.recipient_id, "share_pct"]), 1)
-                if found
-                else pd.NA,
+                "computed_rank": rank,
+                "computed_share_pct": pd.NA if pd.isna(share) else round(float(share), 1),
                 "source_id": row.source_id,
             }
         )

@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from matplotlib.textpath import TextPath
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextToPath
 
 from marchwest.plot.spec import ChartSpec
 
@@ -80,9 +81,10 @@ def label_offsets(
     points = [((x - west) * per_lon, (y - south) * per_lat) for x, y in zip(lon, lat, strict=True)]
     taken = [(x - 4, y - 4, x + 4, y + 4) for x, y in points]
     chosen = []
+    font, measure = FontProperties(size=LABEL_SIZE), TextToPath()
     for (x, y), text in zip(points, texts, strict=True):
-        extents = TextPath((0, 0), text, size=LABEL_SIZE).get_extents()
-        width, height = extents.width + 2, LABEL_SIZE * 1.25
+        advance = measure.get_text_width_height_descent(text, font, ismath=False)[0]
+        width, height = advance + 1, LABEL_SIZE * 1.25
         best = None
         for dx, dy in OFFSETS:
             left = x + dx - {1: 0, -1: width, 0: width / 2}[int(np.sign(dx))]

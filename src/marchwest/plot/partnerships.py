@@ -48,8 +48,13 @@ def _shortened(text: str) -> str:
 def tie_lines(ties: pd.DataFrame) -> list[str]:
     """One line per tie: what it is, when, and its evidence (the article's words, quoted) or
     its sources; after ``HOVER_TIES`` lines, how many more."""
+    return _lines(list(ties.itertuples()))
+
+
+def _lines(ties: list) -> list[str]:
+    """:func:`tie_lines` of ties as rows (named tuples)."""
     lines = []
-    for tie in ties.head(HOVER_TIES).itertuples():
+    for tie in ties[:HOVER_TIES]:
         proof = (
             f"“{_shortened(tie.evidence[0])}”"
             if tie.evidence
@@ -60,6 +65,15 @@ def tie_lines(ties: pd.DataFrame) -> list[str]:
     if len(ties) > HOVER_TIES:
         lines.append(f"… and {len(ties) - HOVER_TIES} more")
     return lines
+
+
+def _by_partner_and_kind(ties: pd.DataFrame, partner: str) -> dict[tuple[str, str], list]:
+    """The ties as rows, grouped by (``partner`` column, kind), in their order: one pass over
+    the frame instead of a selection per group."""
+    groups: dict[tuple[str, str], list] = {}
+    for tie in ties.itertuples():
+        groups.setdefault((getattr(tie, partner), tie.kind), []).append(tie)
+    return groups
 
 
 def tie_network(
@@ -76,19 +90,20 @@ def tie_network(
     evidence."""
     place = positions.set_index("node")
     centre_name = display_name(centre, labels)
+    groups = _by_partner_and_kind(ties, "partner")
     rows = []
     summary = []
-    for partner, own in ties.groupby("partner", sort=False):
+    for partner in dict.fromkeys(ties["partner"]):
         name = display_name(partner, labels)
         x, y = place.at[partner, "x"], place.at[partner, "y"]
         length = math.hypot(x, y) or 1.0
         normal = (-y / length, x / length)
-        kinds = _kinds(own["kind"])
+        kinds = _kinds(kind for own_partner, kind in groups if own_partner == partner)
         summary.append(f"{name} ({', '.join(kinds)})")
         for index, kind in enumerate(kinds):
             shift = (index - (len(kinds) - 1) / 2) * GAP
             dx, dy = normal[0] * shift, normal[1] * shift
-            group = own[own["kind"] == kind]
+            group = groups[partner, kind]
             head = f"{centre_name} – {name}: {kind} ({len(group)})"
             rows.append(
                 {
@@ -101,7 +116,7 @@ def tie_network(
                     "group": kind,
                     "colour": TIE_KIND_COLOURS.get(kind, OTHER_COLOUR),
                     "size": 0.0,
-                    "hover": "\n".join([head, *tie_lines(group)]),
+                    "hover": "\n".join([head, *_lines(group)]),
                 }
             )
     edges = pd.DataFrame(rows)
@@ -110,9 +125,8 @@ def tie_network(
     nodes = []
     for node, (x, y, kinds) in place[["x", "y", "kinds"]].iterrows():
         name = display_name(node, labels)
-        own = ties[ties["partner"] == node]
-        counts = own.groupby("kind", observed=True).size()
-        listed = ", ".join(f"{kind} {counts[kind]}" for kind in _kinds(counts.index))
+        own_kinds = _kinds(kind for partner, kind in groups if partner == node)
+        listed = ", ".join(f"{kind} {len(groups[node, kind])}" for kind in own_kinds)
         nodes.append(
             {
                 "mark": "node",
@@ -153,13 +167,13 @@ def kind_grid(
 ) -> ChartSpec:
     """Partners (rows, by ``partner_name``) by kinds of tie (columns): a cell in the kind's
     colour holding the number of ties, blank when none; hover: the ties and their evidence."""
-    grouped = dict(tuple(ties.groupby(["partner_name", "kind"], observed=True)))
+    grouped = _by_partner_and_kind(ties, "partner_name")
     rows = []
     for partner, line in matrix.iterrows():
         for kind, count in line.items():
             colour = TIE_KIND_COLOURS.get(kind, OTHER_COLOUR) if count else NONE_COLOUR
             own = grouped.get((partner, kind))
-            note = "\n".join(tie_lines(own)) if own is not None else ""
+            note = "\n".join(_lines(own)) if own is not None else ""
             rows.append(
                 {
                     "row": str(partner),
