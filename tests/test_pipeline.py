@@ -9,6 +9,7 @@ import io
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -237,3 +238,46 @@ def test_a_notebook_that_cannot_be_written_back_is_a_failure(tmp_path, monkeypat
     monkeypatch.setattr(pipeline, "write_atomically", read_only)
     [result] = pipeline.run_notebooks([tmp_path / "good.ipynb"], jobs=1, stream=io.StringIO())
     assert result.failure.describe() == "cannot write the notebook: Permission denied"
+
+
+class _TakenPort:
+    """Kernel managers whose first ``taken`` kernels are given a shell port another socket holds:
+    the port race of the Jupyter protocol, made to happen."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, taken: int):
+        self.held = socket.socket()
+        self.held.bind(("127.0.0.1", 0))
+        self.held.listen()
+        self.made = 0
+        port, tracker = self.held.getsockname()[1], self
+
+        class Manager(pipeline.AsyncKernelManager):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                tracker.made += 1
+                if tracker.made <= taken:  # as the client picked it (not from its port cache)
+                    self.cache_ports = False
+                    self.shell_port = port
+
+        monkeypatch.setattr(pipeline, "AsyncKernelManager", Manager)
+
+
+def test_a_kernel_that_lost_its_port_is_started_again(tmp_path, monkeypatch):
+    shutil.copy(TEST_NOTEBOOKS / "good.ipynb", tmp_path / "good.ipynb")
+    shutil.copy(TEST_NOTEBOOKS / "beside.txt", tmp_path / "beside.txt")
+    ports = _TakenPort(monkeypatch, taken=1)
+    with ports.held:
+        [result] = pipeline.run_notebooks([tmp_path / "good.ipynb"], jobs=1, stream=io.StringIO())
+    assert result.ok, result.failure
+    assert ports.made == 2
+    assert [c.execution_count for c in code_cells(tmp_path / "good.ipynb")] == [1, 2, 3, 4]
+
+
+def test_a_kernel_that_never_starts_fails_its_notebook_after_three_tries(tmp_path, monkeypatch):
+    shutil.copy(TEST_NOTEBOOKS / "good.ipynb", tmp_path / "good.ipynb")
+    ports = _TakenPort(monkeypatch, taken=pipeline.KERNEL_STARTS)
+    with ports.held:
+        [result] = pipeline.run_notebooks([tmp_path / "good.ipynb"], jobs=1, stream=io.StringIO())
+    assert ports.made == pipeline.KERNEL_STARTS == 3
+    assert result.failure.describe().startswith("the kernel did not start (3 tries): RuntimeError")
+    assert (tmp_path / "good.ipynb").read_bytes() == (TEST_NOTEBOOKS / "good.ipynb").read_bytes()

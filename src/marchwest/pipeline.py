@@ -31,6 +31,10 @@ from marchwest.paths import NOTEBOOKS_DIR
 # errors still show, and cell output never goes through this log.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 DEFAULT_TIMEOUT = 300  # seconds one cell may run; a notebook stuck longer fails
+# The client picks a kernel's ports and the kernel binds them a moment later: another process
+# may take one in between, and the kernel dies before it replies (a race of the Jupyter
+# protocol, jupyter/jupyter_client#154; seen once in `make bench`). Such a start is tried again.
+KERNEL_STARTS = 3
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -268,28 +272,37 @@ async def _execute(
             time.monotonic() - started,
             NotebookFailure(f"cannot read the notebook: {type(error).__name__}: {error}"),
         )
-    km = AsyncKernelManager(
-        kernel_name=NATIVE_KERNEL_NAME, kernel_spec_manager=CurrentEnvKernelSpecs()
-    )
-    client = NotebookClient(
-        nb,
-        km=km,
-        kernel_name=NATIVE_KERNEL_NAME,
-        record_timing=False,
-        timeout=timeout,
-        extra_arguments=list(KERNEL_ARGUMENTS),
-    )
     failure: NotebookFailure | None = None
     changed = False
     cell_seconds: list[float] = []
+    client, km = None, None
     try:
-        try:
-            await client.async_start_new_kernel(cwd=str(nb_path.parent))
-            await client.async_start_new_kernel_client()
-            reply = await client.async_wait_for_reply(client.kc.kernel_info())
-            nb.metadata["language_info"] = reply["content"]["language_info"]
-        except Exception as error:  # noqa: BLE001 (reported; the other notebooks go on)
-            failure = NotebookFailure(f"the kernel did not start: {type(error).__name__}: {error}")
+        for attempt in range(1, KERNEL_STARTS + 1):
+            if km is not None:  # a start that failed: its kernel goes, fresh ports are picked
+                await _shut_down(client, km)
+            km = AsyncKernelManager(
+                kernel_name=NATIVE_KERNEL_NAME, kernel_spec_manager=CurrentEnvKernelSpecs()
+            )
+            client = NotebookClient(
+                nb,
+                km=km,
+                kernel_name=NATIVE_KERNEL_NAME,
+                record_timing=False,
+                timeout=timeout,
+                extra_arguments=list(KERNEL_ARGUMENTS),
+            )
+            try:
+                await client.async_start_new_kernel(cwd=str(nb_path.parent))
+                await client.async_start_new_kernel_client()
+                reply = await client.async_wait_for_reply(client.kc.kernel_info())
+                nb.metadata["language_info"] = reply["content"]["language_info"]
+                break
+            except Exception as error:  # noqa: BLE001 (reported; the other notebooks go on)
+                if attempt == KERNEL_STARTS:
+                    failure = NotebookFailure(
+                        f"the kernel did not start ({attempt} tries): "
+                        f"{type(error).__name__}: {error}"
+                    )
         kernel_started = time.monotonic()
         for index, cell in enumerate(nb.cells if failure is None else []):
             progress.cell(nb_path, index, len(nb.cells))
@@ -310,7 +323,8 @@ async def _execute(
                 failure = NotebookFailure(f"cannot write the notebook: {error.strerror or error}")
     finally:
         # the next notebook may start while this kernel stops
-        shutdowns.append(asyncio.create_task(_shut_down(client, km)))
+        if km is not None:
+            shutdowns.append(asyncio.create_task(_shut_down(client, km)))
     return NotebookResult(
         nb_path,
         time.monotonic() - started,
