@@ -8,12 +8,15 @@ import json
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from matplotlib.cbook import is_math_text
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from marchwest.plot import Annotation, ChartSpec, figure, show
 from marchwest.plot.render_plotly import to_plotly
 
-HOSTILE = ['<a href="javascript:window.__xss=1">x</a>', "<b>bold</b>"]
+# HTML for plotly; dollar signs for matplotlib, which reads "$...$" as mathtext ("$\\frac{$" fails).
+HOSTILE = ['<a href="javascript:window.__xss=1">x</a>', r"<b>bold</b> $46 bn, $\frac{$"]
 
 
 def _specs() -> list[ChartSpec]:
@@ -108,8 +111,10 @@ def test_matplotlib_draws_the_spec(spec):
     fig = figure(spec)
     assert isinstance(fig, Figure)
     fig.savefig(io.BytesIO(), format="png")
-    texts = [t.get_text() for t in fig.findobj(lambda artist: hasattr(artist, "get_text"))]
+    texts = [t.get_text() for t in fig.findobj(Text)]
     assert any(HOSTILE[0] in text for text in texts), "labels drawn as they are"
+    assert any(r"\$46 bn, \$\frac{\$" in text for text in texts), "dollar signs drawn as such"
+    assert not [text for text in texts if is_math_text(text)], "no data text read as mathtext"
 
 
 @pytest.mark.parametrize("spec", _specs(), ids=lambda spec: spec.kind)
