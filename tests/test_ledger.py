@@ -12,6 +12,7 @@ from _ledgers import MINIMAL, write_ledger
 import marchwest
 from marchwest import dates, paths
 from marchwest.ledger import read_ledger
+from marchwest.schema import MAX_TEXT
 
 
 def problems(root: Path) -> list[marchwest.Problem]:
@@ -676,6 +677,21 @@ def test_ids_are_lower_case_snake_case(make_ledger, bad_id):
     bad = [p for p in found if p.field == "entity_id"]
     assert len(bad) == 1 and bad[0].line == 12 and "is not an id: 1 to 80" in bad[0].message
     assert all(len(p.message) < 120 for p in found)  # a long id is cut short in messages
+
+
+@pytest.mark.parametrize("length", [MAX_TEXT + 1, 200_000])
+def test_a_text_longer_than_the_limit_is_refused(make_ledger, length):
+    text = MINIMAL["facts/entities.yaml"].replace("name: Pakistan", f"name: {'P' * length}")
+    problem = only_problem(make_ledger({"facts/entities.yaml": text}))  # pandera agrees
+    assert (problem.line, problem.field) == (8, "name")
+    assert f"is {length:,} characters long, longer than 2,000 characters" in problem.message
+    assert len(problem.message) < 120  # the text itself is cut short
+
+
+def test_a_text_of_the_limit_is_accepted(make_ledger):
+    text = MINIMAL["facts/entities.yaml"].replace("name: Pakistan", f"name: {'P' * MAX_TEXT}")
+    names = marchwest.load(make_ledger({"facts/entities.yaml": text})).entities()["name"]
+    assert names.str.len().max() == MAX_TEXT
 
 
 def test_china_beside_china_is_refused(make_ledger):

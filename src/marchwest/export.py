@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from marchwest.schema import REFERENCES, TABLES, Column
+from marchwest.schema import MAX_TEXT, REFERENCES, TABLES, Column
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,6 +45,8 @@ def _field(column: Column) -> dict[str, Any]:
         constraints["enum"] = list(column.vocabulary)
     if column.bounds is not None:
         constraints["minimum"], constraints["maximum"] = column.bounds
+    if column.free_text:
+        constraints["maxLength"] = MAX_TEXT
     if column.dtype == "list":
         field["description"] += f" Items are separated by {LIST_SEPARATOR!r}."
     if column.dtype == "datetime64[ns]":

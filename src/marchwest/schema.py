@@ -120,6 +120,11 @@ DATE_PRECISIONS = (*SINGLE_PRECISIONS, *INTERVAL_PRECISIONS, "undated")
 ARTICLE_SHA256 = "38586a5eb38fe1fb35f18e1f0598704112ac7fd56afb70a13f278c860886b27c"
 
 
+# The longest text one value may hold (the ledger's longest is ~500): charts draw names and
+# titles, and matplotlib takes seconds to lay out a 10,000-character label.
+MAX_TEXT = 2000
+LONGER_THAN_MAX = f"longer than {MAX_TEXT:,} characters"
+
 # Patterns a column's values match in full, and what they mean (for messages).
 ID_PATTERN = r"[a-z0-9_]{1,80}"
 URL_PATTERN = r"https?://[^\s<>\"'`\\]+"
@@ -142,6 +147,15 @@ class Column:
     iso3: bool = False  # an ISO 3166 alpha-3 country code
     bounds: tuple[float, float] | None = None  # inclusive range
     pattern: str | None = None  # a regular expression every value matches in full (PATTERNS)
+
+    @property
+    def free_text(self) -> bool:
+        """Text that no vocabulary or id pattern bounds: at most MAX_TEXT characters a value."""
+        return (
+            self.dtype in ("string", "category")
+            and self.vocabulary is None
+            and self.pattern != ID_PATTERN
+        )
 
 
 @dataclass(frozen=True)
@@ -657,7 +671,7 @@ class RuleFailure:
 
     index: int  # the row's position in the frame
     column: str  # for a row rule: the rule's field
-    rule: str  # required | unique | vocabulary | iso3 | bounds | pattern | dtype | a row rule
+    rule: str  # required | unique | vocabulary | iso3 | bounds | pattern | length | dtype | a row rule
     value: Any = None
 
 
@@ -689,6 +703,8 @@ def rule_message(column: Column, rule: str, value: Any) -> str:
         return f"{shown(value)} is not {PATTERNS[column.pattern or '']}"
     if rule == "unique":
         return f"duplicate value {shown(value)}"
+    if rule == "length":
+        return f"{shown(value)} is {len(value):,} characters long, {LONGER_THAN_MAX}"
     return f"{shown(value)}: wrong type (expected {column.dtype})"
 
 
@@ -722,6 +738,8 @@ def record_failures(name: str, records: list[dict[str, Any]]) -> list[RuleFailur
                 failures.append(RuleFailure(index, column.name, rule, value))  # type: ignore[arg-type]
             if column.unique and counts[value] > 1:
                 failures.append(RuleFailure(index, column.name, "unique", value))
+            if column.free_text and isinstance(value, str) and len(value) > MAX_TEXT:
+                failures.append(RuleFailure(index, column.name, "length", value))
     for rule in TABLES[name].rules:
         for index, record in enumerate(records):
             if not rule.holds(*(record.get(c) for c in rule.columns)):
@@ -745,7 +763,9 @@ def pandera_failures(name: str, frame: pd.DataFrame) -> list[RuleFailure]:
                 failures.append(RuleFailure(int(case.index), rule.field, rule.name))
                 continue
             column = table.column(case.column)
-            if case.check == "not_nullable":
+            if case.check == LONGER_THAN_MAX:
+                rule = "length"
+            elif case.check == "not_nullable":
                 rule = "required"
             elif case.check == "field_uniqueness":
                 rule = "unique"
@@ -783,6 +803,8 @@ def pandera_schemas() -> dict[str, pa.DataFrameSchema]:
             checks.append(pa.Check.in_range(lo, hi, error=f"out of range [{lo}, {hi}]"))
         if c.pattern is not None:
             checks.append(pa.Check.str_matches(rf"(?:{c.pattern})\Z", error=PATTERNS[c.pattern]))
+        if c.free_text:
+            checks.append(pa.Check.str_length(max_value=MAX_TEXT, error=LONGER_THAN_MAX))
         dtype = {"category": "string", "list": None}.get(c.dtype, c.dtype)
         return pa.Column(
             dtype,
