@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
+import random
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -236,3 +238,25 @@ def test_palettes_keep_names_with_spaces_and_their_order():
         "member": "#2171B5",
     }
     assert list(STATUS_COLOURS)[:2] == ["founding member", "member"]
+
+
+def _random_text(rng: random.Random) -> str:
+    alphabet = "ab $\\{}^_<>&\"'%\n\u00e9\u0660\u200b\U0001f600"
+    return "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_matplotlib_draws_generated_labels_literally(seed):
+    """Seeded random labels of dollar signs, backslashes, braces, HTML and non-Latin characters,
+    in every text of every kind: each chart draws, and no text is read as mathtext."""
+    rng = random.Random(seed)
+    for spec in _specs():
+        marks = spec.marks.copy()
+        for column in ("category", "text", "panel", "series", "row", "label"):
+            if column in marks:  # each distinct value renamed alike: the chart's shape stays
+                renamed = {value: _random_text(rng) for value in dict.fromkeys(marks[column])}
+                marks[column] = marks[column].map(renamed)
+        words = {"title": _random_text(rng), "caption": _random_text(rng)}
+        fig = figure(dataclasses.replace(spec, marks=marks, x_label=_random_text(rng), **words))
+        fig.savefig(io.BytesIO(), format="png")
+        assert not [t.get_text() for t in fig.findobj(Text) if is_math_text(t.get_text())]
