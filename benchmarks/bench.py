@@ -8,7 +8,8 @@ drift hits both alike. Prints one table and writes it to benchmarks/results.json
 any budget fails. Nothing here edits the project: notebooks are executed in temporary copies.
 
 Metrics: import, tables, run, site (time and size), sizes, analysis (each notebook against a
-copy holding only its import cell: at most 1 s more each, 3 s in all, with its slowest cells), rerun
+copy holding only its import cell: at most 1 s more each, 3 s in all, with its slowest cells and,
+from a third copy whose charts are not drawn, what its charts cost), rerun
 (`make run`'s commands with nothing changed against a full run: at most 0.15x); on request:
 breakdown (where each notebook's time goes, one kernel at a time), run-jobs-1 (run, plus
 `run --jobs 1` as a third side) and make-test (`--with-make-test`: make test's lint and pytest on
