@@ -235,15 +235,8 @@ def window_totals(tiv: pd.DataFrame, supplier: str, start: int, end: int) -> pd.
     ``rank`` (1 = largest; ties share the better rank). SIPRI's published shares use unrounded
     values and the database of their year, so they can differ by a point or two.
     """
-    if start > end:
-        raise ValueError(f"window start {start} is after its end {end}")
-    rows = tiv[(tiv["supplier"] == supplier) & tiv["year"].between(start, end)]
-    if rows.empty:
-        raise ValueError(f"no TIV rows for supplier {supplier!r} in {start}-{end}")
-    totals = rows.groupby("recipient", as_index=False)["tiv"].sum()
-    totals["share_pct"] = (100 * totals["tiv"] / totals["tiv"].sum()).astype("Float64")
-    totals["rank"] = totals["tiv"].rank(method="min", ascending=False).astype("Int64")
-    return totals.sort_values(["rank", "recipient"], ignore_index=True)
+    window = pd.DataFrame({"start": [start], "end": [end]})
+    return ranked_windows(tiv, supplier, window).drop(columns="window")
 
 
 def ranked_windows(tiv: pd.DataFrame, supplier: str, windows: pd.DataFrame) -> pd.DataFrame:
@@ -268,8 +261,7 @@ def ranked_windows(tiv: pd.DataFrame, supplier: str, windows: pd.DataFrame) -> p
             raise ValueError(f"no TIV rows for supplier {supplier!r} in {start}-{end}")
     totals = spans.groupby(["window", "recipient"], as_index=False)["tiv"].sum()
     by_window = totals.groupby("window")["tiv"]
-    # Series.sum, as window_totals does, so that fractional TIV give the very same shares
-    window_sum = by_window.transform(lambda group: group.sum())
+    window_sum = by_window.transform("sum")
     totals["share_pct"] = (100 * totals["tiv"] / window_sum).astype("Float64")
     totals["rank"] = by_window.rank(method="min", ascending=False).astype("Int64")
     return totals.sort_values(["window", "rank", "recipient"], ignore_index=True)
