@@ -3,10 +3,7 @@ says (no data is prepared here)."""
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
-from collections.abc import Mapping
-from typing import Any
 
 import matplotlib as mpl
 import matplotlib.dates as mdates
@@ -37,41 +34,7 @@ LINE_COLOUR = "#444444"
 def to_matplotlib(spec: ChartSpec) -> Figure:
     """The spec as a matplotlib Figure (not shown: a notebook shows it, or ``savefig`` writes it)."""
     with mpl.rc_context(MPL_STYLE):
-        return DRAW[spec.kind](_literal(spec))
-
-
-def _literal(spec: ChartSpec) -> ChartSpec:
-    """The spec with every text escaped for matplotlib, which reads what stands between two
-    dollar signs as mathtext ("$46 bn and $62 bn" would lose its dollars, "$\\frac{$" would
-    not draw at all): each ``$`` becomes ``\\$``, which it draws as a dollar sign."""
-    marks = spec.marks.copy()
-    for column in marks.columns:
-        if marks[column].dtype == object or isinstance(
-            marks[column].dtype, pd.StringDtype | pd.CategoricalDtype
-        ):
-            marks[column] = marks[column].map(_escaped)
-    return dataclasses.replace(
-        spec,
-        marks=marks,
-        title=_escaped(spec.title),
-        x_label=_escaped(spec.x_label),
-        y_label=_escaped(spec.y_label),
-        caption=_escaped(spec.caption),
-        annotations=tuple(
-            dataclasses.replace(note, text=_escaped(note.text)) for note in spec.annotations
-        ),
-        layout=_escaped(dict(spec.layout)),
-    )
-
-
-def _escaped(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.replace("$", r"\$")
-    if isinstance(value, Mapping):
-        return {key: _escaped(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return type(value)(_escaped(item) for item in value)
-    return value
+        return DRAW[spec.kind](spec)
 
 
 def _title(fig: Figure, spec: ChartSpec) -> None:

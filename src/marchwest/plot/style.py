@@ -144,7 +144,9 @@ pio.templates[TEMPLATE] = go.layout.Template(
     data={kind: _WHITE.data[kind] for kind in ("bar", "heatmap", "scatter", "scattergeo")},
 )
 pio.templates[TEMPLATE].layout.font.family = FONT_FAMILY
-MPL_STYLE = {"font.family": FONT_FAMILY}
+# Every text drawn as written: matplotlib would read what stands between two dollar signs as
+# mathtext ("$46 bn and $62 bn" loses its dollars, "$\\frac{$" does not draw at all).
+MPL_STYLE = {"font.family": FONT_FAMILY, "text.parse_math": False}
 
 
 def entity_colour(entity_id: str) -> str:
