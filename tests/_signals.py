@@ -1,14 +1,24 @@
-"""A marchwest command in a subprocess, signalled (kill -9, Ctrl-C) while it builds its output."""
+"""A marchwest command in a subprocess, signalled (kill -9, Ctrl-C) at a moment it reports.
+
+The command is started with ``MARCHWEST_PAUSE_AT`` naming one of its checkpoints
+(:func:`marchwest.outputs.checkpoint`); when it gets there it writes the name to a FIFO and waits.
+The signal is sent only once the name is read, so the test never races the command's speed.
+"""
 
 from __future__ import annotations
 
+import os
+import select
 import signal
 import subprocess
 import sys
-import time
+import tempfile
 from pathlib import Path
 
-from marchwest.outputs import TMP_PREFIX
+from marchwest.outputs import PAUSE_AT, PAUSE_FIFO, TMP_PREFIX
+
+EXPORT_CHECKPOINTS = ("aside", "table#1", "table#9", "built", "manifest", "swapped")
+SITE_CHECKPOINTS = ("aside", "built", "manifest", "swapped")
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -24,23 +34,42 @@ def leftovers(parent: Path) -> list[str]:
     return sorted(p.name for p in parent.glob(f"{TMP_PREFIX}*"))
 
 
-def signal_while_building(
-    args: list[str], parent: Path, delay: float, signum: int = signal.SIGKILL
+def _reached(fifo: Path, process: subprocess.Popen) -> str:
+    """The checkpoint name the command writes to ``fifo``; fails if it ends without one."""
+    fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        while True:
+            ready, _, _ = select.select([fd], [], [], 0.05)
+            if ready and (data := os.read(fd, 4096)):
+                return data.decode().strip()
+            if process.poll() is not None:
+                _, err = process.communicate()
+                raise AssertionError(f"the command ended before its checkpoint: {err}")
+    finally:
+        os.close(fd)
+
+
+def signal_at(
+    args: list[str], checkpoint: str, signum: int = signal.SIGKILL
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m marchwest *args``; once its temporary folder appears in ``parent``, wait
-    ``delay`` seconds and send ``signum`` unless it has finished by then."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "marchwest", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 120
-    while not leftovers(parent) and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.001)
-    try:  # a command that ends sooner is not waited for: there is nothing left to signal
-        process.wait(timeout=delay)
-    except subprocess.TimeoutExpired:
-        process.send_signal(signum)
-    out, err = process.communicate(timeout=120)
+    """Run ``python -m marchwest *args``, wait until it reports ``checkpoint``, send ``signum``."""
+    with tempfile.TemporaryDirectory() as pipes:
+        fifo = Path(pipes) / "checkpoint"
+        os.mkfifo(fifo)
+        env = {**os.environ, PAUSE_AT: checkpoint, PAUSE_FIFO: str(fifo)}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "marchwest", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        try:
+            assert _reached(fifo, process) == checkpoint.split("#")[0]
+            process.send_signal(signum)
+            out, err = process.communicate(timeout=120)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
     return subprocess.CompletedProcess(process.args, process.returncode, out, err)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from _cli import run
 from _ledgers import MINIMAL
-from _signals import signal_while_building
+from _signals import EXPORT_CHECKPOINTS, signal_at
 
 
 def test_validate_a_valid_ledger(make_ledger):
@@ -149,12 +149,28 @@ def test_a_bug_shows_one_line_and_its_traceback_only_under_debug(tmp_path, monke
         main(["export", str(tmp_path), "--debug"])
 
 
-def test_ctrl_c_during_export_ends_130_and_leaves_nothing(tmp_path):
+@pytest.mark.parametrize("moment", EXPORT_CHECKPOINTS)
+def test_ctrl_c_during_export_ends_130_and_leaves_nothing_half_written(tmp_path, moment):
     out = tmp_path / "out"
-    result = signal_while_building(["export", str(out)], tmp_path, 0.05, signal.SIGINT)
+    result = signal_at(["export", str(out)], moment, signal.SIGINT)
     assert result.returncode == 130, result.stderr
     assert result.stderr == "marchwest export: interrupted; nothing half-written is left\n"
-    assert list(tmp_path.iterdir()) == []
+    if moment == "swapped":  # interrupted after the new export was in place: it is whole
+        assert [p.name for p in tmp_path.iterdir()] == ["out"]
+        assert (out / "datapackage.json").is_file() and (out / ".marchwest-manifest.json").is_file()
+    else:
+        assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("folder", ["notebooks", "src", "tests", "data", "benchmarks"])
+def test_export_or_site_into_the_projects_own_folders_is_refused(folder):
+    from marchwest.paths import PROJECT_ROOT
+
+    before = sorted(p.name for p in (PROJECT_ROOT / folder).iterdir())
+    for command in ("export", "site"):
+        result = run(command, folder, "--force", cwd=PROJECT_ROOT)
+        assert_one_line_refusal(result, folder)
+    assert sorted(p.name for p in (PROJECT_ROOT / folder).iterdir()) == before
 
 
 def test_a_ledger_fault_in_export_is_one_line_on_stderr(monkeypatch, tmp_path, capsys):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from _signals import leftovers, signal_while_building, tree
+from _signals import EXPORT_CHECKPOINTS, leftovers, signal_at, tree
 
 import marchwest
 from marchwest.export import CREATED, LIST_SEPARATOR, export_tables
@@ -99,7 +99,7 @@ def test_csv_and_parquet_hold_the_tables(make_ledger, tmp_path):
 # Writes that lose nothing (marchwest.outputs): refused folders, a manifest, an atomic swap.
 
 
-def test_the_ledger_is_never_an_export_folder_even_with_force(make_ledger):
+def test_the_ledger_is_never_an_export_folder(make_ledger):
     from marchwest.paths import bundled_ledger_dir
 
     root = make_ledger()
@@ -107,15 +107,15 @@ def test_the_ledger_is_never_an_export_folder_even_with_force(make_ledger):
     bundled = bundled_ledger_dir()
     for target in (root, root / "facts", root / "raw", root / "facts" / "sub", bundled / "facts"):
         with pytest.raises(OutputError, match="part of the ledger at"):
-            export_tables(target, force=True)
+            export_tables(target)
     assert tree(root) == before
     assert not list(root.parent.glob(".marchwest-tmp-*"))
 
 
-def test_a_folder_holding_a_ledger_is_never_replaced_even_with_force(make_ledger):
+def test_a_folder_holding_a_ledger_is_never_replaced(make_ledger):
     root = make_ledger()
-    with pytest.raises(OutputError, match="holds the ledger at"):
-        export_tables(root.parent, force=True)
+    with pytest.raises(OutputError, match="holds files marchwest did not write"):
+        export_tables(root.parent)
     assert (root / "raw" / "article.txt").is_file()
 
 
@@ -125,7 +125,7 @@ def test_an_export_beside_a_ledger_is_allowed(make_ledger):
     assert (processed / "datapackage.json").is_file()
 
 
-def test_a_users_own_or_edited_files_are_never_replaced_without_force(tmp_path):
+def test_a_users_own_or_edited_files_are_never_replaced(tmp_path):
     out = tmp_path / "out"
     export_tables(out, parquet=False)
     (out / "notes.txt").write_text("mine", encoding="utf-8")
@@ -138,13 +138,14 @@ def test_a_users_own_or_edited_files_are_never_replaced_without_force(tmp_path):
     with pytest.raises(OutputError, match=r"\(claims\.csv\)"):
         export_tables(out, parquet=False)
 
-    export_tables(out, parquet=False, force=True)
-    assert (out / "claims.csv").read_text(encoding="utf-8") != "edited"
+    assert (out / "claims.csv").read_text(encoding="utf-8") == "edited"
 
 
 def test_a_folder_of_other_files_is_refused(tmp_path):
     (tmp_path / "report.docx").write_bytes(b"x")
-    with pytest.raises(OutputError, match=r"report\.docx\); choose another folder, or use --force"):
+    with pytest.raises(
+        OutputError, match=r"report\.docx\); choose another folder, or move those files out of it"
+    ):
         export_tables(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.docx"]
 
@@ -203,23 +204,24 @@ def test_a_failed_export_leaves_the_old_one_and_no_leftover(tmp_path, monkeypatc
 
 
 def test_kill_9_at_any_moment_leaves_the_old_export_or_the_new_one(make_ledger, tmp_path):
+    """Killed at each moment the command reports, from its temporary folder's first moment to
+    after the swap: the folder holds the old export or the whole new one, never a mix."""
     out, new = tmp_path / "out", tmp_path / "new"
     export_tables(new)
     export_tables(out, marchwest.load(make_ledger()))
     old = tree(out)
-    seen = set()
-    # from the temporary folder's first moment to well after the swap (the last one: a finished run)
-    for delay in (0, 0.05, 0.15, 0.3, 0.4, 0.45, 0.5, 0.6, 5.0):
-        signal_while_building(["export", str(out)], tmp_path, delay)
+    ends = {}
+    for moment in EXPORT_CHECKPOINTS:
+        signal_at(["export", str(out)], moment)
         now = tree(out)
-        assert now in (old, tree(new)), f"killed {delay} s in: a mix of old and new files"
-        seen.add("old" if now == old else "new")
+        assert now in (old, tree(new)), f"killed at {moment}: a mix of old and new files"
+        ends[moment] = "old" if now == old else "new"
         if now != old:
             pd.read_parquet(out / "events.parquet")
             export_tables(out, marchwest.load(make_ledger()))  # old again for the next moment
+    assert ends == {m: "new" if m == "swapped" else "old" for m in EXPORT_CHECKPOINTS}
     export_tables(out)
     assert leftovers(tmp_path) == [], "the next run removes what killed runs left"
-    assert seen == {"old", "new"}
 
 
 def test_without_renameat2_the_swap_is_two_renames(tmp_path, monkeypatch):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from _signals import leftovers, signal_while_building, tree
+from _signals import SITE_CHECKPOINTS, leftovers, signal_at, tree
 from bs4 import BeautifulSoup
 
 import marchwest
@@ -346,7 +346,9 @@ def test_the_site_command_reports_a_refused_folder_and_fails(tmp_path, capsys):
 # Writes that lose nothing: the site is swapped in whole and never over a user's files.
 
 
-def test_files_a_user_added_to_an_earlier_site_are_kept_unless_force(site, tmp_path):
+def test_files_a_user_added_to_an_earlier_site_are_always_kept(site, tmp_path):
+    from marchwest.cli import main
+
     out = tmp_path / "site"
     shutil.copytree(site, out)
     (out / "notes").mkdir()
@@ -354,11 +356,13 @@ def test_files_a_user_added_to_an_earlier_site_are_kept_unless_force(site, tmp_p
     with pytest.raises(OutputError, match=r"did not write \(notes/todo\.txt\)"):
         build_site(SITE_NOTEBOOKS[:1], out)
     assert (out / "notes" / "todo.txt").read_text(encoding="utf-8") == "mine"
-    build_site(SITE_NOTEBOOKS[:1], out, force=True)
-    assert not (out / "notes").exists()
+    assert main(["site", str(out), "--force"]) == 1, (
+        "--force re-runs; it never deletes a user's files"
+    )
+    assert (out / "notes" / "todo.txt").read_text(encoding="utf-8") == "mine"
 
 
-def test_a_page_a_user_edited_is_kept_unless_force(site, tmp_path):
+def test_a_page_a_user_edited_is_kept(site, tmp_path):
     out = tmp_path / "site"
     shutil.copytree(site, out)
     (out / "01-charts.html").write_text("my edits", encoding="utf-8")
@@ -397,34 +401,35 @@ def test_a_site_into_a_file_or_the_ledger_is_refused(make_ledger, tmp_path):
     with pytest.raises(OutputError, match=r"file\.html is a file, not a folder"):
         build_site(SITE_NOTEBOOKS[:1], tmp_path / "file.html" / "site")
     with pytest.raises(OutputError, match="part of the ledger"):
-        build_site(SITE_NOTEBOOKS[:1], make_ledger() / "raw", force=True)
+        build_site(SITE_NOTEBOOKS[:1], make_ledger() / "raw")
 
 
 def test_kill_9_during_a_build_leaves_the_old_site_or_the_new_one(site, tmp_path):
-    """The project's site built by the command, killed at moments across the build: the folder is
+    """The project's site built by the command, killed at each moment it reports: the folder is
     the old site, or a whole new one (every file its manifest lists, nothing else)."""
     out = tmp_path / "site"
     shutil.copytree(site, out)
     old = tree(out)
-    ends = []
-    for delay in (0, 1.0, 2.5, 30):
-        signal_while_building(["site", str(out)], tmp_path, delay)
+    ends = {}
+    for moment in SITE_CHECKPOINTS:
+        signal_at(["site", str(out), "--force"], moment)
         now = tree(out)
-        ends.append("old" if now == old else "new")
+        ends[moment] = "old" if now == old else "new"
         if now != old:
             recorded = json.loads(now.pop(MANIFEST))["files"]
             assert {n: hashlib.sha256(d).hexdigest() for n, d in now.items()} == recorded
             assert "05-fact-check.html" in now, "the project's pages"
-    assert ends[0] == "old" and ends[-1] == "new", ends  # killed at once; let finish
-    build_site(SITE_NOTEBOOKS[:1], out, force=True)
+    assert ends == {m: "new" if m == "swapped" else "old" for m in SITE_CHECKPOINTS}
+    build_site(SITE_NOTEBOOKS[:1], out)
     assert leftovers(tmp_path) == [], "the next build removes what killed builds left"
 
 
-def test_ctrl_c_during_a_build_ends_130_and_leaves_the_old_site(site, tmp_path):
+@pytest.mark.parametrize("moment", ["aside", "built", "manifest"])
+def test_ctrl_c_during_a_build_ends_130_and_leaves_the_old_site(site, tmp_path, moment):
     out = tmp_path / "site"
     shutil.copytree(site, out)
     old = tree(out)
-    done = signal_while_building(["site", str(out)], tmp_path, 0.5, signal.SIGINT)
+    done = signal_at(["site", str(out), "--force"], moment, signal.SIGINT)
     assert done.returncode == 130
     assert done.stderr == "marchwest site: interrupted; nothing half-written is left\n"
     assert tree(out) == old
@@ -528,7 +533,7 @@ def test_every_chart_has_its_data_linked_under_it(site):
         output = link.find_parent(class_="jp-OutputArea-output")
         assert output.select_one("img, div.plotly-graph-div") is not None
         assert link["data-chart"] == data["title"]
-        assert (site / link["href"]).read_text(encoding="utf-8") == data["csv"]
+        assert (site / link["href"]).read_bytes().decode("utf-8") == data["csv"]
         sidecar = json.loads((site / link["href"]).with_suffix(".json").read_text("utf-8"))
         assert sidecar["title"] == data["title"] and sidecar["caption"] == data["caption"]
         assert sidecar["data"] == link["href"] and sidecar["page"] == f"{CHART_NOTEBOOK}.html"

@@ -44,7 +44,7 @@ def _export(args: argparse.Namespace) -> int:
         return 0
     from marchwest.export import export_tables
 
-    export_tables(args.out_dir, force=args.force)
+    export_tables(args.out_dir)
     print(f"exported the tables to {args.out_dir} (CSV, Parquet, datapackage.json)")
     step.record()
     return 0
@@ -75,7 +75,7 @@ def _site(args: argparse.Namespace) -> int:
         return 0
     from marchwest.site import site_command
 
-    code = site_command(args.out_dir, force=args.force)
+    code = site_command(args.out_dir)
     if code == 0:
         step.record()
     return code
@@ -86,7 +86,6 @@ DESCRIPTION = (
     " sourced tables. Check a ledger, export the tables, execute the notebooks, build the site."
 )
 RERUN = "run even when nothing changed since the last run"
-REPLACE = "replace OUT_DIR when it holds files marchwest did not write (never a ledger)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -138,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write every table as CSV and Parquet plus datapackage.json",
     )
     export.add_argument("out_dir", type=Path)
-    export.add_argument("--force", action="store_true", help=f"{RERUN}; also {REPLACE}")
+    export.add_argument("--force", action="store_true", help=RERUN)
     export.set_defaults(func=_export)
 
     run = commands.add_parser("run", parents=[debug], help="execute the notebooks in place")
@@ -159,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
         "site", parents=[debug], help="render the notebooks to an offline HTML site"
     )
     site.add_argument("out_dir", type=Path, nargs="?", default=Path("site"))
-    site.add_argument("--force", action="store_true", help=f"{RERUN}; also {REPLACE}")
+    site.add_argument("--force", action="store_true", help=RERUN)
     site.set_defaults(func=_site)
     return parser
 

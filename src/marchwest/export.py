@@ -175,10 +175,12 @@ def write_tables(
 ) -> None:
     """Write <table>.csv, <table>.parquet (unless ``parquet=False``) and datapackage.json of
     ``frames`` (the tables of ``article``'s ledger) into the existing folder ``folder``."""
+    from marchwest.csvcells import to_csv
+    from marchwest.outputs import checkpoint
+
     for name, frame in frames.items():
-        _csv_frame(frame, name).to_csv(
-            folder / f"{name}.csv", index=False, date_format="%Y-%m-%d", lineterminator="\n"
-        )
+        checkpoint("table")
+        (folder / f"{name}.csv").write_bytes(to_csv(_csv_frame(frame, name)).encode("utf-8"))
         if parquet:
             frame.to_parquet(folder / f"{name}.parquet", index=False)
     text = (
@@ -188,15 +190,13 @@ def write_tables(
     (folder / "datapackage.json").write_text(text, encoding="utf-8")
 
 
-def export_tables(
-    out_dir: Path, ledger: Ledger | None = None, *, parquet: bool = True, force: bool = False
-) -> None:
+def export_tables(out_dir: Path, ledger: Ledger | None = None, *, parquet: bool = True) -> None:
     """Export every table (of the bundled ledger unless ``ledger`` is given) to ``out_dir``, whole:
     built beside it and swapped in (:func:`marchwest.outputs.replacing`, which says what is
-    refused; ``force`` replaces a folder holding files marchwest did not write)."""
+    refused: never a folder holding files marchwest did not write)."""
     from marchwest.loaders import bundled
     from marchwest.outputs import replacing
 
     ledger = ledger or bundled()
-    with replacing(Path(out_dir), force=force, mark=MARK) as building:
+    with replacing(Path(out_dir), mark=MARK) as building:
         write_tables(building, ledger.tables(), ledger.article(), parquet=parquet)

@@ -4,9 +4,13 @@
 folder beside the target (``.marchwest-tmp-<pid>-*``, git-ignored), a manifest of every file
 written is added (``.marchwest-manifest.json``), and the folder is swapped with the target in one
 ``renameat2(RENAME_EXCHANGE)`` call, so a kill at any moment leaves the old output or the new one,
-never a mix. The target is refused when it is part of a ledger, holds the working folder or the
-project, or holds files the manifest does not list (a user's own or edited files) unless ``force``.
-Placeholder files (``.gitkeep``) are carried over. Leftovers of killed runs are removed next time.
+never a mix. The target is refused, always, when it is part of a ledger, one of the project's own
+folders, holds the working folder or the project, or holds files the manifest does not list (a
+user's own or edited files): nothing marchwest did not write is ever removed. Placeholder files
+(``.gitkeep``) are carried over. Leftovers of killed runs are removed next time.
+
+A test can stop a build at a named moment (:func:`checkpoint`) and signal it there, so a test of
+kill -9 or Ctrl-C "while it builds" waits for an event the command reports, never for a delay.
 """
 
 from __future__ import annotations
@@ -30,6 +34,11 @@ MANIFEST = ".marchwest-manifest.json"
 TMP_PREFIX = ".marchwest-tmp-"
 PLACEHOLDERS = frozenset({".gitkeep"})
 LEDGER_PARTS = frozenset({"facts", "raw", "external"})
+# The checkout's own folders: never an output, whatever they hold (data/processed and site/ are).
+PROJECT_FOLDERS = ("src", "notebooks", "tests", "data", "benchmarks", "tools", "requirements")
+PROJECT_OUTPUTS = ("data/processed", "site")
+PAUSE_AT = "MARCHWEST_PAUSE_AT"  # a checkpoint name, or NAME#N for its N-th time
+PAUSE_FIFO = "MARCHWEST_PAUSE_FIFO"  # a FIFO the paused command writes the name to
 SHOWN = 3  # foreign files named in a refusal
 
 
@@ -41,9 +50,21 @@ def _is_ledger(folder: Path) -> bool:
     return (folder / "facts").is_dir() or (folder / "raw" / "article.txt").is_file()
 
 
+def _project_folder(target: Path) -> str | None:
+    """The project's own folder that ``target`` is or lies in (not an output folder), if any."""
+    root = PROJECT_ROOT.resolve()
+    if root not in target.parents:
+        return None
+    inside = target.relative_to(root).as_posix()
+    if any(inside == out or inside.startswith(f"{out}/") for out in PROJECT_OUTPUTS):
+        return None
+    top = inside.split("/", 1)[0]
+    return top if top in PROJECT_FOLDERS or top.startswith(".") else None
+
+
 def refuse_protected(target: Path) -> None:
-    """Refuse (even with ``force``) a ledger, its facts/raw/external, or a folder that holds the
-    working folder, the project or the home folder: replacing it would delete them."""
+    """Refuse a ledger, its facts/raw/external, the project's own folders (notebooks/, src/, …),
+    or a folder that holds the working folder, the project or the home folder."""
     for kept in (Path.cwd(), PROJECT_ROOT, Path.home()):
         kept = kept.resolve()
         if target == kept or target in kept.parents:
@@ -54,6 +75,9 @@ def refuse_protected(target: Path) -> None:
             inside = target.relative_to(folder).parts
             if not inside or inside[0] in LEDGER_PARTS:
                 raise OutputError(f"{target}: part of the ledger at {folder}; never written to")
+    own = _project_folder(target)
+    if own is not None:
+        raise OutputError(f"{target}: the project's own {own}/ folder; never an output folder")
 
 
 def _digest(path: Path) -> str:
@@ -115,7 +139,7 @@ def foreign_files(
     return list(islice(_walk(folder), SHOWN + 1))  # enough to name (a big folder is not walked)
 
 
-def check_target(target: Path, *, force: bool, mark=None, new=None) -> None:
+def check_target(target: Path, *, mark=None, new=None) -> None:
     """Refuse a target that is not a folder, or that holds files marchwest did not write."""
     if target.exists() and not target.is_dir():
         raise OutputError(f"{target}: exists and is not a folder")
@@ -124,17 +148,12 @@ def check_target(target: Path, *, force: bool, mark=None, new=None) -> None:
         raise OutputError(f"{target}: {above} is a file, not a folder")
     if not target.exists():
         return
-    if force:  # the one case where files marchwest did not write are removed
-        for folder, _, _ in os.walk(target):
-            if _is_ledger(Path(folder)):
-                raise OutputError(f"{target}: holds the ledger at {folder}; never replaced")
-        return
     foreign = foreign_files(target, mark, new)
     if foreign:
         shown = ", ".join(foreign[:SHOWN]) + (", ..." if len(foreign) > SHOWN else "")
         raise OutputError(
             f"{target}: holds files marchwest did not write ({shown}); "
-            "choose another folder, or use --force to replace it"
+            "choose another folder, or move those files out of it"
         )
 
 
@@ -192,18 +211,38 @@ def _umask() -> int:
     return mask
 
 
+def checkpoint(name: str) -> None:
+    """A named moment of a build, where a test may stop the command: when ``MARCHWEST_PAUSE_AT``
+    names it (``NAME`` or ``NAME#N``, its N-th time), the command writes the name to the FIFO
+    ``MARCHWEST_PAUSE_FIFO`` and then waits there for a signal (kill -9, Ctrl-C) or a line back."""
+    wanted = os.environ.get(PAUSE_AT)
+    if not wanted:
+        return
+    counts = _checkpoints_seen
+    counts[name] = counts.get(name, 0) + 1
+    if wanted not in (name, f"{name}#{counts[name]}"):
+        return
+    fifo = os.environ[PAUSE_FIFO]
+    with open(fifo, "w", encoding="utf-8") as reached:
+        reached.write(f"{name}\n")
+    with open(fifo, encoding="utf-8") as resume:  # blocks until the test answers or signals
+        resume.readline()
+
+
+_checkpoints_seen: dict[str, int] = {}
+
+
 @contextmanager
-def replacing(
-    target: Path, *, force: bool = False, mark: tuple[str, str] | None = None
-) -> Iterator[Path]:
+def replacing(target: Path, *, mark: tuple[str, str] | None = None) -> Iterator[Path]:
     """Yield an empty folder to build the new output in; on success it replaces ``target`` whole.
 
     Raises OutputError (before anything is built) for a target that must not be replaced; any
     error or interrupt while building leaves the target as it was and removes the folder.
+    Checkpoints: ``aside`` (the empty folder made), ``built``, ``manifest``, ``swapped``.
     """
     real = resolve(target)
     refuse_protected(real)
-    check_target(real, force=force, mark=mark)
+    check_target(real, mark=mark)
     try:
         real.parent.mkdir(parents=True, exist_ok=True)
         clean_leftovers(real.parent)
@@ -211,9 +250,12 @@ def replacing(
     except OSError as error:
         raise OutputError(f"{target}: cannot write beside it: {error.strerror or error}") from error
     try:
+        checkpoint("aside")
         yield building
+        checkpoint("built")
         write_manifest(building)
-        check_target(real, force=force, mark=mark, new=set(_files(building)))
+        check_target(real, mark=mark, new=set(_files(building)))
+        checkpoint("manifest")
         for name in PLACEHOLDERS:
             if (real / name).is_file() and not (building / name).exists():
                 shutil.copy2(real / name, building / name)
@@ -222,5 +264,6 @@ def replacing(
             _exchange(building, real)  # building now holds the old output
         else:
             os.rename(building, real)
+        checkpoint("swapped")
     finally:
         shutil.rmtree(building, ignore_errors=True)

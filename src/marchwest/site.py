@@ -560,18 +560,18 @@ def write_index(out_dir: Path, pages: list[Page], cite: dict[str, str], footer: 
     return html
 
 
-def build_site(notebooks: list[Path], out_dir: Path, *, force: bool = False) -> list[Page]:
+def build_site(notebooks: list[Path], out_dir: Path) -> list[Page]:
     """Render ``notebooks`` (in this order) and the tables into ``out_dir``; return the pages written.
 
-    ``out_dir`` is replaced whole (:func:`marchwest.outputs.replacing` says what it refuses;
-    ``force`` replaces a folder holding files marchwest did not write)."""
+    ``out_dir`` is replaced whole (:func:`marchwest.outputs.replacing` says what it refuses:
+    never a folder holding files marchwest did not write)."""
     if not notebooks:
         raise SiteError("no notebooks to render")
     books = [(path, read_notebook(path)) for path in notebooks]
     pages = [describe_page(path, nb) for path, nb in books]
 
     # Built beside the output folder, then swapped in: a failed build leaves the old site whole.
-    with replacing(Path(out_dir), force=force, mark=("index.html", GENERATOR)) as building:
+    with replacing(Path(out_dir), mark=("index.html", GENERATOR)) as building:
         write_site(pages, books, building)
     return pages
 
@@ -644,9 +644,9 @@ def write_site(
     (assets / "notebook.css").write_text(notebook_css(exporter, classes), encoding="utf-8")
 
 
-def site_command(out_dir: Path, *, force: bool = False) -> int:
+def site_command(out_dir: Path) -> int:
     """``python -m marchwest site OUT``: build the site from every notebook in notebooks/."""
-    pages = build_site(sorted(NOTEBOOKS_DIR.glob("*.ipynb")), out_dir, force=force)
+    pages = build_site(sorted(NOTEBOOKS_DIR.glob("*.ipynb")), out_dir)
     total = sum(f.stat().st_size for f in out_dir.rglob("*") if f.is_file())
     print(f"wrote {out_dir}/index.html and {len(pages)} pages ({total / 1e6:.1f} MB)")
     return 0

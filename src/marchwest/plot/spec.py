@@ -16,6 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from marchwest.csvcells import to_csv
+
 # The columns each kind's marks carry (more may be present).
 MARK_COLUMNS: dict[str, tuple[str, ...]] = {
     # horizontal bars, stacked by segment; categories top to bottom in the order they come
@@ -83,8 +85,9 @@ class ChartSpec:
         object.__setattr__(self, "description", " ".join(self.description.split()))
 
     def marks_csv(self) -> str:
-        """The marks as CSV text, the numbers and labels drawn (same spec, same bytes)."""
-        return self.marks.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
+        """The marks as CSV text, the numbers and labels drawn (same spec, same bytes); a label
+        a spreadsheet would read as a formula is neutralised (:mod:`marchwest.csvcells`)."""
+        return to_csv(self.marks)
 
     def data(self) -> dict[str, str]:
         """What a reader needs beside the picture: title, description, caption, marks CSV."""
