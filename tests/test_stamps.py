@@ -20,7 +20,7 @@ def project(tmp_path, monkeypatch):
     """Copies of the ledger's folders and of three notebooks; stamps in their own folder."""
     monkeypatch.setenv("MARCHWEST_STAMPS", str(tmp_path / "stamps"))
     ledger = tmp_path / "data"
-    for folder in stamps.LEDGER_FOLDERS:
+    for folder in ("raw", "facts", "external"):
         shutil.copytree(bundled_ledger_dir() / folder, ledger / folder)
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
