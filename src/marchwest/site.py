@@ -233,9 +233,11 @@ def palette_png(data: bytes) -> bytes:
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
-    """The notebook at ``path``, or a SiteError naming it."""
+    """The notebook at ``path`` (a regular file of at most 50 MB), or a SiteError naming it."""
+    from marchwest.stamps import read_regular
+
     try:
-        return nbformat.read(path, as_version=4)
+        return nbformat.reads(read_regular(path).decode("utf-8"), as_version=4)
     except (OSError, ValueError) as error:
         raise SiteError(f"{path}: cannot read the notebook: {error}") from error
 
