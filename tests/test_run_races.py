@@ -83,6 +83,13 @@ def ran(out: str) -> list[str]:
     return re.findall(r"^start\s+(\S+)", out, re.MULTILINE)
 
 
+def test_the_runner_reports_each_moment_of_a_run_in_order(project):
+    ledger, (a, _) = project
+    seen = []
+    assert run_stamped([a], ledger_dir=ledger, on_event=lambda nb, m: seen.append((nb, m))) == 0
+    assert seen == [(a, m) for m in ("read", "cell 0", "cell 1", "executed", "written")]
+
+
 @pytest.mark.parametrize("moment", [("a.ipynb", "written"), ("b.ipynb", "read")])
 def test_a_notebook_saved_after_its_run_wrote_it_runs_next_time(project, capsys, moment):
     """`run a b`: a's cell saved once a was written (before b finished): the next run runs a."""
@@ -166,10 +173,10 @@ def test_a_save_between_the_last_check_and_the_replace_is_caught(tmp_path, monke
     assert [p.name for p in tmp_path.iterdir()] == ["nb.ipynb"]
 
 
-MOMENTS = [
+MOMENTS = [  # every moment the runner reports of each notebook's run
     (name, moment)
     for name in ("a.ipynb", "b.ipynb")
-    for moment in ("read", "cell 0", "cell 1", "executed", "written")
+    for moment in (pipeline.MOMENTS[0], "cell 0", "cell 1", *pipeline.MOMENTS[1:])
 ]
 
 
