@@ -42,6 +42,7 @@ from traitlets.config import Config
 
 from marchwest.outputs import replacing
 from marchwest.paths import ASSETS_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, SITE_FILES
+from marchwest.stamps import read_regular
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 PLOTLY_JS = (
@@ -234,8 +235,6 @@ def palette_png(data: bytes) -> bytes:
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
     """The notebook at ``path`` (a regular file of at most 50 MB), or a SiteError naming it."""
-    from marchwest.stamps import read_regular
-
     try:
         return nbformat.reads(read_regular(path).decode("utf-8"), as_version=4)
     except (OSError, ValueError) as error:
