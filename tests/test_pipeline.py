@@ -232,7 +232,7 @@ def test_a_notebook_that_cannot_be_written_back_is_a_failure(tmp_path, monkeypat
     shutil.copy(TEST_NOTEBOOKS / "good.ipynb", tmp_path / "good.ipynb")
     shutil.copy(TEST_NOTEBOOKS / "beside.txt", tmp_path / "beside.txt")
 
-    def read_only(path, data):  # root writes anywhere: a read-only folder is mocked
+    def read_only(path, data, read=None):  # root writes anywhere: a read-only folder is mocked
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(pipeline, "write_atomically", read_only)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 INTERRUPTED = 130
@@ -50,21 +51,40 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(args: argparse.Namespace) -> int:
+def run_stamped(
+    notebooks: list[Path],
+    *,
+    force: bool = False,
+    jobs: int | None = None,
+    timeout: int | None = None,
+    ledger_dir: Path | None = None,
+    on_event: Callable[[Path, str], None] | None = None,
+) -> int:
+    """``marchwest run``: execute the notebooks (default: notebooks/*) whose stamp differs (all
+    with ``force``). The inputs (the ledger at ``ledger_dir``, default the bundled one) are
+    digested before any notebook starts; each notebook that runs through is stamped as it ends,
+    with them and the digest of the bytes its run wrote. ``on_event`` as in
+    ``marchwest.pipeline.run_notebooks``."""
     from marchwest.paths import NOTEBOOKS_DIR
     from marchwest.stamps import notebook_steps
 
-    notebooks = list(dict.fromkeys(args.notebooks)) or sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
-    steps = {step.target: step for step in notebook_steps(notebooks)}
-    todo = [nb for nb, step in steps.items() if not step.skip(args.force)]
+    notebooks = list(dict.fromkeys(notebooks)) or sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+    steps = {step.target: step for step in notebook_steps(notebooks, ledger_dir)}
+    todo = [nb for nb, step in steps.items() if not step.skip(force)]
     if notebooks and not todo:
         print(f"{len(notebooks)} notebooks up to date, none ran (--force runs them)")
         return 0
-    from marchwest.pipeline import run_command
+    from marchwest.pipeline import NotebookResult, run_command  # heavy: only when one runs
 
-    return run_command(
-        todo, jobs=args.jobs, timeout=args.timeout, ran=lambda nb: steps[nb].record()
-    )
+    def stamp(result: NotebookResult) -> None:
+        if result.ok:
+            steps[result.notebook].record(result.digest)
+
+    return run_command(todo, jobs=jobs, timeout=timeout, ran=stamp, on_event=on_event)
+
+
+def _run(args: argparse.Namespace) -> int:
+    return run_stamped(args.notebooks, force=args.force, jobs=args.jobs, timeout=args.timeout)
 
 
 def _site(args: argparse.Namespace) -> int:

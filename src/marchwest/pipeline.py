@@ -3,12 +3,18 @@
 ``python -m marchwest run`` drives nbclient directly instead of calling ``jupyter nbconvert
 --execute`` once per notebook: the command-line start is paid once, kernels run side by side
 (one per core), and a finished kernel is stopped at once while the next one starts. A notebook is
-written only when every cell ran, atomically, and only when its bytes changed.
+written only when every cell ran, atomically, only when its bytes changed, and never over a file
+changed since the run read it (a cell saved meanwhile, as JupyterLab saves, is kept: the run of
+that notebook fails and says so). Notebooks are read as regular files of at most 50 MB
+(``marchwest.stamps.MAX_FILE_BYTES``): a FIFO, a device or a larger file is refused by name.
+
+Each result carries the digest of the bytes its run wrote, for its stamp (``marchwest.stamps``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import re
 import sys
@@ -26,6 +32,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
 from marchwest.paths import NOTEBOOKS_DIR
+from marchwest.reader import ReadError
+from marchwest.stamps import MAX_FILE_BYTES, read_regular
 
 # Kernel-level log lines (e.g. ipykernel's warning that it talks over local TCP) are noise here;
 # errors still show, and cell output never goes through this log.
@@ -36,6 +44,13 @@ DEFAULT_TIMEOUT = 300  # seconds one cell may run; a notebook stuck longer fails
 # protocol, jupyter/jupyter_client#154; seen once in `make bench`). Such a start is tried again.
 KERNEL_STARTS = 3
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# The moments of a notebook's run reported to ``on_event`` (with "cell N" before each cell).
+MOMENTS = ("read", "executed", "written")
+OnEvent = Callable[[Path, str], None]
+
+
+class NotebookChanged(Exception):
+    """The notebook on disk is no longer the file the run read: it is not overwritten."""
 
 
 class CurrentEnvKernelSpecs(KernelSpecManager):
@@ -78,6 +93,7 @@ class NotebookResult:
     changed: bool = False
     kernel_start_seconds: float = 0.0
     cell_seconds: tuple[float, ...] = ()  # one per cell run, in notebook order
+    digest: str | None = None  # SHA-256 of the bytes the run left in the file (when it ran through)
 
     @property
     def ok(self) -> bool:
@@ -105,9 +121,24 @@ def notebook_bytes(nb: nbformat.NotebookNode) -> bytes:
     return text.encode("utf-8")
 
 
-def write_atomically(path: Path, data: bytes) -> bool:
-    """Replace ``path`` with ``data`` in one step (never half-written); False if unchanged."""
-    if path.exists() and path.read_bytes() == data:
+def _on_disk(path: Path) -> bytes | None:
+    """The file's bytes now; None if there is none, or not a regular file of at most 50 MB."""
+    try:
+        return read_regular(path, MAX_FILE_BYTES)
+    except (FileNotFoundError, ReadError):
+        return None
+
+
+def write_atomically(path: Path, data: bytes, read: bytes | None = None) -> bool:
+    """Replace ``path`` with ``data`` in one step (never half-written); False if unchanged.
+
+    With ``read`` (the bytes the caller read from ``path``), raise NotebookChanged instead when the
+    file no longer holds them: it is compared again just before the replace.
+    """
+    current = _on_disk(path)
+    if read is not None and current != read:
+        raise NotebookChanged(path)
+    if current == data:
         return False
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -119,6 +150,8 @@ def write_atomically(path: Path, data: bytes) -> bool:
             os.chmod(tmp_name, path.stat().st_mode & 0o777)
         else:
             os.chmod(tmp_name, 0o666 & ~_umask())
+        if read is not None and _on_disk(path) != read:
+            raise NotebookChanged(path)
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
@@ -257,23 +290,44 @@ def _terminal_columns(stream: TextIO) -> int:
         return 0  # unknown: lines are not cut
 
 
+def _read_notebook(nb_path: Path) -> tuple[bytes, nbformat.NotebookNode]:
+    """The notebook's bytes (a regular file of at most 50 MB) and the notebook they hold."""
+    try:
+        data = read_regular(nb_path, MAX_FILE_BYTES)
+    except FileNotFoundError:
+        raise ReadError("no such file") from None
+    return data, nbformat.reads(data.decode("utf-8"), as_version=4)
+
+
+CHANGED_MEANWHILE = (
+    "changed on disk while it ran: not overwritten, the file on disk is kept (run it again)"
+)
+
+
 async def _execute(
-    nb_path: Path, progress: Progress, shutdowns: list[asyncio.Task], timeout: int
+    nb_path: Path,
+    progress: Progress,
+    shutdowns: list[asyncio.Task],
+    timeout: int,
+    on_event: OnEvent,
 ) -> NotebookResult:
     """Run one notebook in a fresh kernel started in its folder; write it back if every cell ran
-    (each within ``timeout`` seconds)."""
+    (each within ``timeout`` seconds) and the file is still the one it read."""
     started = time.monotonic()
     progress.start(nb_path)
     try:
-        nb = nbformat.read(nb_path, as_version=4)
-    except Exception as error:  # noqa: BLE001 (unreadable JSON, not a notebook, missing file)
+        read, nb = _read_notebook(nb_path)
+    except Exception as error:  # noqa: BLE001 (unreadable JSON, not a notebook, a FIFO, ...)
+        what = f"{type(error).__name__}: " if not isinstance(error, ReadError) else ""
         return NotebookResult(
             nb_path,
             time.monotonic() - started,
-            NotebookFailure(f"cannot read the notebook: {type(error).__name__}: {error}"),
+            NotebookFailure(f"cannot read the notebook: {what}{error}".splitlines()[0]),
         )
+    on_event(nb_path, "read")
     failure: NotebookFailure | None = None
     changed = False
+    digest = None
     cell_seconds: list[float] = []
     client, km = None, None
     try:
@@ -306,6 +360,7 @@ async def _execute(
         kernel_started = time.monotonic()
         for index, cell in enumerate(nb.cells if failure is None else []):
             progress.cell(nb_path, index, len(nb.cells))
+            on_event(nb_path, f"cell {index}")
             cell_started = time.monotonic()
             try:
                 await client.async_execute_cell(
@@ -317,8 +372,14 @@ async def _execute(
             finally:
                 cell_seconds.append(time.monotonic() - cell_started)
         if failure is None:
+            on_event(nb_path, "executed")
+            data = notebook_bytes(nb)
             try:
-                changed = write_atomically(nb_path, notebook_bytes(nb))
+                changed = write_atomically(nb_path, data, read)
+                digest = hashlib.sha256(data).hexdigest()
+                on_event(nb_path, "written")
+            except NotebookChanged:
+                failure = NotebookFailure(CHANGED_MEANWHILE)
             except OSError as error:
                 failure = NotebookFailure(f"cannot write the notebook: {error.strerror or error}")
     finally:
@@ -332,6 +393,7 @@ async def _execute(
         changed,
         kernel_started - started,
         tuple(cell_seconds),
+        digest,
     )
 
 
@@ -349,15 +411,21 @@ async def _shut_down(client: NotebookClient, km: AsyncKernelManager) -> None:
 
 
 async def _run_all(
-    notebooks: Sequence[Path], jobs: int, progress: Progress, timeout: int
+    notebooks: Sequence[Path],
+    jobs: int,
+    progress: Progress,
+    timeout: int,
+    on_event: OnEvent,
+    on_done: Callable[[NotebookResult], None],
 ) -> list[NotebookResult]:
     slots = asyncio.Semaphore(jobs)
     shutdowns: list[asyncio.Task] = []
 
     async def run(nb_path: Path) -> NotebookResult:
         async with slots:
-            result = await _execute(nb_path, progress, shutdowns, timeout)
+            result = await _execute(nb_path, progress, shutdowns, timeout, on_event)
         progress.finish(result)
+        on_done(result)
         return result
 
     drawing = asyncio.create_task(progress.keep_drawing())
@@ -377,17 +445,30 @@ def run_notebooks(
     stream: TextIO | None = None,
     live: bool | None = None,
     timeout: int = DEFAULT_TIMEOUT,
+    on_event: OnEvent | None = None,
+    on_done: Callable[[NotebookResult], None] | None = None,
 ) -> list[NotebookResult]:
     """Execute each notebook in place, ``jobs`` kernels at once, showing progress on ``stream``.
 
     Notebooks start in the order given. A failing notebook (a cell raising, or running longer
-    than ``timeout`` seconds) is left untouched on disk and does not stop the others. Returns one
-    result per notebook, in the order given.
+    than ``timeout`` seconds, or changed on disk while it ran) is left as it is on disk and does
+    not stop the others. ``on_event(notebook, moment)`` is called at each moment of a notebook's
+    run (``MOMENTS``, and "cell N" before each cell), ``on_done(result)`` as each one ends.
+    Returns one result per notebook, in the order given.
     """
     notebooks = [Path(nb) for nb in notebooks]
     jobs = min(jobs or default_jobs(), max(len(notebooks), 1))
     progress = Progress(notebooks, sys.stdout if stream is None else stream, live)
-    return asyncio.run(_run_all(notebooks, jobs, progress, timeout))
+    return asyncio.run(
+        _run_all(
+            notebooks,
+            jobs,
+            progress,
+            timeout,
+            on_event or (lambda nb, moment: None),
+            on_done or (lambda result: None),
+        )
+    )
 
 
 def summary(results: Sequence[NotebookResult], seconds: float, jobs: int) -> str:
@@ -420,12 +501,14 @@ def run_command(
     notebooks: list[Path],
     jobs: int | None = None,
     timeout: int | None = None,
-    ran: Callable[[Path], None] | None = None,
+    ran: Callable[[NotebookResult], None] | None = None,
+    on_event: OnEvent | None = None,
 ) -> int:
     """``python -m marchwest run``: execute notebooks (default: notebooks/*); 1 if any failed.
 
-    ``timeout`` is the seconds a cell may run (default 300); ``ran`` is called with each
-    notebook that ran through (the stamps of ``marchwest.stamps``).
+    ``timeout`` is the seconds a cell may run (default 300); ``ran`` is called with the result
+    of each notebook as it ends (``marchwest.cli`` stamps those that ran through);
+    ``on_event`` as in :func:`run_notebooks`.
     """
     if jobs is not None and jobs < 1:
         print(f"--jobs must be at least 1, not {jobs}", file=sys.stderr)
@@ -440,7 +523,13 @@ def run_command(
     jobs = min(jobs or default_jobs(), len(notebooks))
     started = time.monotonic()
     try:
-        results = run_notebooks(notebooks, jobs=jobs, timeout=timeout or DEFAULT_TIMEOUT)
+        results = run_notebooks(
+            notebooks,
+            jobs=jobs,
+            timeout=timeout or DEFAULT_TIMEOUT,
+            on_event=on_event,
+            on_done=ran,
+        )
     except KeyboardInterrupt:  # the kernels are shut down by then
         print("\ninterrupted: notebooks still running were left as they were", file=sys.stderr)
         return 130
@@ -448,6 +537,6 @@ def run_command(
     report(results, sys.stdout)
     print(summary(results, seconds, jobs), flush=True)
     for result in results:
-        if result.ok and ran is not None:
-            ran(result.notebook)
+        if result.failure is not None:
+            print(f"marchwest run: {result.notebook}: {result.failure.describe()}", file=sys.stderr)
     return 0 if all(r.ok for r in results) else 1

@@ -41,7 +41,8 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
 from marchwest.outputs import replacing
-from marchwest.paths import ASSETS_DIR, NOTEBOOKS_DIR, PROJECT_ROOT
+from marchwest.paths import ASSETS_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, SITE_FILES
+from marchwest.stamps import read_regular
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 PLOTLY_JS = (
@@ -51,12 +52,6 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "site_templates"
 TEMPLATE_NAME = "marchwest_site"
 GENERATOR = '<meta name="generator" content="marchwest site">'
 GEO_TRACE_TYPES = frozenset({"scattergeo", "choropleth"})
-# The project's files the site carries (source in the checkout -> name in the site).
-SHARED_FILES = {
-    "LICENSE": "LICENSE.txt",
-    "data/LICENSE.md": "LICENSE-data.md",
-    "CITATION.cff": "CITATION.cff",
-}
 
 
 class SiteError(Exception):
@@ -239,9 +234,9 @@ def palette_png(data: bytes) -> bytes:
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
-    """The notebook at ``path``, or a SiteError naming it."""
+    """The notebook at ``path`` (a regular file of at most 50 MB), or a SiteError naming it."""
     try:
-        return nbformat.read(path, as_version=4)
+        return nbformat.reads(read_regular(path).decode("utf-8"), as_version=4)
     except (OSError, ValueError) as error:
         raise SiteError(f"{path}: cannot read the notebook: {error}") from error
 
@@ -591,7 +586,7 @@ def write_site(
     for name in sorted({name for page in pages for name in page.maps}):
         (assets / f"{name}.js").write_text(map_script(name), encoding="utf-8")
 
-    for source, name in SHARED_FILES.items():
+    for source, name in SITE_FILES.items():
         try:
             shutil.copyfile(PROJECT_ROOT / source, site / name)
         except OSError as error:
