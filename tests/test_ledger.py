@@ -370,6 +370,51 @@ def test_dangling_reference(make_ledger):
     assert problem.field == "recipient" and "'narnia'" in problem.message
 
 
+SECOND_SOURCE = """\
+- source_id: ref_two
+  title: Another reference
+  url: https://example.org/two
+  published: "2021"
+  terms: unknown
+"""
+
+
+def test_a_source_cited_by_no_row(make_ledger):
+    sources = MINIMAL["external/sources.yaml"] + SECOND_SOURCE
+    problem = only_problem(make_ledger({"external/sources.yaml": sources}))
+    assert problem.file.endswith("external/sources.yaml") and problem.row == 2
+    assert problem.field == "source_id"
+    assert "source 'ref_two' is cited by no row" in problem.message
+    # Named in an outcome's list of sources for or against, it is cited.
+    for column in ("for_source_ids", "against_source_ids"):
+        outcomes = MINIMAL["external/outcomes.yaml"] + f"  {column}: [ref_two]\n"
+        ledger = marchwest.load(
+            make_ledger({"external/sources.yaml": sources, "external/outcomes.yaml": outcomes})
+        )
+        assert ledger.outcomes().loc[0, column] == ["ref_two"]
+
+
+def test_one_source_id_per_url(make_ledger):
+    duplicate = SECOND_SOURCE.replace("https://example.org/two", "https://example.org/one")
+    sources = MINIMAL["external/sources.yaml"] + duplicate
+    claims = MINIMAL["facts/claims.yaml"].replace("source_id: ref_one", "source_id: ref_two")
+    problem = only_problem(
+        make_ledger({"external/sources.yaml": sources, "facts/claims.yaml": claims})
+    )
+    assert (problem.row, problem.field) == (2, "url")
+    assert problem.message == "the URL of source 'ref_one' (line 1) again: one source id per URL"
+
+
+def test_an_outcomes_sources_against_must_exist(make_ledger):
+    outcomes = MINIMAL["external/outcomes.yaml"] + "  against_source_ids: [ref_one, nowhere]\n"
+    problem = only_problem(make_ledger({"external/outcomes.yaml": outcomes}))
+    assert problem.field == "against_source_ids"
+    assert "unknown id 'nowhere' (not in sources)" in problem.message
+    outcomes = MINIMAL["external/outcomes.yaml"] + "  for_source_ids: ref_one\n"
+    problem = only_problem(make_ledger({"external/outcomes.yaml": outcomes}))
+    assert problem.field == "for_source_ids" and "expected a list" in problem.message
+
+
 def test_corresponds_to_must_name_an_article_event(make_ledger):
     text = MINIMAL["external/events.yaml"].replace(
         "corresponds_to: forum_2019", "corresponds_to: forum_2019_reference"

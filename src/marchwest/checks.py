@@ -101,16 +101,23 @@ def _check_references(
         for name, table in TABLES.items()
         if table.id_column
     }
+    cited: set[str] = set()  # the source ids some row names
     for (name, column), targets in REFERENCES.items():
         known = set().union(*(ids[t] for t in targets))
         for index, record in enumerate(records[name]):
             value = record.get(column)
-            if value is not None and value not in known:
-                problems.at(
-                    rows[name][index],
-                    f"unknown id {shown(value)} (not in {' or '.join(targets)})",
-                    column,
-                )
+            for item in value if isinstance(value, list) else [value]:
+                if item is None:
+                    continue
+                if targets == ("sources",):
+                    cited.add(item)
+                if item not in known:
+                    problems.at(
+                        rows[name][index],
+                        f"unknown id {shown(item)} (not in {' or '.join(targets)})",
+                        column,
+                    )
+    _check_sources(records["sources"], rows["sources"], cited, problems)
     article_events = {r.get("event_id") for r in records["events"] if r["origin"] == "article"}
     for index, record in enumerate(records["events"]):
         target = record.get("corresponds_to")
@@ -120,6 +127,30 @@ def _check_references(
                 f"corresponds_to {shown(target)}: not an article event",
                 "corresponds_to",
             )
+
+
+def _check_sources(
+    records: list[dict[str, Any]], rows: list[Row], cited: set[str], problems: Problems
+) -> None:
+    """Every source is cited by some row, and a URL belongs to one source only."""
+    first_with_url: dict[str, tuple[Any, Row]] = {}
+    for record, row in zip(records, rows, strict=True):
+        source, url = record.get("source_id"), record.get("url")
+        if source is not None and source not in cited:
+            problems.at(
+                row, f"source {shown(source)} is cited by no row: cite it or remove it", "source_id"
+            )
+        if url is None:
+            continue
+        if url in first_with_url:
+            earlier, at = first_with_url[url]
+            problems.at(
+                row,
+                f"the URL of source {shown(earlier)} (line {at.line}) again: one source id per URL",
+                "url",
+            )
+        else:
+            first_with_url[url] = (source, row)
 
 
 def _check_outcomes(

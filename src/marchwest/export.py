@@ -59,7 +59,8 @@ def _field(column: Column) -> dict[str, Any]:
 def _foreign_keys(name: str) -> list[dict[str, Any]]:
     keys = []
     for (table, column), targets in REFERENCES.items():
-        if table == name and len(targets) == 1:
+        # A list column's items cannot be a Table Schema foreign key (the loader checks them).
+        if table == name and len(targets) == 1 and TABLES[table].column(column).dtype != "list":
             target = targets[0]
             keys.append(
                 {

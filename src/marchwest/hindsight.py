@@ -1,8 +1,8 @@
 """What happened next: the article's expectations set against their outcomes (notebook 06).
 
 Frames in, frames out: :func:`expectations_and_outcomes` joins every forward-looking claim
-(kind expectation or rumour) with the outcomes that answer it and the source each outcome
-cites; :func:`verdict_counts` tallies the hindsight verdicts. Charts live in
+(kind expectation or rumour) with the outcomes that answer it and the sources each outcome
+cites, for the verdict and against it; :func:`verdict_counts` tallies the hindsight verdicts. Charts live in
 :mod:`marchwest.plot`.
 """
 
@@ -29,6 +29,8 @@ OUTCOME_COLUMNS = [
     "date_end",
     "date_precision",
     "source_id",
+    "for_source_ids",
+    "against_source_ids",
 ]
 SOURCE_COLUMNS = {
     "source_id": "source_id",
@@ -44,9 +46,11 @@ def expectations_and_outcomes(ledger: Ledger | None = None) -> pd.DataFrame:
 
     Columns: claim_id, kind (expectation, rumour), topic, evidence (the article's words),
     outcome_id, summary, verdict (ordered: happened, partly, not yet, did not, unverified),
-    as_of, date, date_start, date_end, date_precision, source_id, source_title,
-    source_publisher, source_url, source_published. A claim no outcome answers yet has one
-    row with the outcome columns empty. Sorted by the claim's place in the article, then by
+    as_of, date, date_start, date_end, date_precision, source_id, for_source_ids and
+    against_source_ids (lists), source_title, source_publisher, source_url, source_published,
+    and more_sources and sources_against: each list's sources as "title (publisher, published)"
+    joined by "; " (empty text when the list is). A claim no outcome answers yet has one row
+    with the outcome columns empty. Sorted by the claim's place in the article, then by
     when the outcome happened (undated last), then outcome_id. ``ledger`` defaults to the
     bundled one.
     """
@@ -60,6 +64,26 @@ def expectations_and_outcomes(ledger: Ledger | None = None) -> pd.DataFrame:
     sources = ledger.sources()[list(SOURCE_COLUMNS)].rename(columns=SOURCE_COLUMNS)
     frame = claims.merge(ledger.outcomes()[OUTCOME_COLUMNS], on="claim_id", how="left")
     frame = frame.merge(sources, on="source_id", how="left")
+    cited = sources.set_index("source_id")
+    labels = (
+        cited["source_title"]
+        + " ("
+        + cited["source_publisher"].fillna("")
+        + ", "
+        + cited["source_published"].fillna("")
+        + ")"
+    ).to_dict()
+    for ids, column in (
+        ("for_source_ids", "more_sources"),
+        ("against_source_ids", "sources_against"),
+    ):
+        frame[column] = pd.array(
+            [
+                "; ".join(labels[i] for i in listed) if isinstance(listed, list) else None
+                for listed in frame[ids]
+            ],
+            dtype="string",
+        )
     frame["verdict"] = pd.Categorical(
         frame["verdict"].astype("string"), categories=OUTCOME_VERDICTS, ordered=True
     )
@@ -88,7 +112,8 @@ def verdict_counts(frame: pd.DataFrame) -> pd.DataFrame:
 def outcome_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The outcomes to read beside their expectation: ``expectation`` (the article's words),
     ``what happened`` (the summary), ``verdict``, ``as_of``, ``date`` (EDTF, empty when
-    undated), ``source`` (title, publisher, date) and ``url``. ``frame`` is
+    undated), ``source`` (title, publisher, date), ``url``, ``more sources`` and ``sources
+    against`` ("none found" when the list is empty). ``frame`` is
     :func:`expectations_and_outcomes`; rows without an outcome are left out."""
     answered = frame[frame["outcome_id"].notna()]
     source = (
@@ -108,6 +133,8 @@ def outcome_table(frame: pd.DataFrame) -> pd.DataFrame:
             "date": answered["date"].fillna(""),
             "source": source.fillna("no source found"),
             "url": answered["source_url"],
+            "more sources": answered["more_sources"].replace("", "none"),
+            "sources against": answered["sources_against"].replace("", "none found"),
         }
     ).reset_index(drop=True)
 

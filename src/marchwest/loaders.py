@@ -155,8 +155,9 @@ class Ledger:
 
         Columns: outcome_id, claim_id (an expectation or rumour claim), summary, verdict
         (happened, partly, not yet, did not, unverified), as_of, date, date_start, date_end,
-        date_precision, origin, evidence, char_start, char_end, source_id (published after
-        the article).
+        date_precision, for_source_ids and against_source_ids (lists of source ids: more
+        sources for the summary, and those against the verdict), origin, evidence, char_start,
+        char_end, source_id (published after the article).
         """
         return self._table("outcomes")
 

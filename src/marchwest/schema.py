@@ -604,6 +604,17 @@ TABLES: dict[str, Table] = {
                     required=True,
                 ),
                 *_dates("date", "When it happened"),
+                Column(
+                    "for_source_ids",
+                    "list",
+                    "More sources the summary rests on, beside source_id (sources.source_id).",
+                ),
+                Column(
+                    "against_source_ids",
+                    "list",
+                    "Sources that weigh against the verdict (sources.source_id); empty when"
+                    " none was found after searching, as the summary then says.",
+                ),
             ),
             (
                 Key("outcome_id", "text", True),
@@ -613,6 +624,8 @@ TABLES: dict[str, Table] = {
                 Key("as_of", "edtf", True),
                 Key("date", "edtf"),
                 Key("date_precision", "text"),
+                Key("for_source_ids", "list"),
+                Key("against_source_ids", "list"),
             ),
             id_column="outcome_id",
             external_only=True,
@@ -651,6 +664,8 @@ REFERENCES: dict[tuple[str, str], tuple[str, ...]] = {
     ("arms_transfers", "recipient_id"): ("entities",),
     ("figures", "subject_id"): ("entities", "places", "events"),
     ("outcomes", "claim_id"): ("claims",),
+    ("outcomes", "for_source_ids"): ("sources",),
+    ("outcomes", "against_source_ids"): ("sources",),
     **{(name, "source_id"): ("sources",) for name, t in TABLES.items() if t.provenance},
 }
 
