@@ -36,31 +36,35 @@ ABBREVIATIONS = frozenset(
 # The end of a sentence: its final mark, any closing quotes or brackets, then white space
 # before what starts the next sentence.
 _END = re.compile(r"[.!?][\"'’”)\]]*(?=\s+[\"'‘“(\[]?[A-Z0-9])")
-_WORD_BEFORE = re.compile(r"([\w.]+)$")
+_WORD = re.compile(r"[\w.]+")  # a word with the full stops inside and after it: "U.S.", "Gen."
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)+")  # initials: "U.S.", "J."
 
 
-def _is_abbreviation(text: str, stop: int) -> bool:
-    """Whether the full stop at ``stop`` closes an abbreviation rather than a sentence."""
-    if text[stop] != ".":
-        return False
-    word = _WORD_BEFORE.search(text, 0, stop)
-    if word is None:
-        return False
-    token = word.group(1)
-    return token in ABBREVIATIONS or bool(_INITIALS.fullmatch(token + "."))
+def _is_abbreviation(word: str) -> bool:
+    """Whether a full stop after ``word`` closes an abbreviation rather than a sentence."""
+    return word in ABBREVIATIONS or bool(_INITIALS.fullmatch(word + "."))
 
 
 def split(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """The sentences of ``text`` as (start, end) offsets, shifted by ``offset`` (so spans of a
-    paragraph index the page it stands in). Sentences are trimmed of white space."""
+    paragraph index the page it stands in). Sentences are trimmed of white space.
+
+    One pass: the sentence ends and the words are read in order, each word once (the word
+    before a full stop is the one holding it), so the time grows with the length of ``text``.
+    """
     spans = []
     start = 0
-    for match in _END.finditer(text):
-        if _is_abbreviation(text, match.start()):
-            continue
-        spans.append((start, match.end()))
-        start = match.end()
+    words = _WORD.finditer(text)
+    word = None
+    for end in _END.finditer(text):
+        stop = end.start()
+        if text[stop] == ".":
+            while word is None or word.end() <= stop:  # the word holding this full stop
+                word = next(words)
+            if _is_abbreviation(text[word.start() : stop]):
+                continue
+        spans.append((start, end.end()))
+        start = end.end()
     spans.append((start, len(text)))
     out = []
     for a, b in spans:
