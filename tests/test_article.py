@@ -188,3 +188,29 @@ def test_a_page_with_crlf_or_cr_line_ends_reads_as_with_lf(article, line_end):
         assert crlf.raw[span.start : span.end] == span.text and not span.text.endswith("\r")
     start, end = crlf.find("China is redrawing the global security map beyond Asia-Pacific.")
     assert crlf.raw[start:end].endswith("Asia-Pacific.")
+
+
+def without_headings(article: Article) -> str:
+    """The captured page with its section headings' lines left out (most articles have none)."""
+    raw = article.raw
+    for section in reversed(article.sections):
+        raw = raw[: section.heading.start] + raw[section.heading.end :]
+    return raw
+
+
+def test_an_article_without_headings_has_no_sections(article):
+    parsed = parse_article(without_headings(article))
+    assert parsed.sections == () and parsed.title == article.title
+    assert [p.text for p in parsed.paragraphs] == [p.text for p in article.paragraphs]
+    assert {p.section for p in parsed.paragraphs} == {None}
+
+
+def test_a_ledger_whose_article_has_no_headings_loads(article, make_ledger):
+    from marchwest.contents import INTRODUCTION, article_sections
+
+    ledger = marchwest.load(make_ledger({"raw/article.txt": without_headings(article)}))
+    assert ledger.article().sections == ()
+    frame = ledger.coverage()
+    assert "heading" not in set(frame["part"]) and frame["section"].isna().all()
+    assert len(frame[frame["part"] == "body"]) == 81
+    assert list(article_sections(ledger.article())["title"]) == [INTRODUCTION]

@@ -288,9 +288,10 @@ def parse_article(raw: str) -> Article:
                 section=heading.text if heading else None,
             )
         )
-    # Each section runs from its heading to the next heading (the last one to the article's end).
-    bounds = [s.start for s in sections[1:]] + [end]
-    sections = [_section_until(raw, s, stop) for s, stop in zip(sections, bounds, strict=True)]
+    # Each section runs from its heading to the next heading (the last one to the article's end);
+    # an article without headings has no sections.
+    stops = [s.start for s in sections[1:]] + [end] if sections else []
+    sections = [_section_until(raw, s, stop) for s, stop in zip(sections, stops, strict=True)]
     chrome = tuple(
         Span(a, b, raw[a:b]) for a, b in ((0, title.start), (end, len(raw))) if raw[a:b].strip()
     )
