@@ -298,3 +298,29 @@ def test_coverage_by_section_and_the_explained_sentences():
     listed = sentences.explained(frame)
     assert len(listed) == (frame["status"] == "explained").sum()
     assert listed["reason"].notna().all() and (listed["reason"] == "heading").sum() == 7
+
+
+def plain_overlapping(spans, rows):
+    """Every sentence against every row: the plain (quadratic) form of sentences._overlapping."""
+    return [[value for a, b, value in rows if a < end and b > start] for start, end in spans]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_rows_meet_the_sentences_they_overlap(seed):
+    import random
+
+    rng = random.Random(seed)
+    cuts = sorted(rng.sample(range(1, 2000), 2 * rng.randint(0, 60)))
+    spans = list(zip(cuts[::2], cuts[1::2], strict=True))  # disjoint, in reading order
+    rows = []
+    for number in range(rng.randint(0, 300)):
+        start = rng.randint(-5, 2005)
+        rows.append((start, start + rng.choice([0, 1, 3, 40, 400, -2]), number))
+    assert sentences._overlapping(spans, rows) == plain_overlapping(spans, rows)
+
+
+def test_the_bundled_coverage_lists_every_row_that_overlaps_each_sentence():
+    frame = marchwest.coverage()
+    spans = list(zip(frame["char_start"], frame["char_end"], strict=True))
+    rows = sentences._row_ids(marchwest.tables())
+    assert list(frame["row_ids"]) == plain_overlapping(spans, rows)

@@ -14,6 +14,7 @@ list. pandas is imported only there.
 
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -133,28 +134,47 @@ def _row_ids(frames: dict[str, pd.DataFrame]) -> list[tuple[int, int, str]]:
     return spans
 
 
+def _overlapping(
+    sentences: list[tuple[int, int]], spans: list[tuple[int, int, object]]
+) -> list[list[object]]:
+    """For each sentence (start, end), in reading order and disjoint, the values of the
+    ``spans`` (start, end, value) that overlap it, in the order of ``spans``. Each span finds
+    its first and last sentence by bisection: the cost grows with the spans, not with spans
+    times sentences."""
+    starts = [start for start, _ in sentences]
+    ends = [end for _, end in sentences]
+    found: list[list[object]] = [[] for _ in sentences]
+    for start, end, value in spans:
+        first, stop = bisect.bisect_right(ends, start), bisect.bisect_left(starts, end)
+        for number in range(first, stop):
+            found[number].append(value)
+    return found
+
+
 def coverage(article: Article, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per sentence of ``article`` with the ids of the rows that cite it and its
     status (cited, explained, uncovered); see :meth:`marchwest.Ledger.coverage`."""
     import pandas as pd
 
-    cited = _row_ids(frames)
     uncited = frames["uncited"]
     explanations = list(
         zip(
             uncited["char_start"],
             uncited["char_end"],
-            uncited["reason"],
-            uncited["note"],
+            zip(uncited["reason"], uncited["note"], strict=True),
             strict=True,
         )
     )
+    located = _sentences(article)
+    spans = [(start, end) for *_, start, end in located]
+    cited = _overlapping(spans, _row_ids(frames))
+    reasons = _overlapping(spans, explanations)
     records = []
-    for part, section, paragraph, sentence, start, end in _sentences(article):
-        ids = [row_id for a, b, row_id in cited if a < end and b > start]
-        reasons = [(r, n) for a, b, r, n in explanations if a < end and b > start]
-        reason, note = reasons[0] if reasons else (None, None)
-        status = "cited" if ids else "explained" if reasons else "uncovered"
+    for (part, section, paragraph, sentence, start, end), ids, why in zip(
+        located, cited, reasons, strict=True
+    ):
+        reason, note = why[0] if why else (None, None)
+        status = "cited" if ids else "explained" if why else "uncovered"
         records.append(
             {
                 "part": part,
