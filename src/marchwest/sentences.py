@@ -36,36 +36,26 @@ ABBREVIATIONS = frozenset(
         " vs etc al Inc Ltd Co Corp Dept Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec",
     )
 )
-# The end of a sentence: its final mark, any closing quotes or brackets, then white space
-# before what starts the next sentence.
-_END = re.compile(r"[.!?][\"'’”)\]]*(?=\s+[\"'‘“(\[]?[A-Z0-9])")
-_WORD = re.compile(r"[\w.]+")  # a word with the full stops inside and after it: "U.S.", "Gen."
-_INITIALS = re.compile(r"(?:[A-Za-z]\.)+")  # initials: "U.S.", "J."
-
-
-def _is_abbreviation(word: str) -> bool:
-    """Whether a full stop after ``word`` closes an abbreviation rather than a sentence."""
-    return word in ABBREVIATIONS or bool(_INITIALS.fullmatch(word + "."))
+_CLOSING = r"[\"'’”)\]]*"  # closing quotes or brackets after the final mark
+_NEXT = r"\s+[\"'‘“(\[]?[A-Z0-9]"  # white space, then what starts the next sentence
+# The end of a sentence: a word (letters, digits, full stops) that starts after no such
+# character and is no abbreviation or run of initials before its full stop, the final mark, any
+# closing quotes or brackets, then what starts the next sentence. All in one regular
+# expression, so the text is read once: a try that fails costs the length of one word.
+_END = re.compile(
+    r"(?<![\w.])"
+    rf"(?!(?:{'|'.join(sorted(ABBREVIATIONS))}|(?:[A-Za-z]\.)*[A-Za-z])\.{_CLOSING}{_NEXT})"
+    rf"[\w.]*[.!?]{_CLOSING}(?={_NEXT})"
+)
 
 
 def split(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """The sentences of ``text`` as (start, end) offsets, shifted by ``offset`` (so spans of a
-    paragraph index the page it stands in). Sentences are trimmed of white space.
-
-    One pass: the sentence ends and the words are read in order, each word once (the word
-    before a full stop is the one holding it), so the time grows with the length of ``text``.
-    """
+    paragraph index the page it stands in). Sentences are trimmed of white space. One pass of
+    one regular expression: the time grows with the length of ``text``."""
     spans = []
     start = 0
-    words = _WORD.finditer(text)
-    word = None
     for end in _END.finditer(text):
-        stop = end.start()
-        if text[stop] == ".":
-            while word is None or word.end() <= stop:  # the word holding this full stop
-                word = next(words)
-            if _is_abbreviation(text[word.start() : stop]):
-                continue
         spans.append((start, end.end()))
         start = end.end()
     spans.append((start, len(text)))
