@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
+import re
 
 import pytest
 
 import marchwest
-from marchwest.page import Article, ArticleError, QuoteError, normalise, parse_article
+from marchwest.page import (
+    QUOTE_FOLDS,
+    Article,
+    ArticleError,
+    QuoteError,
+    normalise,
+    parse_article,
+)
 
 HEADINGS = [
     "Part Two: Pakistan, CPEC, and Central Asia",
@@ -75,6 +84,36 @@ def test_normalise_maps_back_to_the_raw_text():
     assert (
         raw[starts[at] : ends[at + len("'quoted' - dash") - 1]] == "\u2018quoted\u2019 \u2013 dash"
     )
+
+
+def reference_normalise(text: str) -> tuple[str, list[int], list[int]]:
+    """normalise as first written: each run of white space folded, one by one."""
+    folded = text.translate(QUOTE_FOLDS)
+    pieces, starts, ends, at = [], [], [], 0
+    for run in re.finditer(r"\s+", folded):
+        pieces += [folded[at : run.start()], " "]
+        starts += [*range(at, run.start()), run.start()]
+        ends += [*range(at + 1, run.start() + 1), run.end()]
+        at = run.end()
+    pieces.append(folded[at:])
+    starts += range(at, len(folded))
+    ends += range(at + 1, len(folded) + 1)
+    return "".join(pieces), starts, ends
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_normalise_on_generated_text_as_the_reference(seed):
+    rng = random.Random(seed)
+    characters = "ab. \t\n\r\x0b\x0c\x1c\x85\u00a0\u2003\u2028\u3000\u2018\u2019\u201c\u2013\u200b"
+    for _ in range(2000):
+        text = "".join(rng.choice(characters) for _ in range(rng.randint(0, 30)))
+        assert normalise(text) == reference_normalise(text), repr(text)
+
+
+def test_normalise_of_a_long_page_of_single_and_double_spaces():
+    for text in ("U.S. " * 40_000, "a  " * 40_000, "\t" * 100_000):
+        folded, starts, ends = normalise(text)
+        assert (folded, starts, ends) == reference_normalise(text)
 
 
 @pytest.mark.parametrize(
@@ -188,3 +227,29 @@ def test_a_page_with_crlf_or_cr_line_ends_reads_as_with_lf(article, line_end):
         assert crlf.raw[span.start : span.end] == span.text and not span.text.endswith("\r")
     start, end = crlf.find("China is redrawing the global security map beyond Asia-Pacific.")
     assert crlf.raw[start:end].endswith("Asia-Pacific.")
+
+
+def without_headings(article: Article) -> str:
+    """The captured page with its section headings' lines left out (most articles have none)."""
+    raw = article.raw
+    for section in reversed(article.sections):
+        raw = raw[: section.heading.start] + raw[section.heading.end :]
+    return raw
+
+
+def test_an_article_without_headings_has_no_sections(article):
+    parsed = parse_article(without_headings(article))
+    assert parsed.sections == () and parsed.title == article.title
+    assert [p.text for p in parsed.paragraphs] == [p.text for p in article.paragraphs]
+    assert {p.section for p in parsed.paragraphs} == {None}
+
+
+def test_a_ledger_whose_article_has_no_headings_loads(article, make_ledger):
+    from marchwest.contents import INTRODUCTION, article_sections
+
+    ledger = marchwest.load(make_ledger({"raw/article.txt": without_headings(article)}))
+    assert ledger.article().sections == ()
+    frame = ledger.coverage()
+    assert "heading" not in set(frame["part"]) and frame["section"].isna().all()
+    assert len(frame[frame["part"] == "body"]) == 81
+    assert list(article_sections(ledger.article())["title"]) == [INTRODUCTION]

@@ -236,3 +236,81 @@ def test_an_entity_the_ledger_says_little_about_has_empty_frames_of_the_same_col
         assert list(israel[name].columns) == list(pakistan[name].columns), name
     assert israel["events"].empty and israel["memberships_as_of"].empty
     assert "none in the ledger" in marchwest.profile("Israel")._repr_html_()
+
+
+def searched_texts(frames) -> list[tuple[str, str, str, str, list[int], list[int]]]:
+    """Every searched text folded on its own: (table, row id, column, folded, starts, ends)."""
+    from marchwest.explore import SEARCHED, row_ids
+    from marchwest.page import normalise
+
+    texts = []
+    for name, frame in frames.items():
+        columns = [c for c in SEARCHED if c in frame.columns]
+        for column in columns if not frame.empty else []:
+            for row_id, value in zip(row_ids(name, frame), frame[column], strict=True):
+                for text in value if isinstance(value, list) else [value]:
+                    if isinstance(text, str) and text:
+                        texts.append((name, row_id, column, *normalise(text)))
+    return texts
+
+
+def reference_find(texts, query: str) -> list[tuple[str, str, str, int, int]]:
+    """find() done plainly: each searched text on its own searched for the folded query."""
+    from marchwest.page import fold
+
+    pattern = re.compile(re.escape(fold(query)), re.IGNORECASE)
+    return [
+        (name, row_id, column, starts[hit.start()], ends[hit.end() - 1])
+        for name, row_id, column, folded, starts, ends in texts
+        for hit in pattern.finditer(folded)
+    ]
+
+
+# Characters a generated query is made of: NUL and other control characters, regex and HTML
+# metacharacters, quotes, dashes, white space, non-Latin letters.
+QUERY_CHARACTERS = (
+    "\0\x01\x07\x1b\x7f\u200b\ufeff.*+?^$()[]{}|\\/<>&;'\"\u2018\u2019\u201c\u2013 \t\nagiPÇßΣ中"
+)
+
+
+def generated_queries(own: marchwest.Ledger, seed: int) -> list[str]:
+    """Random strings, and pieces of the ledger's own texts joined across the NUL between
+    two texts of its search index (so a query may match inside one text and no further)."""
+    import random
+
+    from marchwest.explore import search_index
+
+    rng = random.Random(seed)
+    folded = search_index(own.tables()).folded
+    queries = ["\0", "\0\0", "\x00a", "a\0", "\x0b", "\x1c", "", "a" * 100_000, "\0" * 50_000]
+    for _ in range(25):
+        queries.append("".join(rng.choice(QUERY_CHARACTERS) for _ in range(rng.randint(1, 6))))
+        at = rng.randrange(len(folded))
+        queries.append(folded[at : at + rng.randint(1, 12)])
+        separator = folded.index("\0", at) if "\0" in folded[at:] else folded.index("\0")
+        queries.append(folded[max(0, separator - 3) : separator + rng.randint(1, 4)])
+    return queries
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_find_on_generated_strings_gives_what_a_plain_search_gives(own, seed):
+    from marchwest.page import fold
+
+    texts = searched_texts(own.tables())
+    for query in generated_queries(own, seed):
+        if not fold(query):
+            with pytest.raises(ValueError, match="nothing to search for"):
+                own.find(query)
+            continue
+        found = own.find(query)
+        assert list(found.columns) == FOUND_COLUMNS, repr(query)
+        rows = found[["table", "id", "column", "start", "end"]].itertuples(index=False)
+        assert list(map(tuple, rows)) == reference_find(texts, query), repr(query)
+        for text, match, start, end in zip(
+            found["text"], found["match"], found["start"], found["end"], strict=True
+        ):
+            assert text[start:end] == match
+
+
+def test_find_of_a_nul_is_empty():
+    assert marchwest.find("\0").empty and marchwest.find("China\0").empty

@@ -5,6 +5,7 @@ Each failure becomes a Problem at the file, line and field of the row it comes f
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from typing import Any
 
@@ -12,7 +13,14 @@ from marchwest import dates
 from marchwest.errors import Problem, shown
 from marchwest.page import Article
 from marchwest.records import Problems, Row, build_frame
-from marchwest.schema import FORWARD_KINDS, REFERENCES, TABLE_NAMES, TABLES, rule_message
+from marchwest.schema import (
+    FORWARD_KINDS,
+    REFERENCES,
+    TABLE_NAMES,
+    TABLES,
+    UNCITED_REASONS,
+    rule_message,
+)
 
 
 def check_tables(
@@ -38,6 +46,7 @@ def check_tables(
     problems.items += [p for p in column_problems.items if (p.file, p.row, p.field) not in reported]
     _check_references(records, rows, problems)
     _check_outcomes(records, rows, article, problems)
+    _check_uncited(records, rows, article, problems)
     if reference_checks:
         _check_dates_with_edtf(problems)
 
@@ -186,6 +195,69 @@ def _check_outcomes(
                 f" ({article.published.isoformat()})",
                 "source_id",
             )
+
+
+def _check_uncited(
+    records: dict[str, list[dict[str, Any]]],
+    rows: dict[str, list[Row]],
+    article: Article | None,
+    problems: Problems,
+) -> None:
+    """An uncited row explains one sentence that holds no fact: its quote lies in one sentence;
+    the reason is `heading` exactly when that sentence is the title, the byline or a section
+    heading; no row that records content (sentences.RECORDS_CONTENT) cites it."""
+    from marchwest.sentences import HEADING_PARTS, RECORDS_CONTENT, of_article, overlapping
+
+    if article is None:
+        return
+    located = of_article(article)
+    starts = [start for *_, start, _ in located]
+    ends = [end for *_, end in located]
+    content = overlapping(
+        list(zip(starts, ends, strict=True)),
+        [
+            (other["char_start"], other["char_end"], _row_id(name, i, other))
+            for name in RECORDS_CONTENT
+            for i, other in enumerate(records[name])
+            if other.get("char_start") is not None
+        ],
+    )
+    for record, row in zip(records["uncited"], rows["uncited"], strict=True):
+        start, end, reason = record.get("char_start"), record.get("char_end"), record.get("reason")
+        if start is None or reason not in UNCITED_REASONS:  # no quote, or a reason reported
+            continue
+        first, stop = bisect.bisect_right(ends, start), bisect.bisect_left(starts, end)
+        if stop - first != 1:
+            problems.at(
+                row, f"the quote runs over {stop - first} sentences: it explains one", "quote"
+            )
+            continue
+        part = located[first][0]
+        if reason == "heading" and part not in HEADING_PARTS:
+            problems.at(
+                row,
+                "reason 'heading': the sentence stands in a paragraph, not in the title, the"
+                " byline or a section heading",
+                "reason",
+            )
+        elif reason != "heading" and part in HEADING_PARTS:
+            what = "a section heading" if part == "heading" else f"the {part}"
+            problems.at(row, f"reason {shown(reason)}: {what} is explained as 'heading'", "reason")
+        if recorded := content[first]:
+            more = f" and {len(recorded) - 3} more" if len(recorded) > 3 else ""
+            problems.at(
+                row,
+                f"reason {shown(reason)}: the sentence holds a fact, recorded by"
+                f" {', '.join(recorded[:3])}{more}; an uncited row explains a sentence that holds"
+                " none",
+                "reason",
+            )
+
+
+def _row_id(name: str, index: int, record: dict[str, Any]) -> str:
+    """A row named as coverage names it: "table:id", or "table[N]" in a table without ids."""
+    id_column = TABLES[name].id_column
+    return f"{name}:{record.get(id_column)}" if id_column else f"{name}[{index}]"
 
 
 def _check_dates_with_edtf(problems: Problems) -> None:

@@ -103,18 +103,25 @@ def find(index: SearchIndex, text: str) -> pd.DataFrame:
     dashes and white space folded as the ledger folds quotes.
 
     Columns: table, id (the row id), column, text (the whole text matched in), match (the
-    words as they stand there), start, end (the span of ``match`` in ``text``).
+    words as they stand there), start, end (the span of ``match`` in ``text``). Any string may
+    be asked for: a match never runs from one text into the next.
     """
     query = fold(text) if isinstance(text, str) else ""
     if not query:
         raise ValueError(f"find: nothing to search for in {text!r}")
+    pattern = re.compile(re.escape(query), re.IGNORECASE)
     found = []
-    for hit in re.finditer(re.escape(query), index.folded, re.IGNORECASE):
+    at = 0
+    while (hit := pattern.search(index.folded, at)) is not None:
         number = bisect.bisect_right(index.offsets, hit.start()) - 1
         name, row_id, column, original, starts, ends = index.entries[number]
-        start = starts[hit.start() - index.offsets[number]]
-        end = ends[hit.end() - 1 - index.offsets[number]]
+        first, last = hit.start() - index.offsets[number], hit.end() - 1 - index.offsets[number]
+        if last >= len(starts):  # runs past its text into the NUL after it: not a match
+            at = hit.start() + 1
+            continue
+        start, end = starts[first], ends[last]
         found.append((name, row_id, column, original, original[start:end], start, end))
+        at = hit.end()
     frame = pd.DataFrame(found, columns=FOUND_COLUMNS)
     return frame.astype({"start": "int64", "end": "int64"})
 

@@ -142,8 +142,11 @@ class Ledger:
 
         Columns: part (title, byline, heading, body), section, paragraph and sentence (1-based;
         paragraph empty outside the body), char_start, char_end (into article().raw), text,
-        row_ids (list of "table:id", or "table[N]" for a table without ids), status (cited,
-        explained: an `uncited` row says why it holds no fact, uncovered), reason, note.
+        row_ids (the rows that record what it says: events, memberships, arms_transfers,
+        figures, claims, outcomes; a list of "table:id", or "table[N]" for a table without ids),
+        name_ids (the entities and places rows that only name what it speaks of), status (cited:
+        a row records it; explained: an `uncited` row says why it holds no fact; named: only
+        names; uncovered), reason, note.
         """
         from marchwest.sentences import coverage
 

@@ -46,6 +46,8 @@ QUOTE_FOLDS = str.maketrans(
     }
 )
 WHITE_SPACE = re.compile(r"\s+")  # the characters str.isspace() accepts, no-break space too
+WHITE_SPACE_CHARACTER = re.compile(r"\s")
+SPACES = re.compile(r" {2,}")
 
 
 class ArticleError(ValueError):
@@ -95,24 +97,23 @@ class Series:
 
 def normalise(text: str) -> tuple[str, list[int], list[int]]:
     """Fold white space, quotes and dashes; return the folded text and, for each of its
-    characters, where it starts and ends in ``text`` (so a match maps back to the original)."""
-    folded = text.translate(QUOTE_FOLDS)  # one character for one: offsets are kept
+    characters, where it starts and ends in ``text`` (so a match maps back to the original).
+
+    Every white space character becomes a space, one for one, and of a run of spaces the first
+    stays: only runs of two or more cost Python work. A character ends where the next kept one
+    starts (a run folded to one space ends where the run does)."""
+    folded = WHITE_SPACE_CHARACTER.sub(" ", text.translate(QUOTE_FOLDS))  # offsets kept
     pieces: list[str] = []
     starts: list[int] = []
-    ends: list[int] = []
     at = 0
-    for run in WHITE_SPACE.finditer(folded):
-        pieces.append(folded[at : run.start()])
-        starts.extend(range(at, run.start()))
-        ends.extend(range(at + 1, run.start() + 1))
-        pieces.append(" ")
-        starts.append(run.start())
-        ends.append(run.end())
+    for run in SPACES.finditer(folded):
+        kept = run.start() + 1
+        pieces.append(folded[at:kept])
+        starts.extend(range(at, kept))
         at = run.end()
     pieces.append(folded[at:])
     starts.extend(range(at, len(folded)))
-    ends.extend(range(at + 1, len(folded) + 1))
-    return "".join(pieces), starts, ends
+    return "".join(pieces), starts, [*starts[1:], len(text)] if starts else []
 
 
 def fold(text: str) -> str:
@@ -288,9 +289,10 @@ def parse_article(raw: str) -> Article:
                 section=heading.text if heading else None,
             )
         )
-    # Each section runs from its heading to the next heading (the last one to the article's end).
-    bounds = [s.start for s in sections[1:]] + [end]
-    sections = [_section_until(raw, s, stop) for s, stop in zip(sections, bounds, strict=True)]
+    # Each section runs from its heading to the next heading (the last one to the article's end);
+    # an article without headings has no sections.
+    stops = [s.start for s in sections[1:]] + [end] if sections else []
+    sections = [_section_until(raw, s, stop) for s, stop in zip(sections, stops, strict=True)]
     chrome = tuple(
         Span(a, b, raw[a:b]) for a, b in ((0, title.start), (end, len(raw))) if raw[a:b].strip()
     )
