@@ -502,7 +502,7 @@ def test_a_hostile_label_in_a_chart_shows_as_text(browser, tmp_path):
         caption=f"Source: {link}",
         layout={"x_max": 3, "figsize": (8, 3), "height": 300},
     )
-    data, metadata = show(spec, "plotly")._repr_mimebundle_()
+    data, metadata = show(spec)._repr_mimebundle_()
     nb = nbformat.v4.new_notebook(
         cells=[
             nbformat.v4.new_markdown_cell("# Hostile labels\n\nA chart of hostile names."),
