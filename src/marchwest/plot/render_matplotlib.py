@@ -22,6 +22,7 @@ from marchwest.plot.style import (
     CORRIDOR_COLOUR,
     LAND,
     MPL_STYLE,
+    NODE_WIDTH,
     PUBLISHED_COLOUR,
     WATER,
     legend_label,
@@ -442,7 +443,8 @@ def _network(spec: ChartSpec) -> Figure:
         handles.append(Line2D([], [], color=colour, linewidth=2, label=legend_label(group)))
     ax.scatter(nodes["x"], nodes["y"], s=nodes["size"], c=nodes["colour"].tolist(),
                edgecolors="white", linewidths=1, zorder=3)  # fmt: skip
-    for x, y, label in zip(nodes["x"], nodes["y"], _shorts(nodes["label"]), strict=True):
+    labels = [legend_label(label, NODE_WIDTH) for label in nodes["label"]]
+    for x, y, label in zip(nodes["x"], nodes["y"], labels, strict=True):
         length = float(np.hypot(x, y))
         if length < 1e-9:
             ax.annotate(label, (x, y), ha="center", va="center", fontsize=9, zorder=4,

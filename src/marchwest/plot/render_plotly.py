@@ -14,6 +14,7 @@ from marchwest.plot.style import (
     COAST,
     CORRIDOR_COLOUR,
     LAND,
+    NODE_WIDTH,
     PLOTLY_TITLE_WIDTH,
     PUBLISHED_COLOUR,
     TEMPLATE,
@@ -568,7 +569,7 @@ def _network(spec: ChartSpec) -> go.Figure:
             x=nodes["x"].tolist(),
             y=nodes["y"].tolist(),
             mode="markers+text",
-            text=_shorts(nodes["label"]),
+            text=[plotly_text(legend_label(label, NODE_WIDTH)) for label in nodes["label"]],
             textposition=[_side(x, y) for x, y in zip(nodes["x"], nodes["y"], strict=True)],
             marker={
                 "color": nodes["colour"].tolist(),

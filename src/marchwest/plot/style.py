@@ -250,12 +250,17 @@ def short(text: object, limit: int = LABEL_LIMIT) -> str:
 LEGEND_WIDTH = 30
 
 
-def legend_label(text: object) -> str:
-    """A legend entry's label: on one line if it fits, else wrapped to two, the second cut with "…"."""
+# A node's label in a network, written beside its dot among others, takes two lines of this many.
+NODE_WIDTH = 24
+
+
+def legend_label(text: object, width: int = LEGEND_WIDTH) -> str:
+    """A legend entry's (or a node's) label: on one line if it fits in ``width`` characters, else
+    wrapped to two, the second cut with "…"."""
     text = " ".join(str(text).split())
-    if len(text) <= LEGEND_WIDTH:
+    if len(text) <= width:
         return text
-    return "\n".join(textwrap.wrap(text, LEGEND_WIDTH, max_lines=2, placeholder="…"))
+    return "\n".join(textwrap.wrap(text, width, max_lines=2, placeholder="…"))
 
 
 def title_lines(title: str, width: int) -> str:
