@@ -224,12 +224,18 @@ def plotly_caption(fig: go.Figure, text: str, *, left: float = 80) -> None:
     fig.update_layout(margin={"b": 75 + height}, height=(fig.layout.height or 450) + height)
 
 
-# A name is drawn on one line of at most this many characters (the schema allows 2,000): a tick
-# label, legend entry or place label longer than that is cut at a word with an ellipsis; the full
-# name stays in the hover text, the description and the chart's data.
+# Names are drawn short (the schema allows 2,000 characters); the full name stays in the hover
+# text, the description and the chart's data. A tick, place or bar label: one line of at most
+# LABEL_LIMIT characters, cut with an ellipsis. A legend entry: two lines of LEGEND_WIDTH (a legend
+# beside the plot would otherwise squeeze it to nothing); a network node's label: two of NODE_WIDTH.
 LABEL_LIMIT = 60
-# Titles wrap to lines of about this many characters, three lines at most.
+LEGEND_WIDTH = 30
+NODE_WIDTH = 24
+# Titles wrap to lines of about this many characters in plotly (matplotlib: 10 an inch), three at most.
 PLOTLY_TITLE_WIDTH = 90
+# The timeline legend's grey marks and the publication date's line.
+LEGEND_GREY = "#666666"
+PUBLISHED_COLOUR = "#333333"
 
 
 def short(text: object, limit: int = LABEL_LIMIT) -> str:
@@ -243,15 +249,6 @@ def short(text: object, limit: int = LABEL_LIMIT) -> str:
             line = (cut[:space] if space > 0 else cut).rstrip() + "…"
         lines.append(line)
     return "\n".join(lines)
-
-
-# A legend entry takes at most two lines of this many characters (a legend beside the plot would
-# otherwise squeeze it to nothing).
-LEGEND_WIDTH = 30
-
-
-# A node's label in a network, written beside its dot among others, takes two lines of this many.
-NODE_WIDTH = 24
 
 
 def legend_label(text: object, width: int = LEGEND_WIDTH) -> str:
@@ -294,7 +291,3 @@ def timeline_legend(spec) -> list[tuple[str, str, str]]:
         entries.append(("open end or start", "open", LEGEND_GREY))
     entries.append(("publication date", "published", PUBLISHED_COLOUR))
     return entries
-
-
-LEGEND_GREY = "#666666"
-PUBLISHED_COLOUR = "#333333"
