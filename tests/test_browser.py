@@ -600,6 +600,4 @@ def test_every_chart_links_the_data_it_draws(browser, real_site, served_real_sit
 
 
 def test_the_test_charts_link_their_data(browser, test_site, served_site):
-    assert (
-        check_chart_data(browser, served_site, ["04-chart-data.html"]) == 2
-    )  # two specs, one output each
+    assert check_chart_data(browser, served_site, ["04-chart-data.html"]) == 2  # one per spec
