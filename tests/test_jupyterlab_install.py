@@ -284,7 +284,7 @@ def test_an_output_with_other_values_keeps_what_jupyterlab_sends(tmp_path):
     assert model["content"]["cells"][2]["outputs"][0] is printed
 
 
-@pytest.mark.parametrize("setup", ["missing", "not json", "a file model"])
+@pytest.mark.parametrize("setup", ["missing", "not json", "a file model", "no cell ids"])
 def test_the_hook_leaves_a_model_it_cannot_match_as_it_is(tmp_path, setup):
     path = tmp_path / "chart.ipynb"
     chart_notebook(path)
@@ -293,8 +293,13 @@ def test_the_hook_leaves_a_model_it_cannot_match_as_it_is(tmp_path, setup):
         path.unlink()
     elif setup == "not json":
         path.write_text("{")
-    else:
+    elif setup == "a file model":
         model["type"] = "file"
+    else:  # nbformat 4.4: cells have no id, so none is matched
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        for cell in saved["cells"] + model["content"]["cells"]:
+            cell.pop("id")
+        path.write_text(json.dumps(saved), encoding="utf-8")
     sent = json.dumps(model)
     keep_drawn_outputs(model=model, path="chart.ipynb", contents_manager=Contents(tmp_path))
     assert json.dumps(model) == sent

@@ -243,10 +243,10 @@ def keep_drawn_outputs(model: dict[str, Any], path: str, contents_manager, **kwa
         return  # nothing readable to keep
     if not isinstance(saved, dict):
         return
-    cells = {
-        cell.get("id"): cell
+    cells = {  # by id (nbformat 4.5): a cell without one is never matched
+        cell["id"]: cell
         for cell in saved.get("cells", [])
-        if isinstance(cell, dict) and cell.get("cell_type") == "code"
+        if isinstance(cell, dict) and cell.get("cell_type") == "code" and cell.get("id")
     }
     for cell in content.get("cells", []):
         old = cells.get(cell.get("id")) if cell.get("cell_type") == "code" else None
