@@ -516,3 +516,11 @@ def test_long_names_are_shortened_in_every_kind_in_both_renderers(seed):
         )
         title = html.unescape(plotly.layout.title.text)
         assert len(title.split("<br>")) <= 3
+
+
+def test_a_chart_that_cannot_be_drawn_fails_its_cell():
+    """show draws when called: IPython turns an error raised while it asks for the output into a
+    warning, and the cell would pass."""
+    spec = dataclasses.replace(_specs()[0], layout={"figsize": (9, 5), "height": 300})  # no x_max
+    with pytest.raises(KeyError, match="x_max"):
+        show(spec)

@@ -117,9 +117,6 @@ class Shown:
     site writes as a CSV)."""
 
     def __init__(self, spec: ChartSpec):
-        self.spec = spec
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
         import json
 
         import plotly.io as pio
@@ -127,20 +124,25 @@ class Shown:
 
         from marchwest.plot.style import PLOTLY_CONFIG
 
+        # Drawn here, not when the notebook asks for the output: IPython shows an error raised
+        # there as a warning and the cell still succeeds, so a chart that cannot be drawn would
+        # pass `marchwest run` and nbval unseen.
         # Constrained layout already fits every chart to its figure: bbox_inches="tight" (IPython's
         # default) would measure all its text once more, for a margin of 0.1 in.
-        png = print_figure(figure(self.spec, "matplotlib"), "png", base64=True, bbox_inches=None)
+        png = print_figure(figure(spec, "matplotlib"), "png", base64=True, bbox_inches=None)
         # What plotly's plotly_mimetype renderer returns (the figure and its config), without
         # importing plotly.io's renderers (they pull in nbformat and jsonschema: ~0.1 s).
-        plotly = json.loads(
-            pio.to_json(figure(self.spec, "plotly"), validate=False, remove_uids=False)
-        )
-        data = {
+        plotly = json.loads(pio.to_json(figure(spec, "plotly"), validate=False, remove_uids=False))
+        self.spec = spec
+        self.data = {
             "image/png": png,
             "application/vnd.plotly.v1+json": plotly | {"config": PLOTLY_CONFIG},
-            "text/plain": self.spec.title,
+            "text/plain": spec.title,
         }
-        return data, {"image/png": {"alt": self.spec.description}, "marchwest": self.spec.data()}
+        self.metadata = {"image/png": {"alt": spec.description}, "marchwest": spec.data()}
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return self.data, self.metadata
 
 
 def show(spec: ChartSpec) -> Shown:
