@@ -324,7 +324,7 @@ def import_cells_only(notebook: Path, floor: Path) -> None:
 # plotly JSON), so that the notebook's run less that copy's run is what its charts cost.
 NOT_DRAWN = """\
 import marchwest.plot.spec as _spec
-_spec.Shown.__init__ = lambda self, spec, renderer: None
+_spec.Shown.__init__ = lambda self, spec: None
 _spec.Shown._repr_mimebundle_ = lambda self, include=None, exclude=None: {"text/plain": ""}
 """
 

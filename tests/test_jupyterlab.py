@@ -120,6 +120,27 @@ def lab(tmp_path_factory):
         log.close()
 
 
+# True once the notebook open in the main area shows exactly n plotly outputs, each showing its
+# PNG (jupyterlab-plotly shows a bundle's image/png until the mouse enters it) or its figure.
+OUTPUTS_SHOWN = """([name, n]) => {
+    const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    if (!panel || !panel.context || panel.context.path !== name) return false;
+    const outputs = panel.node.querySelectorAll('.jp-RenderedPlotly');
+    return outputs.length === n && Array.from(outputs).every(output => {
+        const img = output.querySelector('img.plot-img');
+        return output.querySelector('.main-svg') || (img && img.src.startsWith('data:image/png'));
+    });
+}"""
+# The mouse entering each output that shows its PNG: jupyterlab-plotly then draws the figure.
+ENTER_EACH_PNG = """() => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    for (const output of panel.node.querySelectorAll('.jp-RenderedPlotly')) {
+        const img = output.querySelector('img.plot-img');
+        if (!output.querySelector('.plot-container') && img) {
+            img.dispatchEvent(new MouseEvent('mouseenter'));
+        }
+    }
+}"""
 # True once the notebook open in the main area shows exactly n plotly figures, each drawn.
 FIGURES_DRAWN = """([name, n]) => {
     const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
@@ -139,6 +160,13 @@ NOTEBOOK_STATE = """() => {
 }"""
 
 
+def draw_figures(page, name: str, figures: int, timeout: float) -> None:
+    """Wait for the notebook's n plotly outputs, have each draw its figure, wait for them."""
+    page.wait_for_function(OUTPUTS_SHOWN, arg=[name, figures], timeout=timeout)
+    page.evaluate(ENTER_EACH_PNG)
+    page.wait_for_function(FIGURES_DRAWN, arg=[name, figures], timeout=timeout)
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_draws_its_figures_and_restarts_and_runs_all_in_jupyterlab(lab, browser, notebook):
     base, token, root, home = lab
@@ -152,9 +180,7 @@ def test_notebook_draws_its_figures_and_restarts_and_runs_all_in_jupyterlab(lab,
     page = context.new_page()
     try:
         page.goto(f"{base}/lab/tree/{notebook.name}?token={token}", timeout=STARTUP_SECONDS * 1000)
-        page.wait_for_function(
-            FIGURES_DRAWN, arg=[notebook.name, figures], timeout=STARTUP_SECONDS * 1000
-        )
+        draw_figures(page, notebook.name, figures, STARTUP_SECONDS * 1000)
         page.wait_for_function(
             "() => { const p = window.jupyterapp.shell.currentWidget;"
             " return p && p.sessionContext.session && p.sessionContext.session.kernel"
@@ -185,7 +211,7 @@ def test_notebook_draws_its_figures_and_restarts_and_runs_all_in_jupyterlab(lab,
         state = page.evaluate(NOTEBOOK_STATE)
         assert state["errors"] == [], f"{notebook.name}: errors after Restart Kernel and Run All"
         assert state["counts"] == list(range(1, len(state["counts"]) + 1))
-        page.wait_for_function(FIGURES_DRAWN, arg=[notebook.name, figures], timeout=60_000)
+        draw_figures(page, notebook.name, figures, 60_000)
         page.locator(
             ".jp-NotebookPanel:not(.lm-mod-hidden) .js-plotly-plot"
         ).last.scroll_into_view_if_needed()
@@ -195,6 +221,88 @@ def test_notebook_draws_its_figures_and_restarts_and_runs_all_in_jupyterlab(lab,
     assert hashlib.sha256(notebook.read_bytes()).hexdigest() == committed, (
         "the committed notebook changed"
     )
+
+
+ROUND_TRIP = NOTEBOOKS_DIR / "05-fact-check.ipynb"
+# True once every plotly output of the notebook model holds a PNG other than the committed one:
+# jupyterlab-plotly has written its Plotly.toImage snapshot into it (what a save would keep).
+SNAPSHOTS_WRITTEN = """(committed) => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    const outputs = panel.content.model.toJSON().cells.flatMap(cell => cell.outputs || [])
+        .filter(output => output.data && output.data['application/vnd.plotly.v1+json']);
+    return outputs.length === committed.length
+        && outputs.every((output, i) => output.data['image/png'] && output.data['image/png'] !== committed[i]);
+}"""
+
+
+def test_restart_run_all_and_save_in_jupyterlab_writes_the_committed_bytes(lab, browser):
+    """A user opens a notebook in `make lab`'s JupyterLab, runs it all, lets every chart draw
+    (jupyterlab-plotly then writes its own PNG snapshot into each chart's output) and saves: the
+    file is byte for byte the committed one (marchwest.jupyterlab's pre-save hook keeps the
+    outputs of unchanged cells), so git sees no change and nbval passes as on the committed file.
+    The execution counts are the same because Run All numbers the code cells 1..n, as
+    `marchwest run` does."""
+    import difflib
+
+    base, token, root, home = lab
+    committed = ROUND_TRIP.read_bytes()
+    copy = root / ROUND_TRIP.name
+    copy.write_bytes(committed)
+    written = copy.stat().st_mtime_ns
+    figures = plotly_outputs(nbformat.reads(committed.decode("utf-8"), as_version=4))
+    pngs = [
+        "".join(output["data"]["image/png"])
+        for cell in nbformat.reads(committed.decode("utf-8"), as_version=4).cells
+        for output in cell.get("outputs", [])
+        if "application/vnd.plotly.v1+json" in output.get("data", {})
+    ]
+    assert figures and len(pngs) == len(figures), "the notebook's charts carry PNG and plotly"
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/lab/tree/{copy.name}?token={token}", timeout=STARTUP_SECONDS * 1000)
+        page.wait_for_function(OUTPUTS_SHOWN, arg=[copy.name, len(figures)],
+                               timeout=STARTUP_SECONDS * 1000)  # fmt: skip
+        page.wait_for_function(
+            "() => { const p = window.jupyterapp.shell.currentWidget;"
+            " return p && p.sessionContext.session && p.sessionContext.session.kernel"
+            " && p.sessionContext.session.kernel.status === 'idle'; }",
+            timeout=STARTUP_SECONDS * 1000,
+        )
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:restart-run-all'); }")
+        page.locator(".jp-Dialog .jp-mod-accept").click(timeout=30_000)
+        page.wait_for_function(
+            f"""() => {{
+                const s = ({NOTEBOOK_STATE})();
+                return s.kernel === 'idle' && s.counts.length > 0
+                    && s.counts.every((n, i) => n === i + 1);
+            }}""",
+            timeout=RUN_ALL_SECONDS * 1000,
+        )
+        assert page.evaluate(NOTEBOOK_STATE)["errors"] == []
+        draw_figures(page, copy.name, len(figures), 60_000)
+        page.wait_for_function(SNAPSHOTS_WRITTEN, arg=pngs, timeout=60_000)
+        page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+        page.wait_for_function(
+            "() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=60_000
+        )
+    finally:
+        context.close()
+    assert copy.stat().st_mtime_ns != written, "JupyterLab saved the notebook"
+    saved = copy.read_bytes()
+    if saved != committed:
+        diff = difflib.unified_diff(
+            committed.decode("utf-8").splitlines(),
+            saved.decode("utf-8").splitlines(),
+            "committed",
+            "saved from JupyterLab",
+            n=1,
+            lineterm="",
+        )
+        shown = "\n".join(line[:200] for line in list(diff)[:60])
+        pytest.fail(f"a JupyterLab save changed {ROUND_TRIP.name}:\n{shown}")
 
 
 # The outlines (path lengths) of the land and country layers of the plotly maps in the notebook
@@ -231,9 +339,7 @@ def test_the_plotly_map_draws_its_countries_with_the_network_cut(lab, browser):
         page.goto(
             f"{base}/lab/tree/{MAP_NOTEBOOK.name}?token={token}", timeout=STARTUP_SECONDS * 1000
         )
-        page.wait_for_function(
-            FIGURES_DRAWN, arg=[MAP_NOTEBOOK.name, figures], timeout=STARTUP_SECONDS * 1000
-        )
+        draw_figures(page, MAP_NOTEBOOK.name, figures, STARTUP_SECONDS * 1000)
         try:
             page.wait_for_function(
                 f"() => ({MAP_SHAPES})().some(length => length > 0)", timeout=60_000

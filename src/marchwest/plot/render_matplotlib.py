@@ -20,11 +20,16 @@ from marchwest.plot.style import (
     BORDER,
     COAST,
     CORRIDOR_COLOUR,
-    FONT_FAMILY,
     LAND,
     MPL_STYLE,
+    NODE_WIDTH,
+    PUBLISHED_COLOUR,
     WATER,
+    legend_label,
     mpl_caption,
+    short,
+    timeline_legend,
+    title_lines,
     wrapped,
 )
 
@@ -38,7 +43,13 @@ def to_matplotlib(spec: ChartSpec) -> Figure:
 
 
 def _title(fig: Figure, spec: ChartSpec) -> None:
-    fig.suptitle(spec.title, x=0.01, ha="left", fontsize=12, fontfamily=FONT_FAMILY)
+    """The title at the figure's left edge (as plotly draws it), wrapped to the figure's width."""
+    text = title_lines(spec.title, int(fig.get_figwidth() * 10))
+    fig.suptitle(text, x=0.01, ha="left", fontsize=12)
+
+
+def _shorts(labels) -> list[str]:
+    return [short(label) for label in labels]
 
 
 def _plain_axes(ax) -> None:
@@ -62,19 +73,20 @@ def _bars(spec: ChartSpec) -> Figure:
             color=rows["colour"],
             edgecolor=outline or "none",
             linewidth=1 if outline else 0,
-            label=segment,
+            label=legend_label(segment),
         )
     ends = marks.groupby("category", sort=False)["value"].sum()
     texts = marks.drop_duplicates("category").set_index("category")["text"]
     for category in categories:
-        ax.text(ends[category], position[category], "  " + texts[category], va="center", fontsize=9)
-    ax.set_yticks(range(len(categories)), categories[::-1])
+        ax.text(ends[category], position[category], "  " + short(texts[category]), va="center",
+                fontsize=9)  # fmt: skip
+    ax.set_yticks(range(len(categories)), _shorts(categories[::-1]))
     ax.set_xlim(0, layout["x_max"])
     if layout.get("integer_ticks"):
         ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel(spec.x_label)
     ax.set_ylabel(spec.y_label)
-    ax.set_title(spec.title)
+    _title(fig, spec)
     _plain_axes(ax)
     if layout.get("legend"):
         fig.legend(loc="outside right upper", frameon=False, fontsize=8)
@@ -83,18 +95,19 @@ def _bars(spec: ChartSpec) -> Figure:
 
 
 def _annotate(ax, spec: ChartSpec, panel: str) -> None:
-    """The spec's vertical lines and spans on one panel, each with its text at the top."""
-    top = {"xycoords": ("data", "axes fraction"), "va": "top", "fontsize": 8}
+    """The spec's vertical lines and spans on one panel, each with its text at the top (inside
+    the panel: constrained layout makes no room for it, which a long text would squeeze away)."""
+    top = {"xycoords": ("data", "axes fraction"), "va": "top", "fontsize": 8, "in_layout": False}
     for note in spec.annotations:
         if note.panel not in (None, panel):
             continue
         if note.kind == "vline":
             ax.axvline(note.x, color=LINE_COLOUR, linestyle="--", linewidth=1)
-            ax.annotate(note.text, (note.x, 0.98), xytext=(-3, 0), textcoords="offset points",
+            ax.annotate(short(note.text), (note.x, 0.98), xytext=(-3, 0), textcoords="offset points",
                         ha="right", color=LINE_COLOUR, **top)  # fmt: skip
         elif note.kind == "span":
             ax.axvspan(note.x, note.x_end, color="#EEEEEE", zorder=0)
-            ax.annotate(note.text, (note.x, 0.98), xytext=(3, 0), textcoords="offset points",
+            ax.annotate(short(note.text), (note.x, 0.98), xytext=(3, 0), textcoords="offset points",
                         ha="left", color="#777777", **top)  # fmt: skip
 
 
@@ -106,10 +119,10 @@ def _lines(spec: ChartSpec) -> Figure:
     for ax, panel in zip(axes, panels, strict=True):
         for series, line in marks[marks["panel"] == panel].groupby("series", sort=False):
             ax.plot(line["x"], line["y"], marker="o", markersize=layout.get("markersize", 4),
-                    color=line["colour"].iloc[0], label=series)  # fmt: skip
+                    color=line["colour"].iloc[0], label=legend_label(series))  # fmt: skip
         _annotate(ax, spec, panel)
         if len(panels) > 1:
-            ax.set_title(panel)
+            ax.set_title(short(panel))
         ax.set_xlabel(spec.x_label)
         ax.grid(axis="y", color="#DDDDDD")
         _plain_axes(ax)
@@ -121,10 +134,7 @@ def _lines(spec: ChartSpec) -> Figure:
         fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper", frameon=False)
     else:
         axes[0].legend(frameon=False, loc="upper left")
-    if len(panels) > 1:
-        fig.suptitle(spec.title)
-    else:
-        axes[0].set_title(spec.title)
+    _title(fig, spec)
     mpl_caption(fig, spec.caption)
     return fig
 
@@ -138,7 +148,7 @@ def _columns(spec: ChartSpec) -> Figure:
     for segment, rows in marks.groupby("segment", sort=False):
         values = rows.set_index("x")["value"].reindex(xs, fill_value=0).astype(float)
         ax.bar(xs, values, bottom=bottom, color=rows["colour"].iloc[0], edgecolor="white",
-               linewidth=0.5, label=segment)  # fmt: skip
+               linewidth=0.5, label=legend_label(segment))  # fmt: skip
         bottom += values
     for x, total in bottom.items():
         ax.text(x, total + 0.2, f"{int(total)}", ha="center", va="bottom", fontsize=7)
@@ -156,7 +166,7 @@ def _columns(spec: ChartSpec) -> Figure:
     _plain_axes(ax)
     ax.legend(loc="upper left", fontsize=8, title=layout.get("legend_title"), title_fontsize=8,
               frameon=False)  # fmt: skip
-    ax.set_title(spec.title, loc="left", fontsize=12, fontfamily=FONT_FAMILY)
+    _title(fig, spec)
     mpl_caption(fig, spec.caption)
     return fig
 
@@ -177,9 +187,9 @@ def _grid(spec: ChartSpec) -> Figure:
     # White lines between the cells: two collections (minor-tick grid lines cost a tick each).
     ax.vlines(np.arange(len(columns)) - 0.5, -0.5, len(rows) - 0.5, color="white", linewidth=1.5)
     ax.hlines(np.arange(len(rows)) - 0.5, -0.5, len(columns) - 0.5, color="white", linewidth=1.5)
-    ax.set_yticks(range(len(rows)), rows, fontsize=9)
+    ax.set_yticks(range(len(rows)), _shorts(rows), fontsize=9)
     if annotate:
-        ax.set_xticks(range(len(columns)), columns, fontsize=8.5)
+        ax.set_xticks(range(len(columns)), _shorts(columns), fontsize=8.5)
         ax.xaxis.tick_top()
         cells = zip(marks["row"], marks["column"], marks["text"], marks["text_colour"], strict=True)
         for row, column, text, text_colour in cells:
@@ -187,10 +197,12 @@ def _grid(spec: ChartSpec) -> Figure:
                     fontsize=7, color=text_colour)  # fmt: skip
     else:
         step = max(1, len(columns) // 15)
-        ax.set_xticks(range(0, len(columns), step), columns[::step], fontsize=8.5)
+        ax.set_xticks(range(0, len(columns), step), _shorts(columns[::step]), fontsize=8.5)
     ax.spines[:].set_visible(False)
     ax.set_xlabel(spec.x_label, fontsize=9)
-    handles = [Patch(facecolor=colour, label=status) for status, colour in layout["legend"]]
+    handles = [
+        Patch(facecolor=colour, label=legend_label(status)) for status, colour in layout["legend"]
+    ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8,
               title=layout.get("legend_title", "status"), title_fontsize=8, frameon=False)  # fmt: skip
     _title(fig, spec)
@@ -223,7 +235,8 @@ def _timeline(spec: ChartSpec) -> Figure:
         for mark in marks[shown].itertuples():
             _timeline_mark(ax, mark, far_right, fade, last_panel=ax is axes[-1])
         if panel["left"] <= published <= panel["right"]:
-            ax.axvline(mdates.date2num(published), color="#333333", linestyle="--", linewidth=1)
+            ax.axvline(mdates.date2num(published), color=PUBLISHED_COLOUR, linestyle="--",
+                       linewidth=1)  # fmt: skip
             ax.annotate(f"published {published:%-d %b %Y}", (mdates.date2num(published), -0.5),
                         xytext=(-3, 0), textcoords="offset points", ha="right", va="top",
                         fontsize=8, rotation=90, color="#333333")  # fmt: skip
@@ -238,13 +251,13 @@ def _timeline(spec: ChartSpec) -> Figure:
             ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
         ax.set_axisbelow(True)
-    axes[0].set_yticks(range(len(lines)), lines, fontsize=8.5)
+    axes[0].set_yticks(range(len(lines)), _shorts(lines), fontsize=8.5)
     axes[0].set_ylim(len(lines) - 0.4, -0.6)
     for left_ax, right_ax in itertools.pairwise(axes):
         _break_marks(left_ax, right_ax)
     axes[-1].set_xlabel(spec.x_label, fontsize=9)
     _title(fig, spec)
-    axes[-1].legend(handles=_timeline_legend(marks, layout), loc="lower right", bbox_to_anchor=(1, 1.0),
+    axes[-1].legend(handles=_timeline_legend(spec), loc="lower right", bbox_to_anchor=(1, 1.0),
                     ncols=4, fontsize=8, frameon=False)  # fmt: skip
     mpl_caption(fig, spec.caption)
     return fig
@@ -311,32 +324,24 @@ def _fade(ax, line: int, start, end, style: dict) -> None:
                 **{**style, "alpha": 0.8 - 0.15 * index, "linewidth": 0})  # fmt: skip
 
 
-def _timeline_legend(marks: pd.DataFrame, layout) -> list:
-    themes = marks.drop_duplicates("theme").sort_values("theme")
-    if "legend_order" in layout:
-        order = {theme: i for i, theme in enumerate(layout["legend_order"])}
-        themes = themes.sort_values("theme", key=lambda column: column.map(order))
-    handles = [
-        Patch(facecolor=colour, label=theme)
-        for theme, colour in zip(themes["theme"], themes["colour"], strict=True)
-    ]
-    article, reference = marks["origin"] == "article", marks["origin"] == "reference"
-    marker = marks["shape"] == "marker"
-    grey = "#666666"
-    if (article & marker).any():
-        handles.append(Line2D([], [], marker="o", linestyle="none", color=grey,
-                              label=layout.get("day_label", "a day (article)")))  # fmt: skip
-    if (reference & marker).any():
-        handles.append(Line2D([], [], marker="D", linestyle="none", markerfacecolor="white",
-                              markeredgecolor=grey, markeredgewidth=1.8,
-                              label="reference date (a day)"))  # fmt: skip
-    if (reference & ~marker).any():
-        handles.append(Patch(facecolor="white", edgecolor=grey, hatch="////",
-                             label="reference period"))  # fmt: skip
-    if marks["open_end"].any() or marks["open_start"].any():
-        handles.append(Line2D([], [], marker=">", linestyle="none", color=grey,
-                              label="open end or start"))  # fmt: skip
-    handles.append(Line2D([], [], color="#333333", linestyle="--", label="publication date"))
+def _timeline_legend(spec: ChartSpec) -> list:
+    """The legend entries of ``style.timeline_legend`` as matplotlib handles."""
+    handles = []
+    for label, mark, colour in timeline_legend(spec):
+        label = legend_label(label)
+        if mark == "theme":
+            handles.append(Patch(facecolor=colour, label=label))
+        elif mark == "day":
+            handles.append(Line2D([], [], marker="o", linestyle="none", color=colour, label=label))
+        elif mark == "reference day":
+            handles.append(Line2D([], [], marker="D", linestyle="none", markerfacecolor="white",
+                                  markeredgecolor=colour, markeredgewidth=1.8, label=label))  # fmt: skip
+        elif mark == "reference period":
+            handles.append(Patch(facecolor="white", edgecolor=colour, hatch="////", label=label))
+        elif mark == "open":
+            handles.append(Line2D([], [], marker=">", linestyle="none", color=colour, label=label))
+        else:
+            handles.append(Line2D([], [], color=colour, linestyle="--", label=label))
     return handles
 
 
@@ -394,24 +399,24 @@ def _map(spec: ChartSpec) -> Figure:
         ax.scatter(group["lon"], group["lat"], marker=group["symbol"].iloc[0], s=42,
                    color=group["colour"].iloc[0], edgecolor="white", linewidth=0.8, zorder=5)  # fmt: skip
     for mark in marks.itertuples():
-        ax.annotate(mark.label, (mark.lon, mark.lat), xytext=(mark.dx, mark.dy),
+        ax.annotate(short(mark.label), (mark.lon, mark.lat), xytext=(mark.dx, mark.dy),
                     textcoords="offset points", fontsize=layout["label_size"], ha=_ALIGN[int(np.sign(mark.dx))],
                     va="bottom", zorder=6,
                     bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "alpha": 0.7,
                           "linewidth": 0})  # fmt: skip
     kinds = marks.drop_duplicates("group").sort_values("group")
     handles = [
-        Line2D([], [], marker=symbol, linestyle="none", color=colour, label=kind)
+        Line2D([], [], marker=symbol, linestyle="none", color=colour, label=legend_label(kind))
         for kind, symbol, colour in zip(
             kinds["group"], kinds["symbol"], kinds["colour"], strict=True
         )
     ]
     if layout["corridor"] is not None:
         handles.append(Line2D([], [], color=CORRIDOR_COLOUR, linewidth=2, linestyle="--",
-                              label=layout["corridor_label"]))  # fmt: skip
+                              label=legend_label(layout["corridor_label"])))  # fmt: skip
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8,
               frameon=False, title="kind of place", title_fontsize=8)  # fmt: skip
-    ax.set_title(spec.title, loc="left", fontsize=12, fontfamily=FONT_FAMILY)
+    ax.set_title(title_lines(spec.title, int(geometry["width"] * 10)), loc="left", fontsize=12)
     fig.text(0.01, 0.01, "\n".join(note), fontsize=8, color="#444444", va="bottom", ha="left")
     return fig
 
@@ -435,10 +440,11 @@ def _network(spec: ChartSpec) -> Figure:
         ]  # fmt: skip
         colour = rows["colour"].iloc[0]
         ax.add_collection(LineCollection(segments, colors=colour, linewidths=2, zorder=1))
-        handles.append(Line2D([], [], color=colour, linewidth=2, label=group))
+        handles.append(Line2D([], [], color=colour, linewidth=2, label=legend_label(group)))
     ax.scatter(nodes["x"], nodes["y"], s=nodes["size"], c=nodes["colour"].tolist(),
                edgecolors="white", linewidths=1, zorder=3)  # fmt: skip
-    for x, y, label in zip(nodes["x"], nodes["y"], nodes["label"], strict=True):
+    labels = [legend_label(label, NODE_WIDTH) for label in nodes["label"]]
+    for x, y, label in zip(nodes["x"], nodes["y"], labels, strict=True):
         length = float(np.hypot(x, y))
         if length < 1e-9:
             ax.annotate(label, (x, y), ha="center", va="center", fontsize=9, zorder=4,

@@ -14,10 +14,17 @@ from marchwest.plot.style import (
     COAST,
     CORRIDOR_COLOUR,
     LAND,
+    NODE_WIDTH,
+    PLOTLY_TITLE_WIDTH,
+    PUBLISHED_COLOUR,
     TEMPLATE,
     WATER,
+    legend_label,
     plotly_caption,
     plotly_text,
+    short,
+    timeline_legend,
+    title_lines,
 )
 
 LINE_COLOUR = "#444444"
@@ -41,14 +48,28 @@ def _texts(values) -> list[str]:
     return [plotly_text(value) for value in values]
 
 
+def _shorts(values) -> list[str]:
+    """Names as drawn: shortened (``style.short``), then escaped."""
+    return [plotly_text(short(value)) for value in values]
+
+
+def _title(spec: ChartSpec) -> str:
+    return plotly_text(title_lines(spec.title, PLOTLY_TITLE_WIDTH))
+
+
+def _ticks(labels) -> dict:
+    """A category axis showing each category (its full name, escaped) by its short name."""
+    return {"tickvals": _texts(labels), "ticktext": _shorts(labels)}
+
+
 def _left(labels) -> float:
     """About how far in from the figure's left edge the plot starts: past its longest tick label."""
-    return 40 + 6 * max((len(str(label)) for label in labels), default=0)
+    return 40 + 6 * max((len(short(label)) for label in labels), default=0)
 
 
 def _bars(spec: ChartSpec) -> go.Figure:
     marks, layout = spec.marks, spec.layout
-    categories = _texts(dict.fromkeys(marks["category"]))
+    categories = list(dict.fromkeys(marks["category"]))
     outline = layout.get("outline")
     fig = _figure()
     for segment, rows in marks.groupby("segment", sort=False):
@@ -57,7 +78,7 @@ def _bars(spec: ChartSpec) -> go.Figure:
                 orientation="h",
                 y=_texts(rows["category"]),
                 x=rows["value"].tolist(),
-                name=plotly_text(segment),
+                name=plotly_text(legend_label(segment)),
                 marker={
                     "color": rows["colour"].tolist(),
                     "line": {"color": outline or "white", "width": 1 if outline else 0},
@@ -71,7 +92,7 @@ def _bars(spec: ChartSpec) -> go.Figure:
         go.Scatter(
             y=_texts(ends.index),
             x=ends["value"].tolist(),
-            text=["\u00a0\u00a0" + text for text in _texts(ends["text"])],
+            text=["\u00a0\u00a0" + text for text in _shorts(ends["text"])],
             mode="text",
             textposition="middle right",
             hoverinfo="skip",
@@ -79,14 +100,15 @@ def _bars(spec: ChartSpec) -> go.Figure:
         )
     )
     fig.update_layout(
-        title=plotly_text(spec.title),
+        title=_title(spec),
         barmode="stack",
         xaxis={"title": plotly_text(spec.x_label), "range": [0, layout["x_max"]]},
         yaxis={
             "title": plotly_text(spec.y_label),
             "categoryorder": "array",
-            "categoryarray": categories,
+            "categoryarray": _texts(categories),
             "autorange": "reversed",
+            **_ticks(categories),
         },
         showlegend=bool(layout.get("legend")),
         height=layout["height"],
@@ -102,7 +124,7 @@ def _lines(spec: ChartSpec) -> go.Figure:
         rows=1,
         cols=len(panels),
         shared_yaxes=True,
-        subplot_titles=_texts(panels) if len(panels) > 1 else None,
+        subplot_titles=_shorts(panels) if len(panels) > 1 else None,
         figure=_figure(),
     )
     for column, panel in enumerate(panels, start=1):
@@ -112,7 +134,7 @@ def _lines(spec: ChartSpec) -> go.Figure:
                     x=line["x"].tolist(),
                     y=line["y"].tolist(),
                     mode="lines+markers",
-                    name=plotly_text(series),
+                    name=plotly_text(legend_label(series)),
                     legendgroup=plotly_text(series),
                     showlegend=column == 1,
                     line_color=line["colour"].iloc[0],
@@ -125,7 +147,7 @@ def _lines(spec: ChartSpec) -> go.Figure:
         for note in spec.annotations:
             if note.panel not in (None, panel):
                 continue
-            text = {"annotation_text": plotly_text(note.text), "annotation_font_size": 11}
+            text = {"annotation_text": plotly_text(short(note.text)), "annotation_font_size": 11}
             if note.kind == "vline":
                 fig.add_vline(x=note.x, line_dash="dash", line_color=LINE_COLOUR, row=1,
                               col=column, annotation_position="top left", **text)  # fmt: skip
@@ -141,9 +163,10 @@ def _lines(spec: ChartSpec) -> go.Figure:
     fig.update_yaxes(**y_axis)
     fig.update_yaxes(title_text=plotly_text(spec.y_label), row=1, col=1)
     fig.update_layout(
-        title=plotly_text(spec.title),
+        title=_title(spec),
         height=layout["height"],
         hovermode=layout.get("hovermode", "closest"),
+        showlegend=True,  # as matplotlib, even for one line
         margin={"t": 110},
     )
     plotly_caption(fig, spec.caption)
@@ -158,7 +181,7 @@ def _columns(spec: ChartSpec) -> go.Figure:
             go.Bar(
                 x=rows["x"].tolist(),
                 y=rows["value"].tolist(),
-                name=plotly_text(segment),
+                name=plotly_text(legend_label(segment)),
                 marker={"color": rows["colour"].iloc[0], "line": {"width": 0}},
                 hovertext=_texts(rows["hover"]),
                 hovertemplate=HOVER,
@@ -170,12 +193,13 @@ def _columns(spec: ChartSpec) -> go.Figure:
         fig.add_annotation(x=note.x, y=note.y, text=plotly_text(note.text), showarrow=True,
                            arrowhead=0, ay=-30, font={"size": 11})  # fmt: skip
     fig.update_layout(
-        title=plotly_text(spec.title),
+        title=_title(spec),
         barmode="stack",
         height=layout["height"],
         xaxis={"title": plotly_text(spec.x_label), "dtick": layout.get("x_step", 1)},
         yaxis={"title": plotly_text(spec.y_label), "range": [0, layout["y_max"]]},
-        legend={"title": plotly_text(layout.get("legend_title", "")), "traceorder": "reversed"},
+        legend={"title": plotly_text(layout.get("legend_title", ""))},
+        showlegend=True,
         hoverlabel={"align": "left"},
     )
     plotly_caption(fig, spec.caption)
@@ -216,29 +240,37 @@ def _grid(spec: ChartSpec) -> go.Figure:
             textfont={"size": 10},
             hovertext=[_texts(line) for line in table["hover"]],
             hovertemplate=HOVER,
-            colorbar={
-                "title": {"text": plotly_text(layout.get("legend_title", "status"))},
-                "tickvals": list(range(steps)),
-                "ticktext": _texts(status for status, _ in legend),
-                "len": min(1.0, 0.08 * steps + 0.1),
-                "y": 1,
-                "yanchor": "top",
-            },
+            showscale=False,
         )
     )
+    # The legend as matplotlib draws it: a square per status, in the spec's order.
+    for status, colour in layout["legend"]:
+        fig.add_trace(
+            _legend_only(legend_label(status), {"symbol": "square", "size": 12, "color": colour})
+        )
+    step = 1 if annotate else max(1, len(columns) // 15)
     fig.update_layout(
-        title={"text": plotly_text(spec.title)},
+        title={"text": _title(spec)},
         height=170 + 30 * len(rows),
-        yaxis={"autorange": "reversed", "tickfont": {"size": 12}},
+        yaxis={"autorange": "reversed", "tickfont": {"size": 12}, **_ticks(rows)},
         xaxis={
             "side": "top" if annotate else "bottom",
             "title": {"text": plotly_text(spec.x_label)},
             "tickangle": 0,
+            **_ticks(columns[::step]),
         },
+        legend={"title": {"text": plotly_text(layout.get("legend_title", "status"))}},
+        showlegend=True,
         margin={"t": 150 if annotate else 80},
     )
     plotly_caption(fig, spec.caption, left=_left(rows))
     return fig
+
+
+def _legend_only(name: str, marker: dict, **trace) -> go.Scatter:
+    """A legend entry with no mark in the plot (``name`` is shortened, not yet escaped)."""
+    return go.Scatter(x=[None], y=[None], mode="markers", name=plotly_text(name), marker=marker,
+                      hoverinfo="skip", **trace)  # fmt: skip
 
 
 DRAW = {"bars": _bars, "lines": _lines, "columns": _columns, "grid": _grid}
@@ -277,19 +309,19 @@ def _timeline(spec: ChartSpec) -> go.Figure:
         marks[(marks["draw_start"] <= p["right"]) & (marks["draw_end"] >= p["left"])]
         for p in panels
     ]
-    legend_seen: set[str] = set()
     for make_trace, shape in ((_bar_trace, "bar"), (_marker_trace, "marker")):
         for column, panel in enumerate(shown, start=1):
             for name, group in _trace_groups(panel[panel["shape"] == shape], shape, layout):
-                fig.add_trace(make_trace(group, name, name not in legend_seen), 1, column)
-                legend_seen.add(name)
+                fig.add_trace(make_trace(group, name), 1, column)
     _open_sides(fig, marks, len(panels))
+    for label, mark, colour in timeline_legend(spec):
+        fig.add_trace(_timeline_legend_entry(legend_label(label), mark, colour), 1, 1)
     published_column = next(
         (i for i, p in enumerate(panels, start=1) if p["left"] <= published <= p["right"]),
         len(panels),
     )
     day = published.strftime("%Y-%m-%d")
-    fig.add_vline(x=day, line={"color": "#333333", "dash": "dash", "width": 1}, row=1,
+    fig.add_vline(x=day, line={"color": PUBLISHED_COLOUR, "dash": "dash", "width": 1}, row=1,
                   col=published_column)  # fmt: skip
     fig.add_annotation(x=day, xref=f"x{published_column if published_column > 1 else ''}", y=1,
                        yref="paper", yanchor="bottom", text=f"published {published:%-d %b %Y}",
@@ -304,12 +336,14 @@ def _timeline(spec: ChartSpec) -> go.Figure:
                          **ticks)  # fmt: skip
     fig.update_xaxes(title={"text": plotly_text(spec.x_label)}, row=1, col=len(panels))
     fig.update_yaxes(categoryorder="array", categoryarray=lines, autorange="reversed",
-                     tickfont={"size": 11})  # fmt: skip
+                     tickfont={"size": 11}, tickvals=lines,
+                     ticktext=_shorts(spec.marks.drop_duplicates("line")["label"]))  # fmt: skip
     fig.update_layout(
-        title={"text": plotly_text(spec.title), "y": 0.99, "yref": "container", "yanchor": "top"},
+        title={"text": _title(spec), "y": 0.99, "yref": "container", "yanchor": "top"},
         barmode="overlay",
         height=layout.get("height", 200 + 26 * len(lines)),
         legend={"orientation": "h", "x": 0, "y": 1.03, "yanchor": "bottom"},
+        showlegend=True,
         hovermode="closest",
         hoverdistance=2,  # a marker takes the hover only under the mouse, never a bar's middle
         hoverlabel={"align": "left"},
@@ -317,6 +351,25 @@ def _timeline(spec: ChartSpec) -> go.Figure:
     )
     plotly_caption(fig, spec.caption, left=_left(spec.marks["label"]))
     return fig
+
+
+# How each kind of timeline legend entry is drawn (``style.timeline_legend``): a marker, or a line.
+_TIMELINE_LEGEND = {
+    "theme": {"symbol": "square", "size": 12},
+    "day": {"symbol": "circle", "size": 11},
+    "reference day": {"symbol": "diamond-open", "size": 10, "line": {"width": 2}},
+    "reference period": {"symbol": "square-open", "size": 12, "line": {"width": 1.5}},
+    "open": {"symbol": "triangle-right", "size": 12},
+}
+
+
+def _timeline_legend_entry(label: str, mark: str, colour: str) -> go.Scatter:
+    """One legend entry; a theme's entry shows and hides that theme's marks (its legend group)."""
+    if mark == "published":
+        return go.Scatter(x=[None], y=[None], mode="lines", name=plotly_text(label),
+                          line={"color": colour, "dash": "dash", "width": 1}, hoverinfo="skip")  # fmt: skip
+    group = {"legendgroup": label} if mark == "theme" else {}
+    return _legend_only(label, _TIMELINE_LEGEND[mark] | {"color": colour}, **group)
 
 
 def _trace_groups(marks, shape: str, layout) -> list:
@@ -333,7 +386,7 @@ def _trace_groups(marks, shape: str, layout) -> list:
     return groups
 
 
-def _bar_trace(group, name: str, legend: bool) -> go.Bar:
+def _bar_trace(group, name: str) -> go.Bar:
     reference = (group["origin"] == "reference").all()
     colours = group["colour"].tolist()
     length = (group["draw_end"] - group["draw_start"]) / pd.Timedelta(milliseconds=1)
@@ -342,9 +395,9 @@ def _bar_trace(group, name: str, legend: bool) -> go.Bar:
         y=group["label"].tolist(),
         base=group["draw_start"].dt.strftime("%Y-%m-%d").tolist(),
         x=length.astype(float).tolist(),
-        name=name,
-        legendgroup=name,
-        showlegend=legend,
+        name=plotly_text(name),
+        legendgroup=legend_label(name),
+        showlegend=False,
         marker={
             "color": "white" if reference else colours[0],
             "line": {"color": colours, "width": 1.5},
@@ -356,15 +409,15 @@ def _bar_trace(group, name: str, legend: bool) -> go.Bar:
     )
 
 
-def _marker_trace(group, name: str, legend: bool) -> go.Scatter:
+def _marker_trace(group, name: str) -> go.Scatter:
     reference = (group["origin"] == "reference").all()
     return go.Scatter(
         x=group["start"].dt.strftime("%Y-%m-%d").tolist(),
         y=group["label"].tolist(),
         mode="markers",
-        name=name,
-        legendgroup=name,
-        showlegend=legend,
+        name=plotly_text(name),
+        legendgroup=legend_label(name),
+        showlegend=False,
         marker={
             "symbol": "diamond-open" if reference else "circle",
             "size": 10 if reference else 11,
@@ -391,6 +444,7 @@ def _open_sides(fig: go.Figure, marks, last_column: int) -> None:
                 y=rows["label"].tolist(),
                 mode="markers",
                 name=name,
+                showlegend=False,
                 marker={"symbol": symbol, "size": 12, "color": "#444444"},
                 hoverinfo="skip",
                 cliponaxis=False,
@@ -419,7 +473,8 @@ def _map(spec: ChartSpec) -> go.Figure:
                 lon=[x0, x1],
                 lat=[y0, y1],
                 mode="lines",
-                name=plotly_text(layout["corridor_label"]),
+                name=plotly_text(legend_label(layout["corridor_label"])),
+                legendrank=1001,  # drawn first (under the places), listed last, as matplotlib does
                 line={"color": CORRIDOR_COLOUR, "width": 3, "dash": "dash"},
                 hoverinfo="skip",
             )
@@ -432,13 +487,13 @@ def _map(spec: ChartSpec) -> go.Figure:
                 lon=group["lon"].tolist(),
                 lat=group["lat"].tolist(),
                 mode="markers+text",
-                text=_texts(group["label"]),
+                text=_shorts(group["label"]),
                 textposition=[
                     vertical[dy >= 0] + horizontal[(dx > 0) - (dx < 0)]
                     for dx, dy in zip(group["dx"], group["dy"], strict=True)
                 ],
                 textfont={"size": 11},
-                name=plotly_text(kind),
+                name=plotly_text(legend_label(kind)),
                 marker={
                     "symbol": _PLOTLY_SYMBOLS.get(group["symbol"].iloc[0], "circle"),
                     "size": 9,
@@ -469,10 +524,11 @@ def _map(spec: ChartSpec) -> go.Figure:
         lataxis_dtick=10,
     )
     fig.update_layout(
-        title={"text": plotly_text(spec.title)},
+        title={"text": _title(spec)},
         height=700,
         margin={"l": 10, "r": 10, "t": 60},
         legend={"title": {"text": "kind of place"}},
+        showlegend=True,
     )
     plotly_caption(fig, spec.caption, left=10)
     return fig
@@ -493,7 +549,7 @@ def _network(spec: ChartSpec) -> go.Figure:
                                       strict=True):  # fmt: skip
             xs += [x, x_end, None]
             ys += [y, y_end, None]
-        name, colour = plotly_text(group), rows["colour"].iloc[0]
+        name, colour = plotly_text(legend_label(group)), rows["colour"].iloc[0]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=name, legendgroup=name,
                                  line={"color": colour, "width": 2}, hoverinfo="skip"))  # fmt: skip
         fig.add_trace(
@@ -513,7 +569,7 @@ def _network(spec: ChartSpec) -> go.Figure:
             x=nodes["x"].tolist(),
             y=nodes["y"].tolist(),
             mode="markers+text",
-            text=_texts(nodes["label"]),
+            text=[plotly_text(legend_label(label, NODE_WIDTH)) for label in nodes["label"]],
             textposition=[_side(x, y) for x, y in zip(nodes["x"], nodes["y"], strict=True)],
             marker={
                 "color": nodes["colour"].tolist(),
@@ -527,11 +583,12 @@ def _network(spec: ChartSpec) -> go.Figure:
     )
     hidden = {"visible": False, "range": [-1.45, 1.45]}
     fig.update_layout(
-        title={"text": plotly_text(spec.title)},
+        title={"text": _title(spec)},
         height=layout["height"],
         xaxis=hidden,
         yaxis=hidden | {"range": [-1.15, 1.15], "scaleanchor": "x"},
         legend={"title": {"text": plotly_text(layout.get("legend_title", ""))}},
+        showlegend=True,
         hoverlabel={"align": "left"},
         margin={"l": 20, "t": 60},
     )

@@ -4,8 +4,7 @@ A chart is built in two steps. A *spec builder* (``plot.arms.window_bars`` ...) 
 into a :class:`ChartSpec`: the marks as a tidy DataFrame, the title, axis labels, annotations,
 caption and a one-paragraph description of what the chart shows. Then a renderer draws it:
 ``to_matplotlib(spec)`` or ``to_plotly(spec)`` (one function per chart kind in each), or
-``show(spec)`` / ``show(spec, "plotly")`` in a notebook, which adds the description to the
-output as its alt text.
+``show(spec)`` in a notebook: one output holding both, with the description as its alt text.
 """
 
 from __future__ import annotations
@@ -113,37 +112,43 @@ def figure(spec: ChartSpec, renderer: str = "matplotlib"):
 
 
 class Shown:
-    """A chart as a notebook output: the figure, with the spec's description as its alt text
-    (in the output's metadata, where JupyterLab and the site read it) and the data drawn
-    (``metadata["marchwest"]``: :meth:`ChartSpec.data`, which the site writes as a CSV)."""
+    """A chart as one notebook output, a bundle each client draws once, the richest way it can:
+    the plotly figure (JupyterLab, VS Code, the site), the matplotlib PNG (GitHub, nbconvert's
+    static HTML, the site without JavaScript) and the title as ``text/plain``. The description
+    is the PNG's alt text (``metadata["image/png"]["alt"]``, which nbconvert's classic template
+    writes); the data drawn is ``metadata["marchwest"]`` (:meth:`ChartSpec.data`, which the
+    site writes as a CSV)."""
 
-    def __init__(self, spec: ChartSpec, renderer: str):
-        self.spec, self.renderer = spec, renderer
-        self.figure = figure(spec, renderer)
+    def __init__(self, spec: ChartSpec):
+        import json
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        alt = {"alt": self.spec.description}
-        chart = {"marchwest": self.spec.data()}
-        if self.renderer == "plotly":
-            import json
-
-            import plotly.io as pio
-
-            # What the plotly_mimetype renderer returns, without importing plotly.io's renderers
-            # (they pull in nbformat and jsonschema: ~0.1 s in a fresh kernel).
-            figure = json.loads(pio.to_json(self.figure, validate=False, remove_uids=False))
-            data = {"application/vnd.plotly.v1+json": figure}
-            metadata = dict.fromkeys(data, alt) | chart
-            return data | {"text/plain": self.spec.description}, metadata
+        import plotly.io as pio
         from IPython.core.pylabtools import print_figure
 
+        from marchwest.plot.style import PLOTLY_CONFIG
+
+        # Drawn here, not when the notebook asks for the output: IPython shows an error raised
+        # there as a warning and the cell still succeeds, so a chart that cannot be drawn would
+        # pass `marchwest run` and nbval unseen.
         # Constrained layout already fits every chart to its figure: bbox_inches="tight" (IPython's
         # default) would measure all its text once more, for a margin of 0.1 in.
-        png = print_figure(self.figure, "png", base64=True, bbox_inches=None)
-        return {"image/png": png, "text/plain": self.spec.description}, {"image/png": alt} | chart
+        png = print_figure(figure(spec, "matplotlib"), "png", base64=True, bbox_inches=None)
+        # What plotly's plotly_mimetype renderer returns (the figure and its config), without
+        # importing plotly.io's renderers (they pull in nbformat and jsonschema: ~0.1 s).
+        plotly = json.loads(pio.to_json(figure(spec, "plotly"), validate=False, remove_uids=False))
+        self.spec = spec
+        self.data = {
+            "image/png": png,
+            "application/vnd.plotly.v1+json": plotly | {"config": PLOTLY_CONFIG},
+            "text/plain": spec.title,
+        }
+        self.metadata = {"image/png": {"alt": spec.description}, "marchwest": spec.data()}
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return self.data, self.metadata
 
 
-def show(spec: ChartSpec, renderer: str = "matplotlib") -> Shown:
-    """The chart for a notebook cell: a PNG (read on GitHub) or, with ``"plotly"``, the
-    interactive figure (read on the site); both carry the description as alt text."""
-    return Shown(spec, renderer)
+def show(spec: ChartSpec) -> Shown:
+    """The chart for a notebook cell: one output holding the interactive plotly figure and the
+    matplotlib PNG, with the description as alt text (see :class:`Shown`)."""
+    return Shown(spec)

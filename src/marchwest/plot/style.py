@@ -126,7 +126,10 @@ TABLE_COLOURS = palette(
 LAND, WATER, BORDER, COAST = "#EFEDE6", "#DCEAF4", "#B5B5B5", "#7A8C99"
 CORRIDOR_COLOUR = "#009E73"
 
-FONT_FAMILY = "DejaVu Sans"
+# The same font stack in both renderers, first found wins: readers' machines have Inter, Helvetica
+# Neue or Arial; DejaVu Sans ships with matplotlib (and is the only font on a bare Linux box).
+FONTS = ("Inter", "Helvetica Neue", "Arial", "DejaVu Sans")
+PLOTLY_FONT = ", ".join(f"'{font}'" if " " in font else font for font in FONTS) + ", sans-serif"
 CAPTION_SIZE = 8
 CAPTION_COLOUR = "#444444"
 # plotly: the caption's font size, and the narrowest width a figure is drawn at (the site's
@@ -143,10 +146,26 @@ pio.templates[TEMPLATE] = go.layout.Template(
     layout=_WHITE.layout,
     data={kind: _WHITE.data[kind] for kind in ("bar", "heatmap", "scatter", "scattergeo")},
 )
-pio.templates[TEMPLATE].layout.font.family = FONT_FAMILY
-# Every text drawn as written: matplotlib would read what stands between two dollar signs as
-# mathtext ("$46 bn and $62 bn" loses its dollars, "$\\frac{$" does not draw at all).
-MPL_STYLE = {"font.family": FONT_FAMILY, "text.parse_math": False}
+pio.templates[TEMPLATE].layout.update(
+    font={"family": PLOTLY_FONT},
+    # As matplotlib draws them: the title at the figure's left edge, the legend in trace order
+    # (plotly.js would reverse the legend of stacked bars).
+    title={"x": 0.01, "xanchor": "left", "xref": "container"},
+    legend={"traceorder": "normal"},
+)
+# The modebar keeps what works offline (zoom, pan, reset, download a PNG): no plotly logo linking
+# to plotly's site, and no "Share chart..." button, which uploads the chart to Plotly Cloud
+# (plotly.js 4 shows it by default: showSendToCloud). Notebook outputs and the site's pages both
+# take it from the output of ``marchwest.plot.show``.
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "modeBarButtonsToRemove": ["sendChartToCloud", "sendDataToCloud"],
+}
+# matplotlib takes the first font of the stack it finds (a generic family and its list: no warning
+# for the fonts a machine lacks). Every text drawn as written: matplotlib would read what stands
+# between two dollar signs as mathtext ("$46 bn and $62 bn" loses its dollars).
+MPL_STYLE = {"font.family": "sans-serif", "font.sans-serif": list(FONTS), "text.parse_math": False}
 
 
 def entity_colour(entity_id: str) -> str:
@@ -203,3 +222,72 @@ def plotly_caption(fig: go.Figure, text: str, *, left: float = 80) -> None:
         font={"size": PLOTLY_CAPTION_SIZE, "color": CAPTION_COLOUR},
     )
     fig.update_layout(margin={"b": 75 + height}, height=(fig.layout.height or 450) + height)
+
+
+# Names are drawn short (the schema allows 2,000 characters); the full name stays in the hover
+# text, the description and the chart's data. A tick, place or bar label: one line of at most
+# LABEL_LIMIT characters, cut with an ellipsis. A legend entry: two lines of LEGEND_WIDTH (a legend
+# beside the plot would otherwise squeeze it to nothing); a network node's label: two of NODE_WIDTH.
+LABEL_LIMIT = 60
+LEGEND_WIDTH = 30
+NODE_WIDTH = 24
+# Titles wrap to lines of about this many characters in plotly (matplotlib: 10 an inch), three at most.
+PLOTLY_TITLE_WIDTH = 90
+# The timeline legend's grey marks and the publication date's line.
+LEGEND_GREY = "#666666"
+PUBLISHED_COLOUR = "#333333"
+
+
+def short(text: object, limit: int = LABEL_LIMIT) -> str:
+    """``text`` with each line at most ``limit`` characters: cut at a word where one falls in the
+    line's second half, else mid-word, with "…"."""
+    lines = []
+    for line in str(text).split("\n"):
+        if len(line) > limit:
+            cut = line[: limit - 1]
+            space = cut.rfind(" ", limit // 2)
+            line = (cut[:space] if space > 0 else cut).rstrip() + "…"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def legend_label(text: object, width: int = LEGEND_WIDTH) -> str:
+    """A legend entry's (or a node's) label: on one line if it fits in ``width`` characters, else
+    wrapped to two, the second cut with "…"."""
+    text = " ".join(str(text).split())
+    if len(text) <= width:
+        return text
+    return "\n".join(textwrap.wrap(text, width, max_lines=2, placeholder="…"))
+
+
+def title_lines(title: str, width: int) -> str:
+    """A title wrapped to lines of ``width`` characters, at most three (the last cut with "…")."""
+    return "\n".join(
+        textwrap.wrap(title, width, max_lines=3, placeholder=" …") if title.strip() else [""]
+    )
+
+
+def timeline_legend(spec) -> list[tuple[str, str, str]]:
+    """A timeline's legend as both renderers draw it, in order: (label, mark, colour), ``mark``
+    one of "theme", "day", "reference day", "reference period", "open", "published"."""
+    marks, layout = spec.marks, spec.layout
+    themes = marks.drop_duplicates("theme").sort_values("theme")
+    if "legend_order" in layout:
+        order = {theme: i for i, theme in enumerate(layout["legend_order"])}
+        themes = themes.sort_values("theme", key=lambda column: column.map(order))
+    entries = [
+        (theme, "theme", colour)
+        for theme, colour in zip(themes["theme"], themes["colour"], strict=True)
+    ]
+    article, reference = marks["origin"] == "article", marks["origin"] == "reference"
+    marker = marks["shape"] == "marker"
+    if (article & marker).any():
+        entries.append((layout.get("day_label", "a day (article)"), "day", LEGEND_GREY))
+    if (reference & marker).any():
+        entries.append(("reference date (a day)", "reference day", LEGEND_GREY))
+    if (reference & ~marker).any():
+        entries.append(("reference period", "reference period", LEGEND_GREY))
+    if marks["open_end"].any() or marks["open_start"].any():
+        entries.append(("open end or start", "open", LEGEND_GREY))
+    entries.append(("publication date", "published", PUBLISHED_COLOUR))
+    return entries
