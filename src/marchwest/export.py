@@ -173,8 +173,9 @@ def _csv_frame(frame: pd.DataFrame, table_name: str) -> pd.DataFrame:
 def write_tables(
     folder: Path, frames: dict[str, pd.DataFrame], article: Article, *, parquet: bool = True
 ) -> None:
-    """Write <table>.csv, <table>.parquet (unless ``parquet=False``) and datapackage.json of
-    ``frames`` (the tables of ``article``'s ledger) into the existing folder ``folder``."""
+    """Write <table>.csv, <table>.parquet (unless ``parquet=False``), datapackage.json and the
+    fact-check's verdicts as ClaimReview JSON-LD (:mod:`marchwest.claimreview`) of ``frames``
+    (the tables of ``article``'s ledger) into the existing folder ``folder``."""
     for name, frame in frames.items():
         _csv_frame(frame, name).to_csv(
             folder / f"{name}.csv", index=False, date_format="%Y-%m-%d", lineterminator="\n"
@@ -186,6 +187,10 @@ def write_tables(
         + "\n"
     )
     (folder / "datapackage.json").write_text(text, encoding="utf-8")
+    from marchwest.claimreview import FILE_NAME, claim_reviews  # imports this module
+
+    reviews = json.dumps(claim_reviews(frames["claims"], article), indent=2, ensure_ascii=False)
+    (folder / FILE_NAME).write_text(reviews + "\n", encoding="utf-8")
 
 
 def export_tables(
