@@ -236,7 +236,6 @@ def test_the_site_embeds_the_reviews_on_the_fact_check_page(tmp_path):
     )
     index = BeautifulSoup((tmp_path / "site" / "index.html").read_text("utf-8"), "html.parser")
     assert script_of(index) == []
-    assert (tmp_path / "site" / "data" / FILE_NAME).is_file()
 
 
 def test_other_pages_carry_no_reviews(tmp_path):

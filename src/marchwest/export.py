@@ -173,9 +173,8 @@ def _csv_frame(frame: pd.DataFrame, table_name: str) -> pd.DataFrame:
 def write_tables(
     folder: Path, frames: dict[str, pd.DataFrame], article: Article, *, parquet: bool = True
 ) -> None:
-    """Write <table>.csv, <table>.parquet (unless ``parquet=False``), datapackage.json and the
-    fact-check's verdicts as ClaimReview JSON-LD (:mod:`marchwest.claimreview`) of ``frames``
-    (the tables of ``article``'s ledger) into the existing folder ``folder``."""
+    """Write <table>.csv, <table>.parquet (unless ``parquet=False``) and datapackage.json of
+    ``frames`` (the tables of ``article``'s ledger) into the existing folder ``folder``."""
     for name, frame in frames.items():
         _csv_frame(frame, name).to_csv(
             folder / f"{name}.csv", index=False, date_format="%Y-%m-%d", lineterminator="\n"
@@ -187,21 +186,22 @@ def write_tables(
         + "\n"
     )
     (folder / "datapackage.json").write_text(text, encoding="utf-8")
-    from marchwest.claimreview import FILE_NAME, claim_reviews  # imports this module
-
-    reviews = json.dumps(claim_reviews(frames["claims"], article), indent=2, ensure_ascii=False)
-    (folder / FILE_NAME).write_text(reviews + "\n", encoding="utf-8")
 
 
 def export_tables(
     out_dir: Path, ledger: Ledger | None = None, *, parquet: bool = True, force: bool = False
 ) -> None:
-    """Export every table (of the bundled ledger unless ``ledger`` is given) to ``out_dir``, whole:
+    """Export every table (of the bundled ledger unless ``ledger`` is given) to ``out_dir``, with
+    the fact-check's verdicts as ClaimReview JSON-LD (:mod:`marchwest.claimreview`), whole:
     built beside it and swapped in (:func:`marchwest.outputs.replacing`, which says what is
     refused; ``force`` replaces a folder holding files marchwest did not write)."""
+    from marchwest.claimreview import FILE_NAME, claim_reviews  # it imports this module
     from marchwest.loaders import bundled
     from marchwest.outputs import replacing
 
     ledger = ledger or bundled()
     with replacing(Path(out_dir), force=force, mark=MARK) as building:
         write_tables(building, ledger.tables(), ledger.article(), parquet=parquet)
+        reviews = claim_reviews(ledger.claims(), ledger.article())  # the verdicts, as JSON-LD
+        text = json.dumps(reviews, indent=2, ensure_ascii=False) + "\n"
+        (building / FILE_NAME).write_text(text, encoding="utf-8")
