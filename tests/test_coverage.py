@@ -108,11 +108,6 @@ def test_the_bundled_article_has_no_uncovered_sentence():
     assert named["reason"].isna().all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 19: the rows recording what the named-only sentences say are added on the"
-    " data branch; drop this mark when it is merged",
-)
 def test_the_bundled_article_has_no_named_only_sentence():
     frame = marchwest.coverage()
     assert set(frame["status"]) == {"cited", "explained"}, sentences.not_covered_report(frame)

@@ -192,12 +192,17 @@ def write_tables(
 
 
 def export_tables(out_dir: Path, ledger: Ledger | None = None, *, parquet: bool = True) -> None:
-    """Export every table (of the bundled ledger unless ``ledger`` is given) to ``out_dir``, whole:
+    """Export every table (of the bundled ledger unless ``ledger`` is given) to ``out_dir``, with
+    the fact-check's verdicts as ClaimReview JSON-LD (:mod:`marchwest.claimreview`), whole:
     built beside it and swapped in (:func:`marchwest.outputs.replacing`, which says what is
     refused: never a folder holding files marchwest did not write)."""
+    from marchwest.claimreview import FILE_NAME, claim_reviews  # it imports this module
     from marchwest.loaders import bundled
     from marchwest.outputs import replacing
 
     ledger = ledger or bundled()
     with replacing(Path(out_dir), mark=MARK) as building:
         write_tables(building, ledger.tables(), ledger.article(), parquet=parquet)
+        reviews = claim_reviews(ledger.claims(), ledger.article())  # the verdicts, as JSON-LD
+        text = json.dumps(reviews, indent=2, ensure_ascii=False) + "\n"
+        (building / FILE_NAME).write_text(text, encoding="utf-8")

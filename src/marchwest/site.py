@@ -577,8 +577,11 @@ def write_site(
     """Write every file of the site into the empty folder ``site``."""
     from bs4 import BeautifulSoup
 
+    from marchwest.claimreview import FACT_CHECK_NOTEBOOK, embed
     from marchwest.export import write_tables
     from marchwest.loaders import bundled
+
+    ledger = bundled()
 
     assets = site / "assets"
     assets.mkdir()
@@ -619,7 +622,10 @@ def write_site(
         }
         html, resources = exporter.from_notebook_node(nb, resources=resources)
         soup = BeautifulSoup(html, "html.parser")
-        if drop_unsafe_links(soup):  # a notebook's output or markdown may carry any link
+        reviewed = path.name == FACT_CHECK_NOTEBOOK  # its verdicts as ClaimReview JSON-LD
+        if reviewed:
+            embed(soup, ledger.claims(), ledger.article(), page.href)
+        if drop_unsafe_links(soup) or reviewed:  # a notebook's output may carry any link
             html = str(soup)
         (site / page.href).write_text(html, encoding="utf-8")
         (site / "notebooks" / path.name).write_text(to_run(nb), encoding="utf-8")
@@ -633,7 +639,6 @@ def write_site(
 
     # The site offers CSV with datapackage.json; Parquet twins would only add weight.
     (site / "data").mkdir()
-    ledger = bundled()
     write_tables(site / "data", ledger.tables(), ledger.article(), parquet=False)
     classes |= page_classes(write_index(site, pages, cite, footer))
     (assets / "notebook.css").write_text(notebook_css(exporter, classes), encoding="utf-8")
