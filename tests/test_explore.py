@@ -236,3 +236,10 @@ def test_an_entity_the_ledger_says_little_about_has_empty_frames_of_the_same_col
         assert list(israel[name].columns) == list(pakistan[name].columns), name
     assert israel["events"].empty and israel["memberships_as_of"].empty
     assert "none in the ledger" in marchwest.profile("Israel")._repr_html_()
+
+
+def test_the_card_writes_numbers_as_a_reader_does():
+    card = marchwest.profile("tajikistan")._repr_html_()
+    assert "200 troops" in card and "200.0" not in card
+    assert "2018 · 2018 · 3 million TIV" in card  # years without a separator, TIV with its unit
+    assert ".0 " not in card and ".0<" not in card
