@@ -11,6 +11,7 @@ line, the outcome in its verdict's colour (a dot for a day, a bar for a month or
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
 
 import pandas as pd
@@ -22,9 +23,14 @@ _ONE_DAY = pd.Timedelta(days=1)
 _PAD = pd.Timedelta(days=120)
 
 
+LABEL_CHARS = 70
+
+
 def _label(row) -> str:
-    name = str(row.outcome_id).replace("_", " ")
-    return textwrap.shorten(f"{name}: {row.verdict}", 58, placeholder="…")
+    """The outcome in words: its summary's first sentence, cut between words, then the verdict
+    ("BeiDou-3, the global system, was declared complete on 31 July 2020 (partly)")."""
+    first = re.split(r"(?<=[.;])\s", " ".join(str(row.summary).split()), maxsplit=1)[0]
+    return textwrap.shorten(first.rstrip(".;"), LABEL_CHARS, placeholder="…") + f" ({row.verdict})"
 
 
 def _wrap(text: str) -> str:
@@ -95,7 +101,7 @@ def outcome_timeline(
         "outcome happened (a dot for a day, a bar for a month or a period) in the colour of "
         "its hindsight verdict: "
         + "; ".join(
-            f"{row.label.rsplit(':', 1)[0]} ({row.date_text.split(' (')[0]}, {row.verdict})"
+            f"{row.label.rsplit(' (', 1)[0]} ({row.date_text.split(' (')[0]}, {row.verdict})"
             for row in outcomes.itertuples()
         )
         + "."
