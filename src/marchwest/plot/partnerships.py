@@ -156,9 +156,7 @@ def tie_network(
     description = (
         f"A network of {centre_name}'s ties with {len(summary)} partners, one coloured line per "
         "kind of tie, partners (grey dots, each named) with more kinds of tie larger and closer "
-        "to the centre: "
-        + "; ".join(summary)
-        + "."
+        "to the centre: " + "; ".join(summary) + "."
     )
     return ChartSpec(
         kind="network",
