@@ -23,7 +23,7 @@ EMPTY = "—"
 PLAIN_WIDTH = 40  # characters of a cell in the plain-text form
 TEXT_CONTRAST = 4.5  # WCAG AA, normal text
 # Columns whose numbers are years or character offsets: written without a thousands separator.
-_PLAIN_NUMBER = re.compile(r"(^|_)(year|years|end|start|since|until|line|rank)$")
+_PLAIN_NUMBER = re.compile(r"(^|[_ ])(year|years|end|start|since|until|line|rank)$")
 
 
 def number(value: object, *, grouped: bool = True) -> str:
