@@ -196,7 +196,9 @@ def test_window_bars_marks_the_articles_three_and_shows_the_rest_grey():
     assert "1. Pakistan 100 (49.5 %) article's no. 1" in spec.description
     # The window is given once, as years: the title and description write it SIPRI's way.
     assert "2013\u201314" in spec.title and "in 2013\u201314 (SIPRI TIV" in spec.description
-    full = charts.window_bars(totals, statement, labels=NAMES, window=(2013, 2014), caption="c", top=4)
+    full = charts.window_bars(
+        totals, statement, labels=NAMES, window=(2013, 2014), caption="c", top=4
+    )
     algeria = full.marks.set_index("category").loc["3. Algeria"]
     assert algeria["colour"] == OTHER_COLOUR and "not named by the article" in algeria["hover"]
 
