@@ -204,14 +204,14 @@ def test_the_timeline_draws_each_dated_outcome_in_its_verdicts_colour(make_ledge
     assert "Earlier." in earlier["hover"] and "A reference work" in earlier["hover"]
     assert "increasing likelihood" in earlier["hover"]  # the article's words
     # The undated outcome is named, not drawn; the claim without an outcome is neither.
-    assert spec.caption.startswith("Not drawn, no date: Nothing found (unverified).")
+    assert spec.caption.startswith("Not drawn, no date: \u201c")
     assert spec.caption.endswith("Sources.")
-    assert "Earlier (2020-03/2020-05, happened)" in spec.description
-    # Rows are labelled with words, not ids: the summary's first sentence, then the verdict.
-    assert list(marks["label"]) == [
-        "It happened (happened)",
-        "Earlier (happened)",
-        "Later (partly)",
+    assert ": Earlier. (2020-03/2020-05, happened)" in spec.description
+    # Rows are labelled with the article's words, not ids, then the verdict (and which outcome).
+    assert all(label.startswith("\u201c") for label in marks["label"])
+    assert [label.rsplit(" (", 1)[1] for label in marks["label"]][1:] == [
+        "happened, 1 of 2)",
+        "partly, 2 of 2)",
     ]
     assert "18 August 2019" in spec.description
     assert spec.layout["panels"][0]["left"] < pd.Timestamp(PUBLISHED)
@@ -241,13 +241,17 @@ def test_the_outcome_table_links_each_source_and_leaves_out_unanswered_claims(ma
     assert list(unanswered(frame)["claim_id"]) == ["pan_turkic"]
 
 
-def test_a_long_outcome_is_labelled_by_its_first_sentence_cut_between_words():
+def test_a_long_expectation_is_cut_between_words():
     from types import SimpleNamespace
 
     from marchwest.plot.hindsight import LABEL_CHARS, _label
 
-    summary = "BeiDou-3, the global system, was declared complete on 31 July 2020. Later more."
-    label = _label(SimpleNamespace(summary=summary, verdict="partly"))
-    assert label == "BeiDou-3, the global system, was declared complete on 31 July 2020 (partly)"
-    long = _label(SimpleNamespace(summary="word " * 40, verdict="not yet"))
-    assert long.endswith("word… (not yet)") and len(long) <= LABEL_CHARS + len(" (not yet)")
+    quote = "Beidou will \u2018reduce\u2019 military reliance on the US-owned Global Positioning"
+    label = _label(SimpleNamespace(evidence=quote, verdict="partly"), "1 of 2")
+    assert (
+        label
+        == "\u201cBeidou will \u2018reduce\u2019 military reliance on the US-owned\u2026\u201d (partly, 1 of 2)"
+    )
+    long = _label(SimpleNamespace(evidence="word " * 40, verdict="not yet"))
+    assert long.endswith("word\u2026\u201d (not yet)")
+    assert len(long) <= LABEL_CHARS + len("\u201c\u201d (not yet)")
