@@ -28,7 +28,7 @@ def test_a_value_keeps_its_unit():
 @pytest.mark.parametrize(
     ("name", "words"),
     [("claim_id", "Claim"), ("share_pct", "Share (%)"), ("char_start", "Char start"),
-     ("the article says", "the article says"), ("TIV", "TIV"), (2019, "2019")],
+     ("the article says", "The article says"), ("TIV", "TIV"), (2019, "2019")],
 )  # fmt: skip
 def test_headers_are_words(name, words):
     assert header(name) == words
@@ -102,7 +102,8 @@ def test_every_cell_is_escaped_and_only_http_sources_become_links():
             "url": ["https://x.example/?a=1&b=2", "javascript:alert(2)"],
         }
     )
-    html = table(frame, table_id="h").to_html()
+    html = table(frame.rename(columns={"claim_id": "<i>claim</i>"}), table_id="h").to_html()
+    assert "&lt;i&gt;claim&lt;/i&gt;" in html and "<i>" not in html
     assert "<script>" not in html and "<b>" not in html and "javascript:" not in html
     assert '<a href="https://x.example/?a=1&amp;b=2">A &amp; &lt;b&gt;B&lt;/b&gt;</a>' in html
     assert ">C<" in html and "Url" not in html

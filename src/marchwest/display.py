@@ -47,12 +47,11 @@ def quantity(value: object, unit: object) -> str:
 
 
 def header(name: object) -> str:
-    """A column name in words: ``claim_id`` → "Claim", ``share_pct`` → "Share (%)"."""
+    """A column name in words, capitalised: ``claim_id`` → "Claim", ``share_pct`` → "Share (%)",
+    "the article says" → "The article says"."""
     text = str(name)
-    if text != text.strip("_") or " " in text or not text.islower():
-        return text  # already written for readers (or not snake_case)
-    text = re.sub(r"_id$", "", text)
-    text = re.sub(r"_pct$", " (%)", text).replace("_", " ")
+    if text == text.strip("_") and " " not in text and text.islower():  # snake_case
+        text = re.sub(r"_pct$", " (%)", re.sub(r"_id$", "", text)).replace("_", " ")
     return text[:1].upper() + text[1:]
 
 
@@ -183,7 +182,8 @@ def table(frame: pd.DataFrame | pd.Series, *, table_id: str) -> Table:
             styles += [{"selector": f"th.col{index}", "props": right}]
         elif shown[title].str.len().max() > 60:
             styles += [{"selector": f"td.col{index}", "props": [("min-width", "16em")]}]
-    styler = styler.hide(axis="index").set_table_styles(styles)
+    styler = styler.hide(axis="index").format_index(escape="html", axis=1)
+    styler = styler.set_table_styles(styles)
     if colours:
         text_colours = verdict_text_colours()
         classes = pd.DataFrame("", index=shown.index, columns=shown.columns)
