@@ -1,11 +1,13 @@
 """marchwest.display: tables for readers (display only) and the contrast of text colours."""
 
+import nbformat
 import numpy as np
 import pandas as pd
 import pytest
 
 from marchwest import display
 from marchwest.display import contrast, darkened, header, number, quantity, table
+from marchwest.paths import NOTEBOOKS_DIR
 from marchwest.plot.style import OUTCOME_COLOURS, VERDICT_COLOURS
 
 
@@ -127,3 +129,34 @@ def test_contrast_is_the_wcag_ratio():
     assert contrast("#000000", "#FFFFFF") == pytest.approx(21)
     assert contrast("#FFFFFF", "#FFFFFF") == pytest.approx(1)
     assert contrast("#767676", "#FFFFFF") == pytest.approx(4.54, abs=0.01)
+
+
+# --- the committed notebooks ---------------------------------------------------------------
+
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_table_a_notebook_shows_is_one_for_readers(path):
+    """No raw pandas output: every displayed table went through display.table."""
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            shown = data.get("text/html", "") + data.get("text/plain", "")
+            assert 'class="dataframe"' not in shown, (path.name, cell.source[:80])
+            for internal in ("dtype:", "NaN", "NaT", "<NA>", "Name: "):
+                assert internal not in shown, (path.name, internal, cell.source[:80])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_notebook_opens_with_its_findings_checked_by_asserts(path):
+    notebook = nbformat.read(path, as_version=4)
+    opening = "\n".join(c.source for c in notebook.cells[:2] if c.cell_type == "markdown")
+    short = opening[opening.index("**In short**") :]
+    findings = [line for line in short.splitlines() if line.startswith("* ")]
+    assert 3 <= len(findings) <= 5, path.name
+    asserts = sum(
+        c.source.count("\nassert ") + c.source.startswith("assert ") for c in notebook.cells
+    )
+    assert asserts >= len(findings), path.name
