@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from marchwest import factcheck
-from marchwest.display import darkened
 from marchwest.factcheck import VERDICT_ORDER
 from marchwest.plot import factcheck as charts
+from marchwest.plot.contrast import darkened
 from marchwest.plot.style import VERDICT_COLOURS
 
 

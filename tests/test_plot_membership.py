@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from marchwest.display import contrast
+from marchwest.plot.contrast import GRAPHIC_CONTRAST, TEXT_CONTRAST, contrast
 from marchwest.plot.membership import CELL_COLOURS, NONE_COLOUR, status_counts, status_grid
 from marchwest.plot.style import STATUS_COLOURS
 
@@ -76,8 +76,8 @@ def test_every_status_stands_out_from_an_empty_cell_and_its_text_reads(status):
     spec = status_grid(pd.DataFrame({"sco": [status, pd.NA]}, dtype="string"), title="t")
     filled, empty = spec.marks.iloc[0], spec.marks.iloc[1]
     assert empty["colour"] == NONE_COLOUR
-    assert contrast(filled["colour"], empty["colour"]) >= 3
-    assert contrast(filled["text_colour"], filled["colour"]) >= 4.5
+    assert contrast(filled["colour"], empty["colour"]) >= GRAPHIC_CONTRAST
+    assert contrast(filled["text_colour"], filled["colour"]) >= TEXT_CONTRAST
     assert contrast(STATUS_COLOURS["dialogue partner"], NONE_COLOUR) < 1.2  # what was fixed
 
 

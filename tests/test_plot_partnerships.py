@@ -72,7 +72,7 @@ def test_the_grid_counts_ties_per_partner_and_kind(named):
 
 def test_no_dot_takes_a_kind_of_ties_colour(named, names):
     """Dots coloured like lines read as a kind of tie: partners are grey, China its red."""
-    from marchwest.display import contrast
+    from marchwest.plot.contrast import contrast
     from marchwest.plot.style import entity_colour
 
     positions = network_layout(marchwest.ties(), named["partner"], "china")

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from marchwest.display import cell, quantity
 from marchwest.membership import membership_as_of
+from marchwest.names import cell, quantity
 from marchwest.page import fold, normalise
 from marchwest.schema import TABLES
 

@@ -20,7 +20,6 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from marchwest.arms import window_label
 from marchwest.plot.spec import Annotation, ChartSpec
 from marchwest.plot.style import OTHER_COLOUR, display_name, entity_colour
 
@@ -41,13 +40,12 @@ def window_bars(
     statement: pd.DataFrame,
     *,
     labels: Mapping[str, str],
-    window: tuple[int, int],
+    window: str,
     caption: str,
     top: int = 6,
 ) -> ChartSpec:
-    """Horizontal bars: the supplier's largest recipients in the ``window`` (first and last
-    year, the years ``totals`` sums), the article's marked; title and words name the window."""
-    window = window_label(*window)
+    """Horizontal bars: the supplier's largest recipients in one window, the article's marked;
+    ``window`` names the years ``totals`` sums (``marchwest.arms.window_label(start, end)``)."""
     article = statement["recipient_id"].tolist()
     quote = dict(zip(statement["recipient_id"], statement["evidence"], strict=True))
     data = _top_with_article(totals, article, top)

@@ -1,4 +1,4 @@
-"""Fact-check chart specs (and, from ``marchwest.display``, its tables): the article's claims and their verdicts (notebook 05).
+"""Fact-check chart specs (and, from ``marchwest.plot.tables``, its tables): the article's claims and their verdicts (notebook 05).
 
 ``claims`` is ``marchwest.claims()``: ``claim_id``, ``topic``, ``verdict``, ``evidence`` (the
 article's words as printed), ``reference`` (what the reference says).
@@ -10,9 +10,9 @@ import textwrap
 
 import pandas as pd
 
-from marchwest.display import table as styled_table  # the tables of notebook 05
 from marchwest.plot.spec import ChartSpec
 from marchwest.plot.style import VERDICT_COLOURS
+from marchwest.plot.tables import table as styled_table  # the tables of notebook 05
 
 
 def _lines(text: str, width: int = 70) -> str:

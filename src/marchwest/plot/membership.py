@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import pandas as pd
 from matplotlib.colors import to_hex
 
-from marchwest.display import contrast
+from marchwest.plot.contrast import contrast
 from marchwest.plot.spec import Annotation, ChartSpec
 from marchwest.plot.style import OTHER_COLOUR, display_name, palette
 

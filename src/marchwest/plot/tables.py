@@ -6,44 +6,22 @@ column), "—" for an empty cell, text that wraps between words, numbers right-a
 needless ".0" ("200 troops": a ``value`` beside a ``unit`` column is written with its unit),
 dates as days, lists joined, verdicts in their colour darkened to read as text, and sources as
 links. Its plain-text form (what GitHub's diff and nbval read) is the same cells, shortened.
-Light on purpose: ``marchwest.explore`` uses :func:`quantity` for its profile card.
+Numbers are written by ``marchwest.names`` (which the profile card uses too).
 """
 
 from __future__ import annotations
 
-import colorsys
 import html
-import numbers
 import re
 
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-EMPTY = "—"
+from marchwest.names import cell, quantity
+from marchwest.plot.contrast import darkened
+from marchwest.plot.style import OUTCOME_COLOURS, VERDICT_COLOURS
+
 PLAIN_WIDTH = 40  # characters of a cell in the plain-text form
-TEXT_CONTRAST = 4.5  # WCAG AA, normal text
-# Columns whose numbers are years or character offsets: written without a thousands separator.
-_PLAIN_NUMBER = re.compile(r"(^|[_ ])(year|years|end|start|since|until|line|rank)$")
-
-
-def number(value: object, *, grouped: bool = True) -> str:
-    """A number as a reader writes it: 200 (not 200.0), 1,210, 34.5; "—" when missing."""
-    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
-        return EMPTY
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        return str(value)
-    separator = "," if grouped else ""
-    if float(value).is_integer():
-        return f"{int(value):{separator}d}"
-    return f"{value:{separator}.6f}".rstrip("0").rstrip(".")
-
-
-def quantity(value: object, unit: object) -> str:
-    """A value with its unit: "200 troops", "34.5 percent", "60 billion US dollars"."""
-    written = number(value)
-    if written == EMPTY or not isinstance(unit, str) or not unit:
-        return written
-    return f"{written} {unit}"
 
 
 def header(name: object) -> str:
@@ -55,37 +33,9 @@ def header(name: object) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _luminance(colour: str) -> float:
-    """WCAG relative luminance of a ``#RRGGBB`` colour."""
-    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast(first: str, second: str) -> float:
-    """The WCAG contrast ratio of two ``#RRGGBB`` colours (1 to 21)."""
-    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
-def darkened(colour: str, *, against: str = "#FFFFFF", ratio: float = TEXT_CONTRAST) -> str:
-    """``colour``, its lightness lowered step by step (hue and saturation kept) until it shows
-    at least ``ratio`` against ``against``; unchanged when it already does."""
-    red, green, blue = (int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
-    hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
-    candidate = colour.upper()
-    while contrast(candidate, against) < ratio and lightness > 0:
-        lightness = max(lightness - 0.01, 0.0)
-        rgb = colorsys.hls_to_rgb(hue, lightness, saturation)
-        candidate = "#" + "".join(f"{round(c * 255):02X}" for c in rgb)
-    return candidate
-
-
 def verdict_text_colours() -> dict[str, str]:
     """Each verdict (fact-check and hindsight) in its chart colour, darkened to read as text on
     white (WCAG AA, 4.5:1)."""
-    from marchwest.plot.style import OUTCOME_COLOURS, VERDICT_COLOURS
-
     return {v: darkened(c) for v, c in (VERDICT_COLOURS | OUTCOME_COLOURS).items()}
 
 
@@ -95,24 +45,6 @@ def _link(title: object, url: object) -> str:
     if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
         return html.escape(cell(title))
     return f'<a href="{html.escape(url, quote=True)}">{html.escape(str(title))}</a>'
-
-
-def _present(value: object) -> bool:
-    if isinstance(value, (list, tuple)):
-        return True
-    return value is not None and not pd.isna(value)
-
-
-def cell(value: object, column: object = "") -> str:
-    """A cell's text: a number as :func:`number` writes it (no thousands separator in a column
-    of years, offsets or ranks), a day as 2019-07-23, a list joined, "—" when empty."""
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value) or EMPTY
-    if not _present(value):
-        return EMPTY
-    if isinstance(value, pd.Timestamp):
-        return f"{value:%Y-%m-%d}" if value == value.normalize() else f"{value:%Y-%m-%d %H:%M}"
-    return number(value, grouped=not _PLAIN_NUMBER.search(str(column)))
 
 
 def _is_number(column: pd.Series) -> bool:

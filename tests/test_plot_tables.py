@@ -1,14 +1,17 @@
-"""marchwest.display: tables for readers (display only) and the contrast of text colours."""
+"""marchwest.plot.tables (tables for readers, display only), the numbers of marchwest.names and
+the contrast of text colours (marchwest.plot.contrast)."""
 
 import nbformat
 import numpy as np
 import pandas as pd
 import pytest
 
-from marchwest import display
-from marchwest.display import contrast, darkened, header, number, quantity, table
+from marchwest.names import number, quantity
 from marchwest.paths import NOTEBOOKS_DIR
+from marchwest.plot import tables
+from marchwest.plot.contrast import contrast, darkened
 from marchwest.plot.style import OUTCOME_COLOURS, VERDICT_COLOURS
+from marchwest.plot.tables import header, table
 
 
 @pytest.mark.parametrize(
@@ -91,7 +94,7 @@ def test_a_named_index_is_a_column_and_an_unnamed_one_goes():
 def test_the_plain_text_form_is_the_cells_shortened_and_the_same_every_time():
     first, second = repr(table(_frame(), table_id="t")), repr(table(_frame(), table_id="t"))
     assert first == second and "object at 0x" not in first
-    shortened = ("word " * 40)[: display.PLAIN_WIDTH - 1] + "…"
+    shortened = ("word " * 40)[: tables.PLAIN_WIDTH - 1] + "…"
     assert shortened in first and "word " * 9 not in first
     assert table(_frame(), table_id="t").to_html() == table(_frame(), table_id="t").to_html()
 
@@ -113,7 +116,7 @@ def test_every_cell_is_escaped_and_only_http_sources_become_links():
 
 @pytest.mark.parametrize("verdict", sorted(set(VERDICT_COLOURS) | set(OUTCOME_COLOURS)))
 def test_every_verdict_reads_as_text_on_white(verdict):
-    colour = display.verdict_text_colours()[verdict]
+    colour = tables.verdict_text_colours()[verdict]
     assert contrast(colour, "#FFFFFF") >= 4.5
     html = table(pd.DataFrame({"verdict": [verdict]}), table_id="v").to_html()
     assert f"color: {colour}" in html
@@ -138,7 +141,7 @@ NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_table_a_notebook_shows_is_one_for_readers(path):
-    """No raw pandas output: every displayed table went through display.table."""
+    """No raw pandas output: every displayed table went through plot.tables.table."""
     notebook = nbformat.read(path, as_version=4)
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
