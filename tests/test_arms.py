@@ -183,7 +183,12 @@ def test_window_bars_marks_the_articles_three_and_shows_the_rest_grey():
     totals = sipri.window_totals(_tiv(), "china", 2013, 2014)
     statement = arms.ranking_statement(_article_ranks())
     spec = charts.window_bars(
-        totals, statement, labels=NAMES, window="2013\u201314", caption="Source: synthetic", top=2
+        totals,
+        statement,
+        labels=NAMES,
+        window=arms.window_label(2013, 2014),
+        caption="Source: synthetic",
+        top=2,
     )
     marks = spec.marks.set_index("category")
     # top two plus Myanmar (named by the article although 4th), largest first
@@ -194,6 +199,7 @@ def test_window_bars_marks_the_articles_three_and_shows_the_rest_grey():
     assert spec.x_label == "SIPRI TIV (millions)" and spec.caption == "Source: synthetic"
     assert spec.layout["x_max"] == 100 * charts.LABEL_ROOM  # Pakistan's 100
     assert "1. Pakistan 100 (49.5 %) article's no. 1" in spec.description
+    assert "2013\u201314" in spec.title and "in 2013\u201314 (SIPRI TIV" in spec.description
     full = charts.window_bars(totals, statement, labels=NAMES, window="x", caption="c", top=4)
     algeria = full.marks.set_index("category").loc["3. Algeria"]
     assert algeria["colour"] == OTHER_COLOUR and "not named by the article" in algeria["hover"]

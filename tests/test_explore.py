@@ -318,3 +318,10 @@ def test_find_on_generated_strings_gives_what_a_plain_search_gives(own, seed):
 
 def test_find_of_a_nul_is_empty():
     assert marchwest.find("\0").empty and marchwest.find("China\0").empty
+
+
+def test_the_card_writes_numbers_as_a_reader_does():
+    card = marchwest.profile("tajikistan")._repr_html_()
+    assert "200 troops" in card and "200.0" not in card
+    assert "2018 · 2018 · 3 million TIV" in card  # years without a separator, TIV with its unit
+    assert ".0 " not in card and ".0<" not in card

@@ -8,6 +8,7 @@ import pytest
 from marchwest import factcheck
 from marchwest.factcheck import VERDICT_ORDER
 from marchwest.plot import factcheck as charts
+from marchwest.plot.contrast import darkened
 from marchwest.plot.style import VERDICT_COLOURS
 
 
@@ -114,7 +115,8 @@ def test_styled_table_escapes_every_cell_and_links_sources():
     assert '<a href="https://w.example/&quot;q&quot;">CSTO &lt;page&gt;</a>' in html
     assert ">SupChina<" in html  # no url: the title alone, no empty link
     assert 'id="T_claims"' in html
-    assert f"color: {VERDICT_COLOURS['contradicted']}" in html
+    assert 'class="data row0 col1 verdict-contradicted"' in html
+    assert f"color: {darkened(VERDICT_COLOURS['contradicted'])}" in html
 
 
 def test_styled_table_is_the_same_on_every_call():

@@ -224,9 +224,15 @@ def test_the_timeline_draws_each_dated_outcome_in_its_verdicts_colour(make_ledge
     assert "Earlier." in earlier["hover"] and "A reference work" in earlier["hover"]
     assert "increasing likelihood" in earlier["hover"]  # the article's words
     # The undated outcome is named, not drawn; the claim without an outcome is neither.
-    assert spec.caption.startswith("Not drawn, no date: base undated: unverified.")
+    assert spec.caption.startswith("Not drawn, no date: \u201c")
     assert spec.caption.endswith("Sources.")
-    assert "base earlier (2020-03/2020-05, happened)" in spec.description
+    assert ": Earlier. (2020-03/2020-05, happened)" in spec.description
+    # Rows are labelled with the article's words, not ids, then the verdict (and which outcome).
+    assert all(label.startswith("\u201c") for label in marks["label"])
+    assert [label.rsplit(" (", 1)[1] for label in marks["label"]][1:] == [
+        "happened, 1 of 2)",
+        "partly, 2 of 2)",
+    ]
     assert "18 August 2019" in spec.description
     assert spec.layout["panels"][0]["left"] < pd.Timestamp(PUBLISHED)
     figure(spec).savefig(io.BytesIO(), format="png")
@@ -283,3 +289,19 @@ def test_the_sources_for_and_against_an_outcome_are_named(make_ledger):
     table = outcome_table(frame).set_index("what happened")
     assert table.loc["Later.", "sources against"].startswith("A second view (Elsewhere")
     assert table.loc["Earlier.", "sources against"] == "none found"
+
+
+def test_a_long_expectation_is_cut_between_words():
+    from types import SimpleNamespace
+
+    from marchwest.plot.hindsight import LABEL_CHARS, _label
+
+    quote = "Beidou will \u2018reduce\u2019 military reliance on the US-owned Global Positioning"
+    label = _label(SimpleNamespace(evidence=quote, verdict="partly"), "1 of 2")
+    assert (
+        label
+        == "\u201cBeidou will \u2018reduce\u2019 military reliance on the US-owned\u2026\u201d (partly, 1 of 2)"
+    )
+    long = _label(SimpleNamespace(evidence="word " * 40, verdict="not yet"))
+    assert long.endswith("word\u2026\u201d (not yet)")
+    assert len(long) <= LABEL_CHARS + len("\u201c\u201d (not yet)")

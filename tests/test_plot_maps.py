@@ -180,3 +180,27 @@ def _pixels(fig: Figure) -> np.ndarray:
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     return np.asarray(canvas.buffer_rgba()).copy()
+
+
+def test_the_articles_places_keep_their_labels_apart_with_room_to_spare():
+    """Every label of notebook 04's map clears every other label by 3 points as drawn, and every
+    marker ('Islamabad' overprinted 'Wakhan Corridor*' in plotly, which sets text further out)."""
+    import itertools
+
+    import marchwest
+
+    shown = marchwest.places()
+    shown = shown[shown["place_id"] != "gwadar"]
+    labels = {"wakhan_corridor": "Wakhan Corridor*", "astana": "Astana (Nur-Sultan in 2019)"}
+    spec = places_map(shown, outline=OUTLINE, labels=labels, title="t", caption="c")
+    fig = figure(spec)
+    fig.draw_without_rendering()
+    renderer, ax = fig._get_renderer(), fig.axes[0]
+    boxes = {t.get_text(): t.get_window_extent(renderer) for t in ax.texts}
+    assert set(boxes) == set(spec.marks["label"]) and len(boxes) > 10
+    room = 3 * fig.dpi / 72
+    for (a, box), (b, other) in itertools.combinations(boxes.items(), 2):
+        assert not box.expanded(1, 1).padded(room).overlaps(other), (a, b)
+    points = ax.transData.transform(spec.marks[["lon", "lat"]].to_numpy(float))
+    for x, y in points:
+        assert not any(box.contains(x, y) for box in boxes.values())

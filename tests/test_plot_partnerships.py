@@ -68,3 +68,24 @@ def test_the_grid_counts_ties_per_partner_and_kind(named):
     assert "Gwadar" in pakistan_aid["hover"]
     assert cell.loc[("India", "aid")]["value"] == ""
     assert spec.description.startswith(f"A grid of {len(matrix)} partners by")
+
+
+def test_no_dot_takes_a_kind_of_ties_colour(named, names):
+    """Dots coloured like lines read as a kind of tie: partners are grey, China its red."""
+    from marchwest.plot.contrast import contrast
+    from marchwest.plot.style import entity_colour
+
+    positions = network_layout(marchwest.ties(), named["partner"], "china")
+    spec = charts.tie_network(named, positions, centre="china", labels=names, title="t")
+    nodes = spec.marks[spec.marks["mark"] == "node"].set_index("label")
+    assert not set(nodes["colour"]) & set(TIE_KIND_COLOURS.values())
+    assert nodes.at["China", "colour"] == entity_colour("china")
+    assert set(nodes.drop(index="China")["colour"]) == {charts.NODE_COLOUR}
+    assert contrast(charts.NODE_COLOUR, "#FFFFFF") >= 3  # a graphic on the white page
+    # A centre whose own colour is a kind of tie's (Pakistan's green is "agreement") is grey too.
+    around = network_layout(marchwest.ties(), ["china"], "pakistan")
+    ties = named.assign(partner="china", partner_name="China").head(1)
+    pakistan = charts.tie_network(ties, around, centre="pakistan", labels=names, title="t")
+    assert set(pakistan.marks.loc[pakistan.marks["mark"] == "node", "colour"]) == {
+        charts.NODE_COLOUR
+    }

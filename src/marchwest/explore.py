@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from marchwest.membership import membership_as_of
+from marchwest.names import cell, quantity
 from marchwest.page import fold, normalise
 from marchwest.schema import TABLES
 
@@ -352,9 +353,9 @@ def profile_html(found: Profile) -> str:
         parts.append("<ul>")
         for _, line in frame.head(CARD_ROWS).iterrows():
             values = [
-                found.names.get(line[c], str(line[c])) if c in NAMED else str(line[c])
+                _card_value(line, c, found.names)
                 for c in columns
-                if c in line.index and _present(line[c])
+                if c in line.index and c != "unit" and _present(line[c])
             ]
             parts.append(f"<li>{_e(' · '.join(values))} {_provenance(line)}</li>")
         if len(frame) > CARD_ROWS:
@@ -362,6 +363,16 @@ def profile_html(found: Profile) -> str:
         parts.append("</ul>")
     parts.append("</div>")
     return "\n".join(parts)
+
+
+def _card_value(line: pd.Series, column: str, names: Mapping[str, str]) -> str:
+    """A value of the card as a reader writes it: a name for an id, "200 troops" for a value
+    and its unit, "1,210" (not "1210.0") for a number."""
+    if column in NAMED:
+        return names.get(line[column], str(line[column]))
+    if column == "value":
+        return quantity(line[column], line.get("unit"))
+    return cell(line[column], column)
 
 
 def _present(value: object) -> bool:

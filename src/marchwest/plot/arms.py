@@ -44,7 +44,8 @@ def window_bars(
     caption: str,
     top: int = 6,
 ) -> ChartSpec:
-    """Horizontal bars: the supplier's largest recipients in one window, the article's marked."""
+    """Horizontal bars: the supplier's largest recipients in one window, the article's marked;
+    ``window`` names the years ``totals`` sums (``marchwest.arms.window_label(start, end)``)."""
     article = statement["recipient_id"].tolist()
     quote = dict(zip(statement["recipient_id"], statement["evidence"], strict=True))
     data = _top_with_article(totals, article, top)

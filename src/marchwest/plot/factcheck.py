@@ -1,4 +1,4 @@
-"""Fact-check chart specs and tables: the article's claims and their verdicts (notebook 05).
+"""Fact-check chart specs (and, from ``marchwest.plot.tables``, its tables): the article's claims and their verdicts (notebook 05).
 
 ``claims`` is ``marchwest.claims()``: ``claim_id``, ``topic``, ``verdict``, ``evidence`` (the
 article's words as printed), ``reference`` (what the reference says).
@@ -6,14 +6,13 @@ article's words as printed), ``reference`` (what the reference says).
 
 from __future__ import annotations
 
-import html
 import textwrap
 
 import pandas as pd
-from pandas.io.formats.style import Styler
 
 from marchwest.plot.spec import ChartSpec
 from marchwest.plot.style import VERDICT_COLOURS
+from marchwest.plot.tables import table as styled_table  # the tables of notebook 05
 
 
 def _lines(text: str, width: int = 70) -> str:
@@ -63,40 +62,4 @@ def verdict_bars(claims: pd.DataFrame, *, caption: str) -> ChartSpec:
     )
 
 
-def _link(title: str, url: str) -> str:
-    """An escaped HTML link: the title, pointing at the url (plain title when the url is not
-    http(s): a ``javascript:`` url must never become a link)."""
-    if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
-        return html.escape(str(title))
-    return f'<a href="{html.escape(url, quote=True)}">{html.escape(str(title))}</a>'
-
-
-def styled_table(frame: pd.DataFrame, *, table_id: str) -> Styler:
-    """A readable, escaped HTML table: text wraps, verdicts coloured, sources as links.
-
-    Every cell is HTML-escaped; when the frame has ``source`` and ``url`` columns they become
-    one ``source`` column of links (title and url escaped). ``table_id`` fixes the element ids,
-    so the output is the same on every run.
-    """
-    frame = frame.copy()
-    if {"source", "url"} <= set(frame.columns):
-        links = [_link(t, u) for t, u in zip(frame["source"], frame["url"], strict=True)]
-        frame = frame.drop(columns=["source", "url"])
-    else:
-        links = None
-    text_columns = list(frame.columns)
-    if links is not None:
-        frame["source"] = links
-    styler = (
-        frame.style.hide(axis="index")
-        .set_uuid(table_id)
-        .format(escape="html", subset=text_columns)
-        .set_properties(**{"text-align": "left", "vertical-align": "top", "white-space": "normal"})
-        .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
-    )
-    if "verdict" in frame.columns:
-        styler = styler.map(
-            lambda v: f"color: {VERDICT_COLOURS.get(v, 'inherit')}; font-weight: bold",
-            subset=["verdict"],
-        )
-    return styler
+__all__ = ["styled_table", "verdict_bars"]

@@ -22,9 +22,15 @@ _ONE_DAY = pd.Timedelta(days=1)
 _PAD = pd.Timedelta(days=120)
 
 
-def _label(row) -> str:
-    name = str(row.outcome_id).replace("_", " ")
-    return textwrap.shorten(f"{name}: {row.verdict}", 58, placeholder="…")
+LABEL_CHARS = 60
+
+
+def _label(row, part: str = "") -> str:
+    """The expectation in the article's words, cut between words, then the outcome's verdict
+    (and ``part``: "1 of 2" when the expectation has several outcomes):
+    '“Beidou will ‘reduce’ military reliance on the US-owned…” (partly)'."""
+    words = textwrap.shorten(" ".join(str(row.evidence).split()), LABEL_CHARS, placeholder="…")
+    return f"\u201c{words}\u201d ({row.verdict}{', ' + part if part else ''})"
 
 
 def _wrap(text: str) -> str:
@@ -48,8 +54,11 @@ def outcome_timeline(
     dated = answered[answered["date_start"].notna()].reset_index(drop=True)
     undated = answered[answered["date_start"].isna()]
     rows = []
+    outcomes_of = dated.groupby("claim_id")["outcome_id"].transform("size")
+    nth = dated.groupby("claim_id").cumcount() + 1
     for line, row in enumerate(dated.itertuples()):
-        label = _label(row)
+        several = outcomes_of[line] > 1
+        label = _label(row, f"{nth[line]} of {outcomes_of[line]}" if several else "")
         verdict = str(row.verdict)
         common = {
             "line": line,
@@ -60,6 +69,7 @@ def outcome_timeline(
             "open_end": False,
             "outcome_id": row.outcome_id,
             "verdict": verdict,
+            "summary": " ".join(str(row.summary).split()),
         }
         day = row.date_precision == "day"
         rows.append(
@@ -95,7 +105,8 @@ def outcome_timeline(
         "outcome happened (a dot for a day, a bar for a month or a period) in the colour of "
         "its hindsight verdict: "
         + "; ".join(
-            f"{row.label.rsplit(':', 1)[0]} ({row.date_text.split(' (')[0]}, {row.verdict})"
+            f"{row.label.rsplit(' (', 1)[0]}: {row.summary} ({row.date_text.split(' (')[0]}, "
+            f"{row.verdict})"
             for row in outcomes.itertuples()
         )
         + "."

@@ -31,6 +31,10 @@ KIND_STYLE: dict[str, tuple[str, str]] = {  # kind: (matplotlib marker, colour)
     "airport": ("P", "#0072B2"),
 }
 LABEL_SIZE = 9
+# Room kept around every label and marker (points): plotly sets its text a few points further
+# from the marker than matplotlib's offsets, so labels that only just miss in one renderer
+# would touch in the other ("Islamabad" over "Wakhan Corridor*").
+LABEL_PAD = 4
 # The matplotlib figure: its width (inches) and the axes' box (left, right, top) in figure
 # fractions; the map keeps its aspect inside that box.
 FIGURE_WIDTH = 11.0
@@ -80,9 +84,11 @@ def label_offsets(
     frame = (0.0, 0.0, (extent[1] - west) * per_lon, (north - south) * per_lat)
     points = [((x - west) * per_lon, (y - south) * per_lat) for x, y in zip(lon, lat, strict=True)]
     taken = [(x - 4, y - 4, x + 4, y + 4) for x, y in points]
+    pad = LABEL_PAD
     chosen = []
     font, measure = FontProperties(size=LABEL_SIZE), TextToPath()
-    for (x, y), text in zip(points, texts, strict=True):
+    for own, ((x, y), text) in enumerate(zip(points, texts, strict=True)):
+        others = taken[:own] + taken[own + 1 :]
         advance = measure.get_text_width_height_descent(text, font, ismath=False)[0]
         width, height = advance + 1, LABEL_SIZE * 1.25
         best = None
@@ -91,7 +97,9 @@ def label_offsets(
             box = (left, y + dy, left + width, y + dy + height)
             inside = frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1]
             inside = inside and box[3] <= frame[3]
-            if inside and not any(_overlap(box, other) for other in taken):
+            room = (box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad)
+            clear = not _overlap(box, taken[own]) and not any(_overlap(room, o) for o in others)
+            if inside and clear:
                 best = ((dx, dy), box)
                 break
         if best is None:

@@ -13,12 +13,29 @@ import textwrap
 from collections.abc import Mapping
 
 import pandas as pd
-from matplotlib.colors import to_rgb
+from matplotlib.colors import to_hex
 
+from marchwest.plot.contrast import contrast
 from marchwest.plot.spec import Annotation, ChartSpec
-from marchwest.plot.style import OTHER_COLOUR, STATUS_COLOURS, display_name
+from marchwest.plot.style import OTHER_COLOUR, display_name, palette
 
 NONE_COLOUR = "#F7F7F7"
+# The statuses' colours in these charts: STATUS_COLOURS' light ones (observer, dialogue partner,
+# signatory: 1.1 to 1.6:1) could not be told from an empty cell. Each here shows at least 3:1
+# against an empty cell (WCAG AA for graphics) and carries its status written in white at 4.5:1;
+# the two weaker SCO statuses take their own hues (purple, plum) instead of paler blues.
+CELL_COLOURS = palette(
+    """
+    founding member   #08306B
+    member            #2171B5
+    observer          #6F5AA8
+    dialogue partner  #A3578A
+    suspended         #737373
+    party             #1B7A3A
+    signatory         #5B7A1E
+    host              #B35209
+    """
+)
 
 
 def _name(key: object, labels: Mapping[str, str] | None) -> str:
@@ -32,14 +49,14 @@ def _header(name: str) -> str:
 
 
 def _text_colour(background: str) -> str:
-    red, green, blue = to_rgb(background)
-    return "white" if 0.299 * red + 0.587 * green + 0.114 * blue < 0.5 else "#222222"
+    """White or near-black, whichever shows more contrast on ``background``."""
+    return max(("#FFFFFF", "#222222"), key=lambda text: contrast(text, to_hex(background)))
 
 
 def _statuses(values) -> list[str]:
     """The statuses present, in the palette's order."""
     present = {value for value in values if isinstance(value, str) and value}
-    ordered = [status for status in STATUS_COLOURS if status in present]
+    ordered = [status for status in CELL_COLOURS if status in present]
     return ordered + sorted(present - set(ordered))
 
 
@@ -62,7 +79,7 @@ def status_grid(
         row = _name(key, labels)
         for column, status in line.items():
             status = status if isinstance(status, str) else ""
-            colour = STATUS_COLOURS.get(status, OTHER_COLOUR) if status else NONE_COLOUR
+            colour = CELL_COLOURS.get(status, OTHER_COLOUR) if status else NONE_COLOUR
             name = _name(column, column_labels)
             note = notes.at[key, column] if notes is not None else ""
             rows.append(
@@ -102,7 +119,7 @@ def status_grid(
         caption=caption,
         layout={
             "annotate": annotate,
-            "legend": [(s, STATUS_COLOURS.get(s, OTHER_COLOUR)) for s in statuses],
+            "legend": [(s, CELL_COLOURS.get(s, OTHER_COLOUR)) for s in statuses],
             "empty_colour": NONE_COLOUR,
         },
     )
@@ -129,7 +146,7 @@ def status_counts(
             "x": date.year,
             "segment": status,
             "value": int(counts.at[date, status]),
-            "colour": STATUS_COLOURS.get(status, OTHER_COLOUR),
+            "colour": CELL_COLOURS.get(status, OTHER_COLOUR),
             "hover": f"{date.year}: {int(counts.at[date, status])} {status}"
             + (f"\n{who.at[date, status]}" if who.at[date, status] else ""),
         }

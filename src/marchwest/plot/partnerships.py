@@ -22,6 +22,9 @@ from marchwest.plot.spec import ChartSpec
 from marchwest.plot.style import OTHER_COLOUR, TIE_KIND_COLOURS, display_name, entity_colour
 
 NONE_COLOUR = "#F7F7F7"
+# Partners' dots: one dark grey, no tie kind's colour, so a dot is never read as a kind of tie
+# (each dot is named; its size and distance say how many kinds of tie it has).
+NODE_COLOUR = "#4D4D4D"
 GAP = 0.022  # between the parallel lines of one partner's kinds of tie
 HOVER_TIES = 6  # ties listed in one hover text; the rest are counted
 QUOTE_CHARS = 110
@@ -31,6 +34,14 @@ HOVER_WIDTH = 90  # characters per line of hover text
 def _kinds(values) -> list[str]:
     present = set(values)
     return [k for k in TIE_KIND_COLOURS if k in present] + sorted(present - set(TIE_KIND_COLOURS))
+
+
+def _node_colour(node: str, centre: str) -> str:
+    """The centre in its own colour (China's red) unless a kind of tie has it; partners grey."""
+    own = entity_colour(centre)
+    if node == centre and own not in TIE_KIND_COLOURS.values() and own != OTHER_COLOUR:
+        return own
+    return NODE_COLOUR
 
 
 def _when(start: object, end: object) -> str:
@@ -136,7 +147,7 @@ def tie_network(
                 "y_end": float("nan"),
                 "label": name,
                 "group": "node",
-                "colour": entity_colour(node),
+                "colour": _node_colour(node, centre),
                 "size": 900.0 if node == centre else 60.0 + 40.0 * kinds,
                 "hover": f"{name}\n{listed}" if node != centre else name,
             }
@@ -144,9 +155,8 @@ def tie_network(
     marks = pd.concat([edges, pd.DataFrame(nodes)], ignore_index=True)
     description = (
         f"A network of {centre_name}'s ties with {len(summary)} partners, one coloured line per "
-        "kind of tie, partners with more kinds of tie closer to the centre: "
-        + "; ".join(summary)
-        + "."
+        "kind of tie, partners (grey dots, each named) with more kinds of tie larger and closer "
+        "to the centre: " + "; ".join(summary) + "."
     )
     return ChartSpec(
         kind="network",
