@@ -294,14 +294,18 @@ def test_the_sources_for_and_against_an_outcome_are_named(make_ledger):
 def test_a_long_expectation_is_cut_between_words():
     from types import SimpleNamespace
 
-    from marchwest.plot.hindsight import LABEL_CHARS, _label
+    from marchwest.plot.hindsight import _label
+    from marchwest.plot.style import LABEL_LIMIT, short
 
     quote = "Beidou will \u2018reduce\u2019 military reliance on the US-owned Global Positioning"
     label = _label(SimpleNamespace(evidence=quote, verdict="partly"), "1 of 2")
     assert (
         label
-        == "\u201cBeidou will \u2018reduce\u2019 military reliance on the US-owned\u2026\u201d (partly, 1 of 2)"
+        == "\u201cBeidou will \u2018reduce\u2019 military reliance\u2026\u201d (partly, 1 of 2)"
     )
     long = _label(SimpleNamespace(evidence="word " * 40, verdict="not yet"))
     assert long.endswith("word\u2026\u201d (not yet)")
-    assert len(long) <= LABEL_CHARS + len("\u201c\u201d (not yet)")
+    # The renderers cut a label at LABEL_LIMIT: the verdict and "1 of 2" must fit inside it,
+    # or two outcomes of one expectation get the same label.
+    for text in (label, long):
+        assert len(text) <= LABEL_LIMIT and short(text) == text

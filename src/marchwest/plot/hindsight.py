@@ -16,21 +16,21 @@ import textwrap
 import pandas as pd
 
 from marchwest.plot.spec import ChartSpec
-from marchwest.plot.style import OUTCOME_COLOURS
+from marchwest.plot.style import LABEL_LIMIT, OUTCOME_COLOURS
 
 _ONE_DAY = pd.Timedelta(days=1)
 _PAD = pd.Timedelta(days=120)
 
 
-LABEL_CHARS = 60
-
-
 def _label(row, part: str = "") -> str:
     """The expectation in the article's words, cut between words, then the outcome's verdict
-    (and ``part``: "1 of 2" when the expectation has several outcomes):
-    '“Beidou will ‘reduce’ military reliance on the US-owned…” (partly)'."""
-    words = textwrap.shorten(" ".join(str(row.evidence).split()), LABEL_CHARS, placeholder="…")
-    return f"\u201c{words}\u201d ({row.verdict}{', ' + part if part else ''})"
+    (and ``part``: "1 of 2" when the expectation has several outcomes), all within the
+    renderers' LABEL_LIMIT so that they never cut the verdict off:
+    '“Beidou will ‘reduce’ military reliance on the…” (partly)'."""
+    verdict = f" ({row.verdict}{', ' + part if part else ''})"
+    room = LABEL_LIMIT - len(verdict) - 2  # the two quotation marks
+    words = textwrap.shorten(" ".join(str(row.evidence).split()), room, placeholder="…")
+    return f"\u201c{words}\u201d{verdict}"
 
 
 def _wrap(text: str) -> str:
