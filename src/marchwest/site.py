@@ -244,7 +244,7 @@ class PlotlyHTMLPreprocessor(Preprocessor):
                     '<figure class="mw-chart">',
                     f'<p class="mw-chart-title">{title}</p>' if title else "",
                     f'<div class="mw-chart-box" tabindex="0">{html}</div>',
-                    f'<noscript><div class="mw-chart-image"><img src="{escape(png)}" '
+                    f'<noscript><div class="mw-chart-image" tabindex="0"><img src="{escape(png)}" '
                     f'style="min-width: {width}px" alt="{description}"></div></noscript>'
                     if png
                     else "",
