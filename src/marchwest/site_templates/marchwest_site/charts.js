@@ -128,13 +128,16 @@
 
   function fitAll() {
     var charts = document.querySelectorAll(".js-plotly-plot");
+    fittedWidth = window.innerWidth;
     return Promise.all(Array.prototype.map.call(charts, fit)).then(function () {
       document.documentElement.dataset.chartsFitted = String(window.innerWidth);
     });
   }
 
-  var pending = null;
+  var pending = null, fittedWidth = null;
   window.addEventListener("resize", function () {
+    // Only a new width refits: a phone changes the height as its address bar hides and shows.
+    if (window.innerWidth === fittedWidth) return;
     if (pending) window.cancelAnimationFrame(pending);
     pending = window.requestAnimationFrame(function () { pending = null; fitAll(); });
   });
