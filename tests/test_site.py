@@ -688,3 +688,29 @@ def image_width(path: Path) -> int:
 
     with Image.open(path) as image:
         return image.width
+
+
+def test_the_index_opens_with_the_ledgers_headline_numbers(site):
+    page = soup(site / "index.html")
+    headings = [h.get_text() for h in page.select("main h2")]
+    assert headings.index("In short") < headings.index("Notebooks")
+    text = " ".join(page.select_one("ul.mw-headline").get_text().split())
+    claims = marchwest.claims()
+    facts = claims[claims["kind"] == "fact"]
+    assert f"{len(facts)} statements of fact" in text
+    for verdict, count in facts["verdict"].value_counts().items():
+        assert f"{count} {verdict}" in text
+    for verdict, count in marchwest.outcomes()["verdict"].value_counts().items():
+        assert count == 0 or f"{count} {verdict}" in text
+    coverage = marchwest.coverage()
+    assert f"{len(coverage)} sentences" in text
+    for status, count in coverage["status"].value_counts().items():
+        assert f"{count} {status}" in text
+
+
+def test_each_page_says_where_marchwest_comes_from(site):
+    for notebook in SITE_NOTEBOOKS:
+        note = " ".join(
+            soup(site / f"{notebook.stem}.html").select_one("p.mw-source").get_text().split()
+        )
+        assert "not on PyPI" in note and "make run" in note and "pip install ." in note

@@ -2,8 +2,12 @@
 
 ``python -m marchwest site site`` writes::
 
-    site/index.html            the notebooks (title and one line each), the article's credit, the downloads
-    site/<notebook>.html       one page per notebook: prose, folded code, working plotly and matplotlib charts
+    site/index.html            the headline numbers counted from the ledger (claims by verdict, outcomes,
+                               sentences covered), the notebooks (title and one line each), the
+                               article's credit, the downloads
+    site/<notebook>.html       one page per notebook: prose, folded code, working plotly and matplotlib
+                               charts (a chart's title and caption as text around it; a bundle of PNG
+                               and plotly JSON drawn once, the PNG as its fallback without script)
     site/assets/plotly.min.js  plotly.js, once, from the installed plotly package
     site/assets/charts.js      fits each chart to the page's width (legend above the plot on a phone)
     site/assets/notebook.css   JupyterLab's notebook CSS and the site's own, once
