@@ -522,8 +522,10 @@ def test_a_hostile_label_in_a_chart_shows_as_text(browser, tmp_path):
     )
     assert page.locator(".js-plotly-plot b, .js-plotly-plot tspan[style*='bold']").count() == 0
     assert page.locator(".js-plotly-plot .ytick text", has_text=link).count() == 1
-    assert page.locator(".js-plotly-plot .gtitle", has_text=bold).count() == 1
-    assert page.locator(".js-plotly-plot g.annotation", has_text=link).count() == 1
+    # the title and the caption are the page's text around the chart, escaped
+    assert page.locator(".mw-chart-title", has_text=bold).count() == 1
+    assert page.locator("figcaption.mw-chart-caption", has_text=link).count() == 1
+    assert page.locator("figure.mw-chart :is(b, a)").count() == 0
     assert page.evaluate("() => window.__xss") is None
     opened.close()
 
@@ -534,7 +536,9 @@ CHART_OUTPUTS = """() => Array.from(document.querySelectorAll('.jp-OutputArea-ou
     out.querySelector('.jp-RenderedImage img, img, div.plotly-graph-div')).map(out => {
         const link = out.querySelector('p.mw-chart-data a[href$=".csv"]');
         const div = out.querySelector('div.plotly-graph-div');
-        const title = div && div.layout && div.layout.title ? div.layout.title.text : null;
+        const shown = out.querySelector('.mw-chart-title');  // the site writes a chart's title
+        const title = shown ? shown.textContent
+            : div && div.layout && div.layout.title ? div.layout.title.text : null;
         return [link ? link.href : null, link ? link.dataset.chart : null, title];
     })"""
 
@@ -586,7 +590,7 @@ def check_chart_data(browser, base: str, pages: list[str]) -> int:
                 assert all(len(row) == len(header) for row in rows), link
                 sidecar = context.request.get(link.removesuffix(".csv") + ".json").json()
                 assert sidecar["title"] == chart_title and sidecar["data"] in link
-                if plotly_title is not None:  # plotly draws the title escaped
+                if plotly_title is not None:  # the page's title, or plotly's (escaped)
                     assert html.unescape(plotly_title) == chart_title
                 checked += 1
     finally:

@@ -95,11 +95,12 @@ def test_one_page_per_notebook_and_an_index(site):
 
 def test_plotly_js_is_written_once_and_every_chart_page_refers_to_it(site):
     assert (site / "assets" / "plotly.min.js").read_bytes() == PLOTLY_JS.read_bytes()
-    assert sorted(p.name for p in site.rglob("*.js")) == ["plotly.min.js", "world_110m.js"]
+    js = sorted(p.name for p in site.rglob("*.js"))
+    assert js == ["charts.js", "plotly.min.js", "world_110m.js"]
     for notebook in SITE_NOTEBOOKS:
         page = site / f"{notebook.stem}.html"
         scripts = [s.get("src") for s in soup(page).find_all("script") if s.get("src")]
-        assert "assets/plotly.min.js" in scripts
+        assert {"assets/plotly.min.js", "assets/charts.js"} <= set(scripts)
         assert page.stat().st_size < 200_000, f"{page.name} holds more than its own figures"
 
 
@@ -132,7 +133,7 @@ def test_the_map_is_shipped_only_to_pages_that_draw_a_map(site):
         srcs = [s.get("src") for s in soup(page).find_all("script") if s.get("src")]
         assert ("assets/world_110m.js" in srcs) == (page.name == "02-map.html"), page.name
         if page.name == "02-map.html":
-            assert srcs == ["assets/world_110m.js", "assets/plotly.min.js"], (
+            assert srcs == ["assets/world_110m.js", "assets/plotly.min.js", "assets/charts.js"], (
                 "the map before plotly.js"
             )
     script = (site / "assets" / "world_110m.js").read_text(encoding="utf-8")
@@ -575,3 +576,145 @@ def test_every_chart_of_the_notebooks_carries_its_data(notebook):
         assert data["title"] and data["description"]
         header, *rows = data["csv"].splitlines()
         assert rows and "hover" in header.split(","), notebook.name
+
+
+# One chart, one output: a bundle holding the PNG and the plotly JSON (marchwest.plot.show).
+
+
+def chart_outputs_of(spec, *, bundled: bool) -> list:
+    """The outputs of one chart: one bundle holding the PNG, the plotly JSON and the title as
+    text, the description as the PNG's alt text and the chart's data (issue 18); or, as the
+    notebooks had them before, a PNG output and a plotly output, each with the description."""
+    from IPython.core.pylabtools import print_figure
+    from plotly.io import to_json
+
+    from marchwest.plot.spec import figure
+
+    png = print_figure(figure(spec, "matplotlib"), "png", base64=True, bbox_inches=None)
+    plotly = json.loads(to_json(figure(spec, "plotly"), validate=False))
+    alt, chart = {"alt": spec.description}, {"marchwest": spec.data()}
+    if bundled:
+        data = {"image/png": png, PLOTLY: plotly, "text/plain": spec.title}
+        return [
+            nbformat.v4.new_output("display_data", data=data, metadata={"image/png": alt} | chart)
+        ]
+    return [
+        nbformat.v4.new_output(
+            "display_data", data={"image/png": png}, metadata={"image/png": alt} | chart
+        ),
+        nbformat.v4.new_output(
+            "display_data", data={PLOTLY: plotly}, metadata={PLOTLY: alt} | chart
+        ),
+    ]
+
+
+PLOTLY = "application/vnd.plotly.v1+json"
+
+
+def bundle_notebook(path: Path, *, bundled: bool = True) -> Path:
+    import pandas as pd
+
+    from marchwest.plot import ChartSpec
+
+    spec = ChartSpec(
+        kind="bars",
+        marks=pd.DataFrame(
+            {
+                "category": ["Pakistan", "Bangladesh"],
+                "segment": "share",
+                "value": [37, 16],
+                "colour": "#0072B2",
+                "text": ["37", "16"],
+                "hover": ["Pakistan: 37", "Bangladesh: 16"],
+            }
+        ),
+        title="Shares of one bundle",
+        description="Two bars drawn once: Pakistan 37, Bangladesh 16, from one bundle.",
+        caption="Source: a made-up table for the bundle test.",
+        layout={"x_max": 40, "figsize": (8, 3), "height": 300},
+    )
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# One bundle\n\nA chart as one output."),
+            nbformat.v4.new_code_cell(
+                "show(spec)", outputs=chart_outputs_of(spec, bundled=bundled)
+            ),
+        ]
+    )
+    nbformat.write(nb, path)
+    return path
+
+
+def test_a_bundle_of_png_and_plotly_is_one_interactive_chart_with_the_png_as_fallback(tmp_path):
+    notebook = bundle_notebook(tmp_path / "bundle.ipynb")
+    build_site([notebook], tmp_path / "site")
+    html = (tmp_path / "site" / "bundle.html").read_text(encoding="utf-8")
+    page = BeautifulSoup(html, "html.parser")
+    outputs = page.select(".jp-OutputArea-output")
+    assert len(outputs) == 1
+    output = outputs[0]
+    description = "Two bars drawn once: Pakistan 37, Bangladesh 16, from one bundle."
+    [div] = output.select("div.plotly-graph-div")
+    assert div["aria-label"] == description
+    [image] = output.select("img")
+    assert image.find_parent("noscript") is not None, "the PNG only where no script runs"
+    assert image["alt"] == description
+    assert (tmp_path / "site" / image["src"]).is_file()
+    # the title and the caption once each, as text around the chart (not in the plotly figure)
+    assert [p.get_text() for p in output.select(".mw-chart-title")] == ["Shares of one bundle"]
+    caption = "Source: a made-up table for the bundle test."
+    assert [c.get_text() for c in output.select("figcaption")] == [caption]
+    assert html.count("made-up table") == 1 and html.count("Shares of one bundle") == 2  # + <a>
+    assert "text/plain" not in html and len(output.select("pre")) == 0
+    assert len(output.select("p.mw-chart-data a[href$='.csv']")) == 1
+    script = div.find_next("script").get_text()
+    assert '"displaylogo": false' in script and '"showSendToCloud": false' in script
+
+
+def test_a_png_output_and_a_plotly_output_of_one_chart_stay_two_without_a_fallback(tmp_path):
+    """The notebooks before issue 18: a PNG output, then a plotly output of the same spec. Each
+    is shown; the PNG is an image that never shrinks below legible (a box that scrolls)."""
+    notebook = bundle_notebook(tmp_path / "separate.ipynb", bundled=False)
+    build_site([notebook], tmp_path / "site")
+    page = soup(tmp_path / "site" / "separate.html")
+    [image] = page.select(".mw-chart-image img")
+    assert image.find_parent("noscript") is None
+    assert (
+        image["style"]
+        == f"min-width: {round(image_width(tmp_path / 'site' / image['src']) * 0.93)}px"
+    )
+    assert len(page.select("div.plotly-graph-div")) == 1 and page.select("noscript") == []
+    assert len(page.select("p.mw-chart-data a[href$='.csv']")) == 2
+
+
+def image_width(path: Path) -> int:
+    from PIL import Image
+
+    with Image.open(path) as image:
+        return image.width
+
+
+def test_the_index_opens_with_the_ledgers_headline_numbers(site):
+    page = soup(site / "index.html")
+    headings = [h.get_text() for h in page.select("main h2")]
+    assert headings.index("In short") < headings.index("Notebooks")
+    text = " ".join(page.select_one("ul.mw-headline").get_text().split())
+    claims = marchwest.claims()
+    facts = claims[claims["kind"] == "fact"]
+    assert f"{len(facts)} statements of fact" in text
+    for verdict, count in facts["verdict"].value_counts().items():
+        assert f"{count} {verdict}" in text
+    for verdict, count in marchwest.outcomes()["verdict"].value_counts().items():
+        assert count == 0 or f"{count} {verdict}" in text
+    coverage = marchwest.coverage()
+    assert f"{len(coverage)} sentences" in text
+    for status, count in coverage["status"].value_counts().items():
+        assert f"{count} {status}" in text
+
+
+def test_each_page_says_where_marchwest_comes_from(site):
+    for notebook in SITE_NOTEBOOKS:
+        note = " ".join(
+            soup(site / f"{notebook.stem}.html").select_one("p.mw-source").get_text().split()
+        )
+        assert "not on PyPI" in note and "make run" in note and "pip install ." in note

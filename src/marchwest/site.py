@@ -2,9 +2,14 @@
 
 ``python -m marchwest site site`` writes::
 
-    site/index.html            the notebooks (title and one line each), the article's credit, the downloads
-    site/<notebook>.html       one page per notebook: prose, folded code, working plotly and matplotlib charts
+    site/index.html            the headline numbers counted from the ledger (claims by verdict, outcomes,
+                               sentences covered), the notebooks (title and one line each), the
+                               article's credit, the downloads
+    site/<notebook>.html       one page per notebook: prose, folded code, working plotly and matplotlib
+                               charts (a chart's title and caption as text around it; a bundle of PNG
+                               and plotly JSON drawn once, the PNG as its fallback without script)
     site/assets/plotly.min.js  plotly.js, once, from the installed plotly package
+    site/assets/charts.js      fits each chart to the page's width (legend above the plot on a phone)
     site/assets/notebook.css   JupyterLab's notebook CSS and the site's own, once
     site/assets/<map>.js       the topojson of the plotly maps, only when a page draws one
     site/images/<notebook>/    the notebook's matplotlib images (PNG, as 256-colour palettes)
@@ -109,11 +114,101 @@ def figure_maps(figure: dict[str, Any]) -> set[str]:
     return names
 
 
-class PlotlyHTMLPreprocessor(Preprocessor):
-    """Adds an HTML twin (a div that the page's plotly.js draws) beside each plotly JSON output.
+# plotly.js's modebar without what needs a network: no "Share chart..." (sendChartToCloud, on by
+# default in plotly.js 4), no logo linking to plotly's site; the figure follows its box's width.
+PLOTLY_CONFIG = {
+    "responsive": True,
+    "displaylogo": False,
+    "showSendToCloud": False,
+}
+# What a figure keeps around its plot once its title and caption are HTML around it: room for
+# the modebar above, for the x axis's ticks and title below (axes also grow to fit: automargin).
+TOP_MARGIN, BOTTOM_MARGIN = 40, 60
 
-    nbconvert drops outputs that hold only plotly JSON; the twin makes them a working figure. It works
-    on nbconvert's copy of the notebook: the ``.ipynb`` file is never touched.
+
+def folded(text: str) -> str:
+    """Plotly text as the words it shows, without line breaks or white space (to compare)."""
+    from html import unescape
+
+    return "".join(unescape(re.sub(r"<br\s*/?>", " ", text, flags=re.I)).split())
+
+
+def tied_ranges(figure: dict[str, Any]) -> dict[str, Any]:
+    """The range of each axis of the figure that is tied to another's scale (``scaleanchor``;
+    None: autorange). plotly widens such ranges to fit the box it draws in and keeps them
+    widened; the page's script sets them back before it fits the chart to a new width."""
+    layout = figure.get("layout", {})
+    axes = {
+        name: axis
+        for name, axis in layout.items()
+        if re.fullmatch(r"[xy]axis\d*", name) and isinstance(axis, dict)
+    }
+    anchors = {axis.get("scaleanchor") for axis in axes.values()} - {None}
+    tied = {name for name, axis in axes.items() if "scaleanchor" in axis}
+    tied |= {name for name in axes if name.replace("axis", "") in anchors}
+    return {name: axes[name].get("range") for name in sorted(tied)}
+
+
+def page_figure(figure: dict[str, Any], chart: dict[str, str] | None) -> dict[str, Any]:
+    """The figure as a page draws it: a chart of ``marchwest.plot.show`` (``chart`` is its
+    title and caption) without the title and the caption annotation, which the page writes
+    as HTML around it (they wrap at any width, as text in a figure cannot); the plot area keeps
+    its size. Any other figure is drawn as it is. Every axis grows to fit its tick labels."""
+    import copy
+
+    figure = copy.deepcopy(figure)
+    layout = figure.setdefault("layout", {})
+    for name in list(layout):
+        if re.fullmatch(r"[xy]axis\d*", name) and isinstance(layout[name], dict):
+            layout[name].setdefault("automargin", True)
+
+    if not chart:
+        return figure
+    margin = layout.setdefault("margin", {})
+    height = layout.get("height") or 450
+    if chart.get("title"):
+        layout["title"] = {"text": ""}
+        top = margin.get("t", 100)
+        margin["t"] = min(top, TOP_MARGIN)
+        height -= top - margin["t"]
+    caption = folded(chart.get("caption") or "")
+    annotations = layout.get("annotations", [])
+    kept = [a for a in annotations if not caption or folded(str(a.get("text", ""))) != caption]
+    if len(kept) < len(annotations):
+        layout["annotations"] = kept
+        bottom = margin.get("b", 80)
+        margin["b"] = min(bottom, BOTTOM_MARGIN)
+        height -= bottom - margin["b"]
+    layout["height"] = height
+    return figure
+
+
+# matplotlib's smallest chart text is 7 pt at 100 dpi (9.7 px): a chart's PNG never shrinks below
+# this share of its width, so that text stays at least 9 px; a narrower page scrolls the image.
+PNG_MIN_SCALE = 0.93
+
+
+def png_min_width(resources: dict[str, Any], output: dict[str, Any]) -> int | None:
+    """The narrowest width (px) an output's extracted PNG is shown at, or None without one."""
+    from PIL import Image
+
+    name = output.get("metadata", {}).get("filenames", {}).get("image/png")
+    data = resources.get("outputs", {}).get(name) if name else None
+    if data is None:
+        return None
+    with Image.open(io.BytesIO(data)) as image:
+        return round(image.width * PNG_MIN_SCALE)
+
+
+class PlotlyHTMLPreprocessor(Preprocessor):
+    """Makes each plotly JSON output a figure that the page's plotly.js draws: an HTML twin
+    (``<figure>``: the chart's title, the plotly div, its PNG as the fallback without script,
+    the caption) beside the JSON.
+
+    nbconvert drops outputs that hold only plotly JSON; the twin makes them a working figure. A
+    bundle holding a PNG as well (``marchwest.plot.show``) shows the interactive chart, once,
+    with the PNG inside ``<noscript>``. It works on nbconvert's copy of the notebook: the
+    ``.ipynb`` file is never touched.
     """
 
     def preprocess(self, nb, resources):
@@ -122,19 +217,41 @@ class PlotlyHTMLPreprocessor(Preprocessor):
         notebook = Path(resources["marchwest"]["notebook"])
         for cell_index, output_index, figure in plotly_outputs(nb):
             output = nb.cells[cell_index].outputs[output_index]
+            chart = output.get("metadata", {}).get("marchwest")
+            chart = chart if isinstance(chart, dict) else None
             div_id = plotly_div_id(notebook, cell_index, output_index)
             html = to_html(
-                figure,
-                config=figure.get("config"),
+                page_figure(figure, chart),
+                config={**(figure.get("config") or {}), **PLOTLY_CONFIG},
                 include_plotlyjs=False,
                 full_html=False,
                 div_id=div_id,
                 default_height="450px",
                 validate=False,
             )
-            label = f'role="figure" aria-label="{escape(figure_description(output, figure))}" '
-            output.data["text/html"] = html.replace(
-                f'<div id="{div_id}"', f'<div {label}id="{div_id}"', 1
+            description = escape(figure_description(output, figure))
+            label = f'role="figure" aria-label="{description}" '
+            if ranges := tied_ranges(figure):
+                label += f"data-ranges='{escape(json.dumps(ranges))}' "
+            html = html.replace(f'<div id="{div_id}"', f'<div {label}id="{div_id}"', 1)
+            title = escape(chart.get("title", "")) if chart else ""
+            caption = escape(chart.get("caption", "")) if chart else ""
+            png = output.get("metadata", {}).get("filenames", {}).get("image/png")
+            width = png_min_width(resources, output)
+            output.data["text/html"] = "".join(
+                [
+                    '<figure class="mw-chart">',
+                    f'<p class="mw-chart-title">{title}</p>' if title else "",
+                    f'<div class="mw-chart-box" tabindex="0">{html}</div>',
+                    f'<noscript><div class="mw-chart-image" tabindex="0"><img src="{escape(png)}" '
+                    f'style="min-width: {width}px" alt="{description}"></div></noscript>'
+                    if png
+                    else "",
+                    f'<figcaption class="mw-chart-caption">{caption}</figcaption>'
+                    if caption
+                    else "",
+                    "</figure>",
+                ]
             )
         return nb, resources
 
@@ -168,6 +285,7 @@ class ChartDataPreprocessor(Preprocessor):
         for cell in nb.cells:  # the link is the site's to write, never the notebook's
             for output in cell.get("outputs", []):
                 output.get("metadata", {}).pop("marchwest_link", None)
+                output.get("metadata", {}).pop("marchwest_min_width", None)
         for cell_index, output_index, data in chart_data(nb):
             key = (data.get("title", ""), data["csv"])
             if key not in names:
@@ -190,6 +308,12 @@ class ChartDataPreprocessor(Preprocessor):
             else:
                 output.metadata["marchwest_link"] = link
         resources["marchwest"]["charts"] = files
+        for cell in nb.cells:  # a PNG shown on its own keeps its text legible (PNG_MIN_SCALE)
+            for output in cell.get("outputs", []):
+                if "text/html" not in output.get("data", {}):
+                    width = png_min_width(resources, output)
+                    if width is not None:
+                        output.metadata["marchwest_min_width"] = width
         return nb, resources
 
 
@@ -204,8 +328,9 @@ def chart_link(name: str, title: str) -> str:
 
 def figure_description(output: dict[str, Any], figure: dict[str, Any]) -> str:
     """What a plotly figure shows, in words: the output's alt text (``marchwest.plot.show`` sets
-    it), else the figure's ``layout.meta.description``, else its title."""
-    alt = output.get("metadata", {}).get(PLOTLY_MIMETYPE, {}).get("alt")
+    it, for the plotly JSON or for the PNG beside it), else the figure's ``layout.meta.description``, else its title."""
+    metadata = output.get("metadata", {})
+    alt = metadata.get(PLOTLY_MIMETYPE, {}).get("alt") or metadata.get("image/png", {}).get("alt")
     layout = figure.get("layout", {})
     meta = layout.get("meta")
     if not alt and isinstance(meta, dict):
@@ -438,6 +563,26 @@ def drop_unsafe_links(soup) -> bool:
     return bool(unsafe)
 
 
+LONG_CELL = 40  # characters: a table cell at least this long keeps a reading width (mw-long)
+
+
+def mark_tables(soup) -> None:
+    """Make each output table readable at any width: its box scrolls sideways and takes the
+    keyboard focus (tabindex, so the scrolling works without a mouse), and its cells of long
+    text keep a reading width (class ``mw-long``) instead of squeezing into a column."""
+    for box in soup.select("div.jp-OutputArea-output"):
+        tables = box.find_all("table")
+        if not tables:
+            continue
+        box["tabindex"] = "0"
+        box["role"] = "region"
+        caption = tables[0].find("caption")
+        box["aria-label"] = caption.get_text(" ", strip=True) if caption else "Table"
+        for cell in (cell for table in tables for cell in table.find_all(["td", "th"])):
+            if len(cell.get_text(strip=True)) >= LONG_CELL:
+                cell["class"] = [*cell.get("class", []), "mw-long"]
+
+
 def soup_classes(soup) -> set[str]:
     """Every class name a parsed page's elements carry."""
     return {name for tag in soup.find_all(class_=True) for name in tag["class"]}
@@ -515,12 +660,50 @@ def footer_html(cite: dict[str, str]) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Headline:
+    """One headline number of the index: how many of ``total`` things have ``label``."""
+
+    count: int
+    label: str
+
+
+def headline_numbers(ledger) -> dict[str, Any]:
+    """The findings the index opens with, counted from the ledger when the site is built: the
+    article's statements of fact by verdict (and how many other statements are not judged as
+    facts), the expectations' outcomes by hindsight verdict, and the sentences covered."""
+    from marchwest import factcheck, hindsight
+    from marchwest.schema import FORWARD_KINDS
+    from marchwest.sentences import STATUSES
+
+    claims = ledger.claims()
+    facts = claims[claims["kind"] == "fact"]
+    verdicts = factcheck.verdict_counts(facts)
+    outcomes = hindsight.verdict_counts(hindsight.expectations_and_outcomes(ledger))
+    coverage = ledger.coverage()
+    statuses = coverage["status"].value_counts()
+    forward = int(claims["kind"].isin(FORWARD_KINDS).sum())
+    return {
+        "facts": len(facts),
+        "others": len(claims) - len(facts),
+        "verdicts": [Headline(int(r.claims), str(r.verdict)) for r in verdicts.itertuples()],
+        "expectations": forward,
+        "answered": int(outcomes["claims"].sum()),
+        "outcomes": [
+            Headline(int(r.outcomes), str(r.verdict)) for r in outcomes.itertuples() if r.outcomes
+        ],
+        "sentences": len(coverage),
+        "coverage": [Headline(int(statuses.get(s, 0)), s) for s in STATUSES],
+    }
+
+
 def write_index(out_dir: Path, pages: list[Page], cite: dict[str, str], footer: str) -> str:
     """index.html: the article's credit, one line per notebook, the table downloads, how to cite
     (all escaped), and the footer."""
-    import marchwest
+    from marchwest.loaders import bundled
 
-    article = marchwest.article()
+    ledger = bundled()
+    article = ledger.article()
     series = article.series
     data_dir = out_dir / "data"
     package = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
@@ -543,6 +726,7 @@ def write_index(out_dir: Path, pages: list[Page], cite: dict[str, str], footer: 
             "series": f"part {series.part} of a {series.parts}-part series",
         },
         pages=pages,
+        headline=headline_numbers(ledger),
         datapackage={
             "href": "data/datapackage.json",
             "size": human_size((data_dir / "datapackage.json").stat().st_size),
@@ -586,6 +770,7 @@ def write_site(
     assets = site / "assets"
     assets.mkdir()
     shutil.copyfile(PLOTLY_JS, assets / "plotly.min.js")
+    shutil.copyfile(TEMPLATES_DIR / TEMPLATE_NAME / "charts.js", assets / "charts.js")
     for name in sorted({name for page in pages for name in page.maps}):
         (assets / f"{name}.js").write_text(map_script(name), encoding="utf-8")
 
@@ -605,7 +790,7 @@ def write_site(
     for index, (page, (path, nb)) in enumerate(zip(pages, books, strict=True)):
         scripts = [f"assets/{name}.js" for name in page.maps]
         if page.plotly_figures:
-            scripts.append("assets/plotly.min.js")
+            scripts += ["assets/plotly.min.js", "assets/charts.js"]
         resources = {
             "metadata": {"name": page.title, "path": str(path.parent)},
             "output_files_dir": f"images/{page_id(path)}",
@@ -622,11 +807,11 @@ def write_site(
         }
         html, resources = exporter.from_notebook_node(nb, resources=resources)
         soup = BeautifulSoup(html, "html.parser")
-        reviewed = path.name == FACT_CHECK_NOTEBOOK  # its verdicts as ClaimReview JSON-LD
-        if reviewed:
+        if path.name == FACT_CHECK_NOTEBOOK:  # its verdicts as ClaimReview JSON-LD
             embed(soup, ledger.claims(), ledger.article(), page.href)
-        if drop_unsafe_links(soup) or reviewed:  # a notebook's output may carry any link
-            html = str(soup)
+        drop_unsafe_links(soup)  # a notebook's output or markdown may carry any link
+        mark_tables(soup)
+        html = str(soup)
         (site / page.href).write_text(html, encoding="utf-8")
         (site / "notebooks" / path.name).write_text(to_run(nb), encoding="utf-8")
         classes |= soup_classes(soup)

@@ -1,0 +1,124 @@
+"""Every page of the site at a phone's width (390 px) and a desktop's (1280 px), in headless
+Chromium from disk: no sideways scrolling, chart texts that neither overprint each other nor leave
+their figure and are drawn at 9 px or more, and no serious or critical axe-core violation
+(axe-playwright-python bundles axe-core: it runs offline). Screenshots go to
+<site>/screenshots/<page>-<width>.png."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from marchwest.paths import NOTEBOOKS_DIR
+from marchwest.site import build_site, page_id
+
+REAL_NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+PAGES = ["index.html"] + [f"{page_id(path)}.html" for path in REAL_NOTEBOOKS]
+WIDTHS = (390, 1280)
+LAYOUT = (Path(__file__).parent / "_layout.js").read_text(encoding="utf-8")
+SERIOUS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("layout") / "site"
+    build_site(REAL_NOTEBOOKS, out)
+    return out
+
+
+def open_page(browser, site: Path, href: str, width: int, *, script: bool = True):
+    """The page at ``width`` px, every request outside the site refused, its charts fitted
+    (charts.js reports the width it fitted them to on <html data-charts-fitted>)."""
+    prefix = site.resolve().as_uri() + "/"
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, java_script_enabled=script
+    )
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith((prefix, "data:")) else route.abort()
+        ),
+    )
+    page = context.new_page()
+    page.goto((site / href).resolve().as_uri(), wait_until="load")
+    if script and page.locator("div.plotly-graph-div").count():
+        page.wait_for_function(
+            "w => document.documentElement.dataset.chartsFitted === String(w)", arg=width
+        )
+    return context, page
+
+
+MEASURED: dict[tuple[str, int], dict] = {}
+
+
+@pytest.fixture(scope="module")
+def measure(browser, site):
+    """Opens a page at a width once, and keeps what the tests ask of it."""
+
+    def measured(href: str, width: int) -> dict:
+        if (href, width) not in MEASURED:
+            context, page = open_page(browser, site, href, width)
+            try:
+                found = page.evaluate(LAYOUT)
+                found["scroll_width"] = page.evaluate("() => document.scrollingElement.scrollWidth")
+                found["axe"] = [
+                    f"{v['id']} ({v['impact']}): {v['help']}: "
+                    + "; ".join(n["target"][0] for n in v["nodes"][:3])
+                    for v in Axe().run(page).response["violations"]
+                    if v["impact"] in SERIOUS
+                ]
+                shots = site / "screenshots"
+                shots.mkdir(exist_ok=True)
+                page.screenshot(path=str(shots / f"{Path(href).stem}-{width}.png"), full_page=True)
+            finally:
+                context.close()
+            MEASURED[href, width] = found
+        return MEASURED[href, width]
+
+    return measured
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("href", PAGES)
+def test_no_page_scrolls_sideways(measure, href, width):
+    assert measure(href, width)["scroll_width"] <= width
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("href", PAGES)
+def test_chart_texts_are_legible_apart_and_inside_their_figure(measure, href, width):
+    found = measure(href, width)
+    assert found["overlapping"] == [], "texts drawn over each other"
+    assert found["outside"] == [], "texts outside their figure"
+    assert found["small"] == [], "texts smaller than 9 px"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("href", PAGES)
+def test_axe_finds_no_serious_or_critical_violation(measure, href, width):
+    assert measure(href, width)["axe"] == []
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["script", "no-script"])
+def test_a_bundle_is_drawn_once_interactive_or_as_its_png_without_script(browser, tmp_path, script):
+    from test_site import bundle_notebook
+
+    notebook = bundle_notebook(tmp_path / "bundle.ipynb")
+    build_site([notebook], tmp_path / "site")
+    context, page = open_page(browser, tmp_path / "site", "bundle.html", 390, script=script)
+    try:
+        drawn = page.locator("div.js-plotly-plot:has(svg.main-svg)").count()
+        images = page.evaluate(
+            "() => Array.from(document.querySelectorAll('img'))"
+            ".filter(i => i.getBoundingClientRect().width > 0).map(i => i.naturalWidth)"
+        )
+        legible = page.evaluate(LAYOUT)
+    finally:
+        context.close()
+    if script:
+        assert (drawn, images) == (1, []), "the interactive chart, once, and no image"
+        assert legible == {"overlapping": [], "outside": [], "small": []}
+    else:
+        assert drawn == 0 and len(images) == 1 and images[0] > 0, "the PNG, once"
