@@ -49,6 +49,7 @@ def test_a_valid_ledger_gives_every_table(make_ledger):
         "claims",
         "outcomes",
         "uncited",
+        "second_readings",
     }
     raw = ledger.article().raw
     for name, frame in tables.items():
@@ -867,3 +868,55 @@ def test_row_rules_live_in_the_schema_and_both_checkers_run_them():
     ]
     assert record_failures("arms_transfers", [record]) == expected
     assert sorted(pandera_failures("arms_transfers", frame), key=expected.index) == expected
+
+
+SECOND_READINGS = "external/second_readings.yaml"
+
+
+def test_a_second_reading_with_a_verdict_outside_the_vocabulary(make_ledger):
+    text = MINIMAL[SECOND_READINGS].replace("verdict: imprecise", "verdict: maybe")
+    problem = only_problem(make_ledger({SECOND_READINGS: text}))
+    assert problem.file.endswith(SECOND_READINGS)
+    assert (problem.row, problem.line, problem.field) == (1, 5, "verdict")
+    assert problem.message.startswith("'maybe' is not one of: supported, contradicted")
+
+
+def test_a_second_reading_of_an_unknown_claim(make_ledger):
+    text = MINIMAL[SECOND_READINGS].replace("claim_id: top_destination", "claim_id: top_dest")
+    problem = only_problem(make_ledger({SECOND_READINGS: text}))
+    assert (problem.row, problem.line, problem.field) == (1, 1, "claim_id")
+    assert problem.message == "unknown id 'top_dest' (not in claims)"
+
+
+def test_a_second_readings_verdict_fits_what_it_reads(make_ledger):
+    text = MINIMAL[SECOND_READINGS].replace("verdict: did not", "verdict: supported")
+    problem = only_problem(make_ledger({SECOND_READINGS: text}))
+    assert (problem.row, problem.field) == (2, "verdict")
+    assert problem.message.startswith("'supported' does not fit what is read")
+    text = MINIMAL[SECOND_READINGS].replace("first_verdict: supported", "first_verdict: partly")
+    problem = only_problem(make_ledger({SECOND_READINGS: text}))
+    assert (problem.row, problem.field) == (1, "first_verdict")
+
+
+def test_a_second_reading_reads_one_claim_or_one_outcome(make_ledger):
+    both = (
+        MINIMAL[SECOND_READINGS]
+        .replace(
+            "- outcome_id: new_base_outcome",
+            "- outcome_id: new_base_outcome\n  claim_id: top_destination",
+        )
+        .replace("verdict: did not", "verdict: unverified")
+    )
+    found = problems(make_ledger({SECOND_READINGS: both}))
+    assert [(p.row, p.field) for p in found] == [(2, "claim_id"), (2, "kind")], found
+    assert "exactly one" in found[0].message and "an outcome's neither" in found[1].message
+    no_kind = MINIMAL[SECOND_READINGS].replace("  kind: fact\n", "", 1)
+    problem = only_problem(make_ledger({SECOND_READINGS: no_kind}))
+    assert (problem.row, problem.field) == (1, "kind")
+
+
+def test_second_readings_live_in_external_only(make_ledger):
+    problem = only_problem(
+        make_ledger({SECOND_READINGS: None, "facts/second_readings.yaml": MINIMAL[SECOND_READINGS]})
+    )
+    assert problem.message == "second_readings live in external/ only"

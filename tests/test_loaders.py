@@ -61,6 +61,8 @@ def test_every_row_has_provenance(tables):
         if name == "sources":
             assert set(frame.origin) == {"reference"}
             continue
+        if not TABLES[name].provenance:  # second_readings: a reading of rows that have it
+            continue
         article_rows = frame[frame.origin == "article"]
         reference_rows = frame[frame.origin == "reference"]
         assert article_rows["evidence"].notna().all(), name
