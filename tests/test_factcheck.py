@@ -181,3 +181,19 @@ def test_confusion_lists_every_label_with_agreement_on_the_diagonal():
     assert counts.to_numpy().sum() == 3
     with pytest.raises(ValueError, match="unknown label.*'maybe'"):
         factcheck.confusion(["maybe"], ["supported"], VERDICT_ORDER)
+
+
+def test_reading_disagreements_finds_a_verdict_or_a_kind_that_differs():
+    readings = pd.DataFrame(
+        {
+            "claim_id": ["same", "verdict", "kind", pd.NA, pd.NA],
+            "outcome_id": [pd.NA, pd.NA, pd.NA, "outcome_same", "outcome_differs"],
+            "kind": ["fact", "fact", "fact", pd.NA, pd.NA],
+            "verdict": ["supported", "imprecise", "supported", "partly", "did not"],
+            "first_kind": ["fact", "fact", "expectation", pd.NA, pd.NA],
+            "first_verdict": ["supported", "supported", "supported", "partly", "unverified"],
+        },
+        dtype="category",
+    )
+    differ = factcheck.reading_disagreements(readings)
+    assert differ["read"].tolist() == ["verdict", "kind", "outcome_differs"]

@@ -118,3 +118,15 @@ def confusion(first: Sequence[str], second: Sequence[str], labels: Sequence[str]
     )
     counts.index.name, counts.columns.name = "first reading", "second reading"
     return counts
+
+
+def reading_disagreements(readings: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``second_readings`` where the two readings differ, in verdict or (for a
+    claim) in kind, with ``read``: the claim or outcome read."""
+    differ = pd.Series(False, index=readings.index)
+    for first, second in (("first_verdict", "verdict"), ("first_kind", "kind")):
+        differ |= readings[first].astype("string").fillna("") != readings[second].astype(
+            "string"
+        ).fillna("")
+    rows = readings[differ]
+    return rows.assign(read=rows["claim_id"].fillna(rows["outcome_id"])).reset_index(drop=True)
