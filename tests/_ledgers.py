@@ -156,11 +156,6 @@ MINIMAL: dict[str, str] = {
           verdict: imprecise
           urls: [https://example.org/one]
           reason: A second look at the same source.
-        - outcome_id: new_base_outcome
-          first_verdict: partly
-          verdict: did not
-          against_urls: [https://example.org/one]
-          reason: Nothing was built.
         """,
     "facts/uncited.yaml": """
         - reason: framing

@@ -193,7 +193,9 @@ def test_reading_disagreements_finds_a_verdict_or_a_kind_that_differs():
             "first_kind": ["fact", "fact", "expectation", pd.NA, pd.NA],
             "first_verdict": ["supported", "supported", "supported", "partly", "unverified"],
         },
-        dtype="category",
+        dtype="string",
     )
+    for column in ("kind", "verdict", "first_kind", "first_verdict"):  # as the table has them
+        readings[column] = readings[column].astype("category")
     differ = factcheck.reading_disagreements(readings)
     assert differ["read"].tolist() == ["verdict", "kind", "outcome_differs"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import textwrap
 from pathlib import Path
 
 import pandas as pd
@@ -871,6 +872,24 @@ def test_row_rules_live_in_the_schema_and_both_checkers_run_them():
 
 
 SECOND_READINGS = "external/second_readings.yaml"
+# MINIMAL's second readings (a claim's) and an outcome's.
+READINGS = MINIMAL[SECOND_READINGS] + textwrap.dedent(
+    """\
+    - outcome_id: new_base_outcome
+      first_verdict: partly
+      verdict: did not
+      against_urls: [https://example.org/one]
+      reason: Nothing was built.
+    """
+)
+
+
+def test_a_second_reading_of_a_claim_and_of_an_outcome(make_ledger):
+    readings = marchwest.load(make_ledger({SECOND_READINGS: READINGS})).second_readings()
+    assert readings["claim_id"].tolist()[0] == "top_destination"
+    assert readings["outcome_id"].tolist()[1] == "new_base_outcome"
+    assert readings["against_urls"].tolist() == [[], ["https://example.org/one"]]
+    assert readings["verdict"].astype(str).tolist() == ["imprecise", "did not"]
 
 
 def test_a_second_reading_with_a_verdict_outside_the_vocabulary(make_ledger):
@@ -889,7 +908,7 @@ def test_a_second_reading_of_an_unknown_claim(make_ledger):
 
 
 def test_a_second_readings_verdict_fits_what_it_reads(make_ledger):
-    text = MINIMAL[SECOND_READINGS].replace("verdict: did not", "verdict: supported")
+    text = READINGS.replace("verdict: did not", "verdict: supported")
     problem = only_problem(make_ledger({SECOND_READINGS: text}))
     assert (problem.row, problem.field) == (2, "verdict")
     assert problem.message.startswith("'supported' does not fit what is read")
@@ -899,14 +918,10 @@ def test_a_second_readings_verdict_fits_what_it_reads(make_ledger):
 
 
 def test_a_second_reading_reads_one_claim_or_one_outcome(make_ledger):
-    both = (
-        MINIMAL[SECOND_READINGS]
-        .replace(
-            "- outcome_id: new_base_outcome",
-            "- outcome_id: new_base_outcome\n  claim_id: top_destination",
-        )
-        .replace("verdict: did not", "verdict: unverified")
-    )
+    both = READINGS.replace(
+        "- outcome_id: new_base_outcome",
+        "- outcome_id: new_base_outcome\n  claim_id: top_destination",
+    ).replace("verdict: did not", "verdict: unverified")
     found = problems(make_ledger({SECOND_READINGS: both}))
     assert [(p.row, p.field) for p in found] == [(2, "claim_id"), (2, "kind")], found
     assert "exactly one" in found[0].message and "an outcome's neither" in found[1].message
