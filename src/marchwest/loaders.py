@@ -180,7 +180,8 @@ class Ledger:
         Columns: claim_id or outcome_id (the row read), kind (claims only), verdict (the second
         reader's), first_kind, first_verdict (the ledger's when the second reading was taken),
         urls (the pages the second reader cites; for an outcome, for its verdict),
-        against_urls (for an outcome, against it), reason (the second reader's words).
+        against_urls (for an outcome, against it), reason (the second reader's words), origin
+        (always 'reference').
         """
         return self._table("second_readings")
 
