@@ -148,6 +148,15 @@ MINIMAL: dict[str, str] = {
           date: "2020"
           source_id: ref_one
         """,
+    "external/second_readings.yaml": """
+        - claim_id: top_destination
+          first_kind: fact
+          first_verdict: supported
+          kind: fact
+          verdict: imprecise
+          urls: [https://example.org/one]
+          reason: A second look at the same source.
+        """,
     "facts/uncited.yaml": """
         - reason: framing
           note: Introduces the paragraph.

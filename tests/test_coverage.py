@@ -196,6 +196,7 @@ WITHOUT_CONTENT = dict.fromkeys(
         *(f"facts/{name}.yaml" for name in ("events", "memberships", "arms_transfers")),
         *("facts/figures.yaml", "facts/claims.yaml", "external/events.yaml"),
         "external/outcomes.yaml",
+        "external/second_readings.yaml",
     ]
 )
 

@@ -146,3 +146,56 @@ def test_an_unverified_claim_without_a_source_says_so():
     table = factcheck.disagreements(claims, _sources(), verdicts=["unverified"])
     assert list(table["claim_id"]) == ["c5"]
     assert table.loc[0, "source"] == factcheck.NO_SOURCE
+
+
+def test_agreement_and_kappa_of_a_hand_computed_example():
+    # 50 items: both "yes" 20, first yes/second no 5, first no/second yes 10, both "no" 15.
+    # p_o = 35/50 = 0.7; p_e = (25/50)(30/50) + (25/50)(20/50) = 0.5; kappa = 0.2/0.5 = 0.4.
+    first = ["yes"] * 25 + ["no"] * 25
+    second = ["yes"] * 20 + ["no"] * 5 + ["yes"] * 10 + ["no"] * 15
+    result = factcheck.agreement(first, second)
+    assert (result.items, result.equal) == (50, 35)
+    assert result.share_equal == pytest.approx(0.7)
+    assert result.kappa == pytest.approx(0.4)
+    assert factcheck.agreement(first, first).kappa == 1
+
+
+def test_agreement_refuses_readings_it_cannot_compare():
+    with pytest.raises(ValueError, match="same items: 2 and 1"):
+        factcheck.agreement(["a", "b"], ["a"])
+    with pytest.raises(ValueError, match="same items: 0 and 0"):
+        factcheck.agreement([], [])
+    with pytest.raises(ValueError, match="undefined"):
+        factcheck.agreement(["a", "a"], ["a", "a"])
+
+
+def test_confusion_lists_every_label_with_agreement_on_the_diagonal():
+    counts = factcheck.confusion(
+        ["supported", "imprecise", "supported"],
+        ["supported", "contradicted", "supported"],
+        VERDICT_ORDER,
+    )
+    assert list(counts.index) == list(counts.columns) == VERDICT_ORDER
+    assert counts.loc["supported", "supported"] == 2
+    assert counts.loc["imprecise", "contradicted"] == 1
+    assert counts.to_numpy().sum() == 3
+    with pytest.raises(ValueError, match="unknown label.*'maybe'"):
+        factcheck.confusion(["maybe"], ["supported"], VERDICT_ORDER)
+
+
+def test_reading_disagreements_finds_a_verdict_or_a_kind_that_differs():
+    readings = pd.DataFrame(
+        {
+            "claim_id": ["same", "verdict", "kind", pd.NA, pd.NA],
+            "outcome_id": [pd.NA, pd.NA, pd.NA, "outcome_same", "outcome_differs"],
+            "kind": ["fact", "fact", "fact", pd.NA, pd.NA],
+            "verdict": ["supported", "imprecise", "supported", "partly", "did not"],
+            "first_kind": ["fact", "fact", "expectation", pd.NA, pd.NA],
+            "first_verdict": ["supported", "supported", "supported", "partly", "unverified"],
+        },
+        dtype="string",
+    )
+    for column in ("kind", "verdict", "first_kind", "first_verdict"):  # as the table has them
+        readings[column] = readings[column].astype("category")
+    differ = factcheck.reading_disagreements(readings)
+    assert differ["read"].tolist() == ["verdict", "kind", "outcome_differs"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import textwrap
 from pathlib import Path
 
 import pandas as pd
@@ -49,6 +50,7 @@ def test_a_valid_ledger_gives_every_table(make_ledger):
         "claims",
         "outcomes",
         "uncited",
+        "second_readings",
     }
     raw = ledger.article().raw
     for name, frame in tables.items():
@@ -867,3 +869,69 @@ def test_row_rules_live_in_the_schema_and_both_checkers_run_them():
     ]
     assert record_failures("arms_transfers", [record]) == expected
     assert sorted(pandera_failures("arms_transfers", frame), key=expected.index) == expected
+
+
+SECOND_READINGS = "external/second_readings.yaml"
+# MINIMAL's second readings (a claim's) and an outcome's.
+READINGS = MINIMAL[SECOND_READINGS] + textwrap.dedent(
+    """\
+    - outcome_id: new_base_outcome
+      first_verdict: partly
+      verdict: did not
+      against_urls: [https://example.org/one]
+      reason: Nothing was built.
+    """
+)
+
+
+def test_a_second_reading_of_a_claim_and_of_an_outcome(make_ledger):
+    readings = marchwest.load(make_ledger({SECOND_READINGS: READINGS})).second_readings()
+    assert readings["claim_id"].tolist()[0] == "top_destination"
+    assert readings["outcome_id"].tolist()[1] == "new_base_outcome"
+    assert readings["against_urls"].tolist() == [[], ["https://example.org/one"]]
+    assert readings["verdict"].astype(str).tolist() == ["imprecise", "did not"]
+
+
+def test_a_second_reading_with_a_verdict_outside_the_vocabulary(make_ledger):
+    text = MINIMAL[SECOND_READINGS].replace("verdict: imprecise", "verdict: maybe")
+    problem = only_problem(make_ledger({SECOND_READINGS: text}))
+    assert problem.file.endswith(SECOND_READINGS)
+    assert (problem.row, problem.line, problem.field) == (1, 5, "verdict")
+    assert problem.message.startswith("'maybe' is not one of: supported, contradicted")
+
+
+def test_a_second_reading_of_an_unknown_claim(make_ledger):
+    text = MINIMAL[SECOND_READINGS].replace("claim_id: top_destination", "claim_id: top_dest")
+    problem = only_problem(make_ledger({SECOND_READINGS: text}))
+    assert (problem.row, problem.line, problem.field) == (1, 1, "claim_id")
+    assert problem.message == "unknown id 'top_dest' (not in claims)"
+
+
+def test_a_second_readings_verdict_fits_what_it_reads(make_ledger):
+    text = READINGS.replace("verdict: did not", "verdict: supported")
+    problem = only_problem(make_ledger({SECOND_READINGS: text}))
+    assert (problem.row, problem.field) == (2, "verdict")
+    assert problem.message.startswith("'supported' does not fit what is read")
+    text = MINIMAL[SECOND_READINGS].replace("first_verdict: supported", "first_verdict: partly")
+    problem = only_problem(make_ledger({SECOND_READINGS: text}))
+    assert (problem.row, problem.field) == (1, "first_verdict")
+
+
+def test_a_second_reading_reads_one_claim_or_one_outcome(make_ledger):
+    both = READINGS.replace(
+        "- outcome_id: new_base_outcome",
+        "- outcome_id: new_base_outcome\n  claim_id: top_destination",
+    ).replace("verdict: did not", "verdict: unverified")
+    found = problems(make_ledger({SECOND_READINGS: both}))
+    assert [(p.row, p.field) for p in found] == [(2, "claim_id"), (2, "kind")], found
+    assert "exactly one" in found[0].message and "an outcome's neither" in found[1].message
+    no_kind = MINIMAL[SECOND_READINGS].replace("  kind: fact\n", "", 1)
+    problem = only_problem(make_ledger({SECOND_READINGS: no_kind}))
+    assert (problem.row, problem.field) == (1, "kind")
+
+
+def test_second_readings_live_in_external_only(make_ledger):
+    problem = only_problem(
+        make_ledger({SECOND_READINGS: None, "facts/second_readings.yaml": MINIMAL[SECOND_READINGS]})
+    )
+    assert problem.message == "second_readings live in external/ only"

@@ -172,6 +172,19 @@ class Ledger:
         """
         return self._table("uncited")
 
+    def second_readings(self) -> pd.DataFrame:
+        """One row per claim or outcome judged again by the blind second reading (issue 19):
+        what a reader given only the words, the verdict policy and the stored sources said,
+        beside the ledger's verdict at that time (agreement: marchwest.factcheck.agreement).
+
+        Columns: claim_id or outcome_id (the row read), kind (claims only), verdict (the second
+        reader's), first_kind, first_verdict (the ledger's when the second reading was taken),
+        urls (the pages the second reader cites; for an outcome, for its verdict),
+        against_urls (for an outcome, against it), reason (the second reader's words), origin
+        (always 'reference').
+        """
+        return self._table("second_readings")
+
     def sources(self) -> pd.DataFrame:
         """One row per reference source.
 
@@ -314,6 +327,10 @@ def sources() -> pd.DataFrame:
     return bundled().sources()
 
 
+def second_readings() -> pd.DataFrame:
+    return bundled().second_readings()
+
+
 def coverage() -> pd.DataFrame:
     return bundled().coverage()
 
@@ -342,6 +359,7 @@ for _function in (
     outcomes,
     uncited,
     sources,
+    second_readings,
     coverage,
     profile,
     find,

@@ -102,6 +102,8 @@ CLAIM_KINDS = ("fact", "assessment", "expectation", "rumour")
 # Claims whose outcome can be told later (outcomes.claim_id).
 FORWARD_KINDS = ("expectation", "rumour")
 OUTCOME_VERDICTS = ("happened", "partly", "not yet", "did not", "unverified")
+# A second reading's verdicts: a claim's or an outcome's ("unverified" is both).
+READING_VERDICTS = tuple(dict.fromkeys((*VERDICTS, *OUTCOME_VERDICTS)))
 # Why a sentence of the article holds no row (uncited.reason).
 UNCITED_REASONS = (
     "heading",
@@ -306,6 +308,21 @@ def _dates(prefix: str, what: str) -> tuple[Column, ...]:
             DATE_PRECISIONS,
             required=True,
         ),
+    )
+
+
+def _verdict_fits(column: str) -> RowRule:
+    """A second reading's verdict (or the first's) is a claim's or an outcome's, as it reads."""
+    return RowRule(
+        f"{column}_fits",
+        column,
+        ("outcome_id", column),
+        lambda outcome, verdict: (
+            verdict not in READING_VERDICTS
+            or verdict in (OUTCOME_VERDICTS if outcome else VERDICTS)
+        ),
+        f"{{{column}!r}} does not fit what is read: a claim's verdict is one of"
+        f" {', '.join(VERDICTS)}; an outcome's one of {', '.join(OUTCOME_VERDICTS)}",
     )
 
 
@@ -646,6 +663,85 @@ TABLES: dict[str, Table] = {
                 Column("note", "string", "The curator's words."),
             ),
         ),
+        Table(
+            "second_readings",
+            "One verdict of the blind second reading (issue 19): a claim or an outcome judged again"
+            " by a reader given only its words, the verdict policy and the stored sources, beside"
+            " the first reading's verdict at that time.",
+            (
+                Column(
+                    "claim_id",
+                    "string",
+                    "The claim read (claims.claim_id); empty for an outcome.",
+                    pattern=ID_PATTERN,
+                ),
+                Column(
+                    "outcome_id",
+                    "string",
+                    "The outcome read (outcomes.outcome_id); empty for a claim.",
+                    pattern=ID_PATTERN,
+                ),
+                Column("kind", "category", "The second reader's kind (claims only).", CLAIM_KINDS),
+                Column(
+                    "verdict",
+                    "category",
+                    "The second reader's verdict.",
+                    READING_VERDICTS,
+                    required=True,
+                ),
+                Column(
+                    "first_kind",
+                    "category",
+                    "The ledger's kind when the second reading was taken (claims only).",
+                    CLAIM_KINDS,
+                ),
+                Column(
+                    "first_verdict",
+                    "category",
+                    "The ledger's verdict when the second reading was taken.",
+                    READING_VERDICTS,
+                    required=True,
+                ),
+                Column("urls", "list", "The pages the second reader cites (for an outcome: for)."),
+                Column("against_urls", "list", "For an outcome: the pages it cites against."),
+                Column("reason", "string", "The second reader's reason.", required=True),
+                Column("origin", "category", "Always 'reference'.", ORIGINS, required=True),
+            ),
+            (
+                Key("claim_id", "text"),
+                Key("outcome_id", "text"),
+                Key("kind", "text"),
+                Key("verdict", "text", True),
+                Key("first_kind", "text"),
+                Key("first_verdict", "text", True),
+                Key("urls", "list"),
+                Key("against_urls", "list"),
+                Key("reason", "text", True),
+            ),
+            external_only=True,
+            provenance=False,
+            own_rules=(
+                RowRule(
+                    "reads_one",
+                    "claim_id",
+                    ("claim_id", "outcome_id"),
+                    lambda claim, outcome: (claim is None) != (outcome is None),
+                    "give claim_id or outcome_id, exactly one: the claim or the outcome read",
+                ),
+                RowRule(
+                    "kinds_of_a_claim",
+                    "kind",
+                    ("claim_id", "kind", "first_kind"),
+                    lambda claim, kind, first: (
+                        (kind, first) == (None, None)
+                        if claim is None
+                        else None not in (kind, first)
+                    ),
+                    "a claim's reading gives kind and first_kind, an outcome's neither",
+                ),
+                *(_verdict_fits(column) for column in ("verdict", "first_verdict")),
+            ),
+        ),
     )
 }
 TABLE_NAMES = tuple(TABLES)  # the order the tables are built in (sources first)
@@ -666,6 +762,8 @@ REFERENCES: dict[tuple[str, str], tuple[str, ...]] = {
     ("outcomes", "claim_id"): ("claims",),
     ("outcomes", "for_source_ids"): ("sources",),
     ("outcomes", "against_source_ids"): ("sources",),
+    ("second_readings", "claim_id"): ("claims",),
+    ("second_readings", "outcome_id"): ("outcomes",),
     **{(name, "source_id"): ("sources",) for name, t in TABLES.items() if t.provenance},
 }
 
