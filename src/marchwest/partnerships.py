@@ -25,6 +25,7 @@ from itertools import combinations
 import pandas as pd
 
 from marchwest.explore import row_ids
+from marchwest.records import collector_paused
 
 TIE_COLUMNS = [
     "entity_a",
@@ -66,6 +67,11 @@ def ties(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     period; NaT: unknown or open), row_ids (the "table:id" / "table[N]" of every row it comes
     from), evidence (the article's words among those rows), source_ids (their sources).
     """
+    with collector_paused():
+        return _ties(frames)
+
+
+def _ties(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     names = dict(_columns(frames["entities"], "entity_id", "name"))
     found = [*_membership_ties(frames, names), *_event_ties(frames), *_arms_ties(frames, names)]
     provenance = _provenance(frames)
