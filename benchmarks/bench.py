@@ -347,20 +347,41 @@ import marchwest.plot.spec as _spec
 _spec.Shown.__init__ = lambda self, spec, renderer: None
 _spec.Shown._repr_mimebundle_ = lambda self, include=None, exclude=None: {"text/plain": ""}
 """
+# Prepended to a notebook (before NOT_DRAWN, if any): the kernel appends a line [wall seconds,
+# CPU seconds of the kernel process] to the file {path} after each later cell, display included.
+TIMED = """\
+def _timed(path):
+    import json, time
+    started = []
+    def pre(info):
+        started[:] = [time.perf_counter(), time.process_time()]
+    def post(result):
+        if started:
+            wall, cpu = time.perf_counter() - started[0], time.process_time() - started[1]
+            with open(path, "a") as out:
+                out.write(json.dumps([wall, cpu]) + "\\n")
+    get_ipython().events.register("pre_run_cell", pre)
+    get_ipython().events.register("post_run_cell", post)
+_timed({path!r})
+"""
 
 
-def charts_not_drawn(notebook: Path, copy: Path) -> None:
-    """Write ``copy``: the notebook with a first cell that makes ``show`` draw nothing."""
+def timed_copy(notebook: Path, copy: Path, times: Path, *, drawn: bool) -> None:
+    """Write ``copy``: the notebook, its cells timed into ``times``, its charts drawn or not."""
     import nbformat
 
     nb = nbformat.read(notebook, as_version=4)
-    nb.cells.insert(0, nbformat.v4.new_code_cell(NOT_DRAWN))
+    added = [TIMED.format(path=str(times)), *([] if drawn else [NOT_DRAWN])]
+    nb.cells[:0] = [nbformat.v4.new_code_cell(code) for code in added]
     nbformat.write(nb, copy)
 
 
-def seconds_of(cell_seconds: Sequence[float], imports: list[bool], imported: bool) -> float:
-    """The time of a notebook's import cells (``imported``) or of its other cells."""
-    return sum(s for s, i in zip(cell_seconds, imports, strict=True) if i is imported)
+def cell_time(
+    run: list[list[float]], imports: list[bool], imported: bool, *, cpu: bool = True
+) -> float:
+    """The CPU (or wall) seconds of a notebook's import cells (``imported``) or of its others,
+    from one run's [wall, CPU] per code cell."""
+    return sum(t[cpu] for t, i in zip(run, imports, strict=True) if i is imported)
 
 
 # Issue 17.5: the most a notebook's cells below its import cells may take, its charts not drawn.
@@ -369,10 +390,12 @@ NOTEBOOK_ALLOWANCE = 0.3
 
 def bench_notebooks(runs: int, notebooks_dir: Path) -> list[Row]:
     """Issue 17.5: each notebook executed with its charts not drawn (`show` draws nothing): the
-    time of its cells below its import cells, at most 0.3 s; beside it, what drawing costs per
-    chart (the notebook as it is less that copy, over the charts it shows). Cell times, so that
-    no kernel start counts; both copies in one `run_notebooks` call (one kernel at a time,
-    alternating order), the first run a warm-up."""
+    CPU time of its cells below its import cells, at most 0.3 s (their wall time beside it);
+    and what drawing costs per chart (the notebook as it is less that copy, over the charts it
+    shows). Each cell is timed in the kernel, its output's display included, so no kernel
+    start, no message and no wait for a core busy with other work counts. Both copies run in
+    one `run_notebooks` call (one kernel at a time, alternating order), the first run a warm-up.
+    """
     import io
 
     import nbformat
@@ -380,66 +403,77 @@ def bench_notebooks(runs: int, notebooks_dir: Path) -> list[Row]:
     from marchwest.pipeline import run_notebooks
 
     notebooks = sorted(notebooks_dir.glob("*.ipynb"))
+    sides = [(nb, drawn) for nb in notebooks for drawn in (True, False)]
+    # per notebook and side (charts drawn or not), per run: [wall, CPU] of each code cell
+    cells: dict[tuple[Path, bool], list[list[list[float]]]] = {side: [] for side in sides}
+    whole: dict[tuple[Path, bool], list[float]] = {side: [] for side in sides}  # CPU per run
     with tempfile.TemporaryDirectory(prefix="marchwest-bench-") as tmp:
-        pairs = []
-        for nb in notebooks:
-            full, undrawn = Path(tmp) / nb.name, Path(tmp) / f"{nb.stem}.not-drawn.ipynb"
-            shutil.copy(nb, full)
-            charts_not_drawn(nb, undrawn)
-            pairs.append((full, undrawn))
-        cells: dict[Path, list[tuple[float, ...]]] = {p: [] for pair in pairs for p in pair}
+        copies = {}
+        for nb, drawn in sides:
+            name = f"{nb.stem}{'' if drawn else '.not-drawn'}"
+            copies[nb, drawn] = Path(tmp) / f"{name}.ipynb", Path(tmp) / f"{name}.times"
+            timed_copy(nb, *copies[nb, drawn], drawn=drawn)
         for i in range(runs + 1):  # the first run warms the caches and is not counted
-            order = [p for pair in pairs for p in (pair if i % 2 == 0 else pair[::-1])]
-            for result in run_notebooks(order, jobs=1, stream=io.StringIO()):
+            order = [(nb, drawn if i % 2 == 0 else not drawn) for nb, drawn in sides]
+            for side in order:
+                copies[side][1].unlink(missing_ok=True)
+            for result in run_notebooks(
+                [copies[s][0] for s in order], jobs=1, stream=io.StringIO()
+            ):
                 if not result.ok:
                     raise RuntimeError(f"{result.notebook.name}: {result.failure.describe()}")
-                if i:
-                    cells[result.notebook].append(result.cell_seconds)
+            for (nb, drawn), (_, times) in copies.items():
+                timed = [json.loads(line) for line in times.read_text().splitlines()]
+                if i:  # the not-drawn copy's first cell is NOT_DRAWN
+                    cells[nb, drawn].append(timed if drawn else timed[1:])
+                    whole[nb, drawn].append(sum(t[1] for t in timed))
             print(f"  run {i}/{runs}{' (warm-up)' if not i else ''}", file=sys.stderr, flush=True)
     rows = []
-    totals = {"imports": 0.0, "below": 0.0, "drawing": 0.0, "charts": 0}
-    for (full, undrawn), nb in zip(pairs, notebooks, strict=True):
-        sources = nbformat.read(nb, as_version=4).cells
-        imports = [is_import_cell(cell) for cell in sources]
-        undrawn_runs = [run[1:] for run in cells[undrawn]]  # less its NOT_DRAWN cell
-        import_seconds = statistics.median(seconds_of(run, imports, True) for run in undrawn_runs)
-        below = [seconds_of(run, imports, False) for run in undrawn_runs]
-        drawing = statistics.median(
-            sum(a) - sum(b) for a, b in zip(cells[full], undrawn_runs, strict=True)
+    totals = {"imports": 0.0, "below": 0.0, "wall": 0.0, "drawing": 0.0, "charts": 0}
+    for nb in notebooks:
+        code = [c for c in nbformat.read(nb, as_version=4).cells if c.cell_type == "code"]
+        imports = [is_import_cell(cell) for cell in code]
+        undrawn = cells[nb, False]
+        import_cpu = statistics.median(cell_time(run, imports, True) for run in undrawn)
+        below = [cell_time(run, imports, False) for run in undrawn]
+        wall = statistics.median(cell_time(run, imports, False, cpu=False) for run in undrawn)
+        charts_cpu = statistics.median(
+            a - b for a, b in zip(whole[nb, True], whole[nb, False], strict=True)
         )
-        per_cell = [statistics.median(s) for s in zip(*undrawn_runs, strict=True)]
+        per_cell = [
+            statistics.median(t[1] for t in column) for column in zip(*undrawn, strict=True)
+        ]
         slowest = sorted(
             ((i, s) for i, s in enumerate(per_cell) if not imports[i]), key=lambda pair: -pair[1]
         )[:2]
-        where = "; ".join(
-            f"cell {i} {s:.2f} s `{sources[i].source.splitlines()[0][:24]}`" for i, s in slowest
-        )
+        where = "; ".join(f"{s:.2f} s `{code[i].source.splitlines()[0][:24]}`" for i, s in slowest)
         charts = charts_in(nb)
-        each = f"{drawing / charts:.2f} s each" if charts else "none"
+        each = f"{charts_cpu / charts:.2f} s CPU each" if charts else "none"
         rows.append(
             Row(
-                f"{nb.name}, charts not drawn",
-                import_seconds + statistics.median(below),
-                import_seconds,
+                f"{nb.name}, charts not drawn (CPU)",
+                import_cpu + statistics.median(below),
+                import_cpu,
                 allowance=NOTEBOOK_ALLOWANCE,
                 floor_name="its import cells",
-                note=f"{charts} charts, drawn {each}; slowest: {where}",
-                samples={"below the import cells": below},
+                note=f"wall {wall:.2f} s; {charts} charts, drawing {each}; slowest: {where}",
+                samples={"below the import cells, CPU": below},
             )
         )
-        totals["imports"] += import_seconds
+        totals["imports"] += import_cpu
         totals["below"] += statistics.median(below)
-        totals["drawing"] += drawing
+        totals["wall"] += wall
+        totals["drawing"] += charts_cpu
         totals["charts"] += charts
     charts = int(totals["charts"])
     rows.append(
         Row(
-            f"the {len(notebooks)} notebooks, charts not drawn",
+            f"the {len(notebooks)} notebooks, charts not drawn (CPU)",
             totals["imports"] + totals["below"],
             totals["imports"],
             floor_name="their import cells",
-            note=f"drawing their {charts} charts: {totals['drawing']:.2f} s,"
-            f" {totals['drawing'] / max(charts, 1):.2f} s each",
+            note=f"wall {totals['wall']:.2f} s; drawing their {charts} charts:"
+            f" {totals['drawing']:.2f} s, {totals['drawing'] / max(charts, 1):.2f} s each",
         )
     )
     return rows

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import combinations
 
+import networkx as nx
 import pandas as pd
 
 from marchwest.explore import row_ids
@@ -331,8 +332,6 @@ def network_layout(
 
     Columns: node, x, y (within -1 to 1), kinds (the number of kinds of tie with ``centre``).
     """
-    import networkx as nx  # slow to import: only drawings need it
-
     partners = [p for p in dict.fromkeys(partners) if p != centre]
     nodes = [centre, *partners]
     among = ties[ties["entity_a"].isin(nodes) & ties["entity_b"].isin(nodes)]
