@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import combinations
 
@@ -274,16 +275,23 @@ def partner_ties(
     column (the other entity), its ``partner_name``, and ``named`` (True when the article names
     the partner: its entity row is an article row)."""
     kinds = set(partner_kinds)
-    info = entities.set_index("entity_id")
-    chosen = ties[(ties["entity_a"] == centre) | (ties["entity_b"] == centre)]
-    partner = chosen["entity_b"].where(chosen["entity_a"] == centre, chosen["entity_a"])
-    chosen = chosen.assign(
-        partner=partner,
-        partner_name=partner.map(info["name"]).astype("string"),
-        named=partner.map(info["origin"] == "article").astype(bool),
+    info = {
+        entity: (name, origin == "article", kind)
+        for entity, name, origin, kind in _columns(entities, "entity_id", "name", "origin", "kind")
+    }
+    positions, partners = [], []
+    for position, (a, b) in enumerate(_columns(ties, "entity_a", "entity_b")):
+        if centre in (a, b):
+            partner = b if a == centre else a
+            if partner in info and info[partner][2] in kinds:
+                positions.append(position)
+                partners.append(partner)
+    chosen = ties.iloc[positions].reset_index(drop=True)
+    return chosen.assign(
+        partner=pd.array(partners, dtype="string"),
+        partner_name=pd.array([info[p][0] for p in partners], dtype="string"),
+        named=pd.array([info[p][1] for p in partners], dtype=bool),
     )
-    chosen = chosen[chosen["partner"].map(info["kind"]).isin(kinds)]
-    return chosen.reset_index(drop=True)
 
 
 def kind_matrix(partners: pd.DataFrame) -> pd.DataFrame:
@@ -292,10 +300,11 @@ def kind_matrix(partners: pd.DataFrame) -> pd.DataFrame:
     the most ties, then by name."""
     counts = partners.groupby(["partner_name", "kind"], observed=True).size().unstack(fill_value=0)
     counts = counts.reindex(columns=[k for k in TIE_KINDS if k in counts.columns], fill_value=0)
-    order = sorted(
-        counts.index,
-        key=lambda name: (-(counts.loc[name] > 0).sum(), -counts.loc[name].sum(), name),
-    )
+    rank = {
+        name: (-sum(c > 0 for c in row), -sum(row), name)
+        for name, row in zip(counts.index, counts.to_numpy().tolist(), strict=True)
+    }
+    order = sorted(counts.index, key=rank.__getitem__)
     return counts.loc[order].rename_axis(index="partner", columns="kind")
 
 
@@ -307,19 +316,21 @@ def untied(
 ) -> pd.DataFrame:
     """The entities of ``partner_kinds`` the article names (article rows) that have no tie with
     ``centre``, with the words that name them and ``ties_elsewhere`` (their ties with others)."""
-    tied = set(partner_ties(ties, entities, centre, partner_kinds)["partner"])
-    named = entities[
-        (entities["origin"] == "article")
-        & entities["kind"].isin(list(partner_kinds))
-        & (entities["entity_id"] != centre)
-        & ~entities["entity_id"].isin(tied)
-    ]
-    elsewhere = [
-        int(((ties["entity_a"] == entity) | (ties["entity_b"] == entity)).sum())
-        for entity in named["entity_id"]
-    ]
+    kinds = set(partner_kinds)
+    tied = set(partner_ties(ties, entities, centre, kinds)["partner"])
+    ties_of = Counter(
+        entity for pair in _columns(ties, "entity_a", "entity_b") for entity in set(pair)
+    )
+    positions, elsewhere = [], []
+    for position, (entity, origin, kind) in enumerate(
+        _columns(entities, "entity_id", "origin", "kind")
+    ):
+        if origin == "article" and kind in kinds and entity != centre and entity not in tied:
+            positions.append(position)
+            elsewhere.append(ties_of[entity])
     columns = ["entity_id", "name", "kind", "evidence", "char_start"]
-    return named[columns].assign(ties_elsewhere=elsewhere).reset_index(drop=True)
+    named = entities[columns].iloc[positions].reset_index(drop=True)
+    return named.assign(ties_elsewhere=elsewhere)
 
 
 def network_layout(
@@ -334,19 +345,24 @@ def network_layout(
     """
     partners = [p for p in dict.fromkeys(partners) if p != centre]
     nodes = [centre, *partners]
-    among = ties[ties["entity_a"].isin(nodes) & ties["entity_b"].isin(nodes)]
+    drawn = set(nodes)
+    among = [
+        (a, b, kind)
+        for a, b, kind in _columns(ties, "entity_a", "entity_b", "kind")
+        if a in drawn and b in drawn
+    ]
     graph = nx.Graph()
     graph.add_nodes_from(nodes)
-    for (a, b), weight in among.groupby(["entity_a", "entity_b"]).size().items():
+    for (a, b), weight in sorted(Counter((a, b) for a, b, _ in among).items()):
         graph.add_edge(a, b, weight=float(weight))
     spring = nx.spring_layout(graph, pos={centre: (0.0, 0.0)}, fixed=[centre], seed=seed)
     around = sorted(partners, key=lambda p: (math.atan2(spring[p][1], spring[p][0]), p))
-    with_centre = among[(among["entity_a"] == centre) | (among["entity_b"] == centre)]
-    other = with_centre["entity_b"].where(
-        with_centre["entity_a"] == centre, with_centre["entity_a"]
-    )
-    kinds = with_centre.groupby(other)["kind"].nunique()
-    most = max(int(kinds.max()) if len(kinds) else 1, 2)
+    kinds_with: dict[str, set[str]] = {}  # each partner's kinds of tie with the centre
+    for a, b, kind in among:
+        if centre in (a, b):
+            kinds_with.setdefault(b if a == centre else a, set()).add(kind)
+    kinds = {partner: len(found) for partner, found in kinds_with.items()}
+    most = max(max(kinds.values(), default=1), 2)
     rows = [(centre, 0.0, 0.0, 0)]
     for index, partner in enumerate(around):
         count = int(kinds.get(partner, 0))
