@@ -1,21 +1,25 @@
 """Speed and size budgets of marchwest, each against a floor measured in the same run.
 
-    .venv/bin/python benchmarks/bench.py [--runs N] [--only METRIC ...] [--with-make-test]
+    .venv/bin/python benchmarks/bench.py [METRIC ...] [--runs N] [--with-make-test]
 
-Every timing is the wall time of a whole process (or a loop of processes), the median of
-``--runs`` runs, the two sides of a comparison alternating (A B, B A, ...) so that the machine's
-drift hits both alike. Prints one table and writes it to benchmarks/results.json; exits 1 if
-any budget fails. Nothing here edits the project: notebooks are executed in temporary copies.
+Every timing is the wall time of a whole process (or a loop of processes; for notebooks, of
+their cells; for scale, of calls in this process), the median of ``--runs`` runs, the two sides
+of a comparison alternating (A B, B A, ...) so that the machine's drift hits both alike. Prints
+one table and writes it to benchmarks/results.json; exits 1 if any budget fails. Nothing here
+edits the project: notebooks are executed in temporary copies. `bench.py scale notebooks` runs
+those two metrics only.
 
-Metrics: import, tables, run, site (time and size), sizes, analysis (each notebook against a
-copy holding only its import cell: at most 1 s more each, 3 s in all, with its slowest cells and,
-from a third copy whose charts are not drawn, what its charts cost), rerun
-(`make run`'s commands with nothing changed against a full run: at most 0.15x); on request:
-breakdown (where each notebook's time goes, one kernel at a time), run-jobs-1 (run, plus
-`run --jobs 1` as a third side) and make-test (`--with-make-test`: make test's lint and pytest on
-two workers, once, against the sum of its parts run alone one after another: lint, library tests,
-notebooks under nbval, browser, JupyterLab; at most 0.8x; about 10 minutes). The default run takes
-about 15 minutes on a 2-core machine, most of it the nbconvert loop of the run metric.
+Metrics: import, tables, run, site (time and size), sizes, notebooks (each notebook with its
+charts not drawn: its cells below its import cells at most 0.3 s, with its slowest cells and what
+drawing costs a chart), rerun (`make run`'s commands with nothing changed against a full run: at
+most 0.15x), scale (the bundled ledger 10 and 100 times over: load at most 3x a plain YAML parse,
+ties() and coverage() at most 0.5x the load, time per row at 100x at most 1.3x that at 10x; at
+most 5 runs); on request: breakdown (where each notebook's time goes, one kernel at a time),
+run-jobs-1 (run, plus `run --jobs 1` as a third side) and make-test (`--with-make-test`: make
+test's lint and pytest on two workers, once, against the sum of its parts run alone one after
+another: lint, library tests, notebooks under nbval, browser, JupyterLab; at most 0.8x; about 10
+minutes). The default run takes about 20 minutes on a 2-core machine, most of it the nbconvert
+loop of the run metric.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import gc
 import json
 import os
 import platform
@@ -110,6 +115,15 @@ def timed(action: Callable[[], None]) -> float:
     started = time.perf_counter()
     action()
     return time.perf_counter() - started
+
+
+def timed_call(action: Callable[..., object], *args: object) -> tuple[object, float, float]:
+    """What ``action(*args)`` returns, the wall seconds and the CPU seconds (of this process)
+    it took, after a garbage collection (so no step pays for the garbage of the one before)."""
+    gc.collect()
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = action(*args)
+    return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
 def children_cpu() -> float:
@@ -303,21 +317,27 @@ def bench_breakdown(runs: int, notebooks_dir: Path) -> list[Row]:
     return rows
 
 
-def import_cells_only(notebook: Path, floor: Path) -> None:
-    """Write ``floor``: the notebook's code cells that hold an import statement, whole (the
-    first cell of each notebook: its magics, imports and the tables it loads)."""
+def is_import_cell(cell: dict) -> bool:
+    """A code cell holding an import statement (the first cell of each notebook: its magics,
+    imports and the tables it loads)."""
+    if cell["cell_type"] != "code":
+        return False
+    code = "\n".join(
+        line for line in cell["source"].splitlines() if not line.lstrip().startswith(("%", "!"))
+    )
+    return any(isinstance(node, ast.Import | ast.ImportFrom) for node in ast.parse(code).body)
+
+
+def charts_in(notebook: Path) -> int:
+    """How many charts the notebook shows: its outputs holding a PNG or a plotly figure."""
     import nbformat
 
-    nb = nbformat.read(notebook, as_version=4)
-
-    def imports(cell: nbformat.NotebookNode) -> bool:
-        code = "\n".join(
-            line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!"))
-        )
-        return any(isinstance(node, ast.Import | ast.ImportFrom) for node in ast.parse(code).body)
-
-    nb.cells = [cell for cell in nb.cells if cell.cell_type == "code" and imports(cell)]
-    nbformat.write(nb, floor)
+    shown = ("image/png", "application/vnd.plotly.v1+json")
+    return sum(
+        any(kind in output.get("data", {}) for kind in shown)
+        for cell in nbformat.read(notebook, as_version=4).cells
+        for output in cell.get("outputs", [])
+    )
 
 
 # Prepended to a notebook: `show` returns an output with nothing drawn (no figure, no PNG, no
@@ -327,21 +347,55 @@ import marchwest.plot.spec as _spec
 _spec.Shown.__init__ = lambda self, spec: None
 _spec.Shown._repr_mimebundle_ = lambda self, include=None, exclude=None: {"text/plain": ""}
 """
+# Prepended to a notebook (before NOT_DRAWN, if any): the kernel appends a line [wall seconds,
+# CPU seconds of the kernel process] to the file {path} after each later cell, display included.
+TIMED = """\
+def _timed(path):
+    import json, time
+    started = []
+    def pre(info):
+        started[:] = [time.perf_counter(), time.process_time()]
+    def post(result):
+        if started:
+            wall, cpu = time.perf_counter() - started[0], time.process_time() - started[1]
+            with open(path, "a") as out:
+                out.write(json.dumps([wall, cpu]) + "\\n")
+    get_ipython().events.register("pre_run_cell", pre)
+    get_ipython().events.register("post_run_cell", post)
+_timed({path!r})
+"""
 
 
-def charts_not_drawn(notebook: Path, copy: Path) -> None:
-    """Write ``copy``: the notebook with a first cell that makes ``show`` draw nothing."""
+def timed_copy(notebook: Path, copy: Path, times: Path, *, drawn: bool) -> None:
+    """Write ``copy``: the notebook, its cells timed into ``times``, its charts drawn or not."""
     import nbformat
 
     nb = nbformat.read(notebook, as_version=4)
-    nb.cells.insert(0, nbformat.v4.new_code_cell(NOT_DRAWN))
+    added = [TIMED.format(path=str(times)), *([] if drawn else [NOT_DRAWN])]
+    nb.cells[:0] = [nbformat.v4.new_code_cell(code) for code in added]
     nbformat.write(nb, copy)
 
 
-def bench_analysis(runs: int, notebooks_dir: Path) -> list[Row]:
-    """Issue 12.1: each notebook against a copy holding only its import cell(s), executed in the same
-    `run_notebooks` call (one kernel at a time, alternating order), with its slowest cells; and a
-    third copy whose charts are not drawn, to tell the analysis from the drawing."""
+def cell_time(
+    run: list[list[float]], imports: list[bool], imported: bool, *, cpu: bool = True
+) -> float:
+    """The CPU (or wall) seconds of a notebook's import cells (``imported``) or of its others,
+    from one run's [wall, CPU] per code cell."""
+    return sum(t[cpu] for t, i in zip(run, imports, strict=True) if i is imported)
+
+
+# Issue 17.5: the most a notebook's cells below its import cells may take, its charts not drawn.
+NOTEBOOK_ALLOWANCE = 0.3
+
+
+def bench_notebooks(runs: int, notebooks_dir: Path) -> list[Row]:
+    """Issue 17.5: each notebook executed with its charts not drawn (`show` draws nothing): the
+    CPU time of its cells below its import cells, at most 0.3 s (their wall time beside it);
+    and what drawing costs per chart (the notebook as it is less that copy, over the charts it
+    shows). Each cell is timed in the kernel, its output's display included, so no kernel
+    start, no message and no wait for a core busy with other work counts. Both copies run in
+    one `run_notebooks` call (one kernel at a time, alternating order), the first run a warm-up.
+    """
     import io
 
     import nbformat
@@ -349,73 +403,172 @@ def bench_analysis(runs: int, notebooks_dir: Path) -> list[Row]:
     from marchwest.pipeline import run_notebooks
 
     notebooks = sorted(notebooks_dir.glob("*.ipynb"))
+    sides = [(nb, drawn) for nb in notebooks for drawn in (True, False)]
+    # per notebook and side (charts drawn or not), per run: [wall, CPU] of each code cell
+    cells: dict[tuple[Path, bool], list[list[list[float]]]] = {side: [] for side in sides}
+    whole: dict[tuple[Path, bool], list[float]] = {side: [] for side in sides}  # CPU per run
     with tempfile.TemporaryDirectory(prefix="marchwest-bench-") as tmp:
-        copies = []
-        for nb in notebooks:
-            full = Path(tmp) / nb.name
-            floor = Path(tmp) / f"{nb.stem}.import-cell.ipynb"
-            undrawn = Path(tmp) / f"{nb.stem}.not-drawn.ipynb"
-            shutil.copy(nb, full)
-            import_cells_only(nb, floor)
-            charts_not_drawn(nb, undrawn)
-            copies.append((full, floor, undrawn))
-        seconds: dict[Path, list[float]] = {p: [] for trio in copies for p in trio}
-        cells: dict[Path, list[tuple[float, ...]]] = {full: [] for full, _, _ in copies}
+        copies = {}
+        for nb, drawn in sides:
+            name = f"{nb.stem}{'' if drawn else '.not-drawn'}"
+            copies[nb, drawn] = Path(tmp) / f"{name}.ipynb", Path(tmp) / f"{name}.times"
+            timed_copy(nb, *copies[nb, drawn], drawn=drawn)
         for i in range(runs + 1):  # the first run warms the caches and is not counted
-            order = [p for trio in copies for p in (trio if i % 2 == 0 else trio[::-1])]
-            for result in run_notebooks(order, jobs=1, stream=io.StringIO()):
+            order = [(nb, drawn if i % 2 == 0 else not drawn) for nb, drawn in sides]
+            for side in order:
+                copies[side][1].unlink(missing_ok=True)
+            for result in run_notebooks(
+                [copies[s][0] for s in order], jobs=1, stream=io.StringIO()
+            ):
                 if not result.ok:
                     raise RuntimeError(f"{result.notebook.name}: {result.failure.describe()}")
-                if i:
-                    seconds[result.notebook].append(result.seconds)
-                    if result.notebook in cells:
-                        cells[result.notebook].append(result.cell_seconds)
+            for (nb, drawn), (_, times) in copies.items():
+                timed = [json.loads(line) for line in times.read_text().splitlines()]
+                if i:  # the not-drawn copy's first cell is NOT_DRAWN
+                    cells[nb, drawn].append(timed if drawn else timed[1:])
+                    whole[nb, drawn].append(sum(t[1] for t in timed))
             print(f"  run {i}/{runs}{' (warm-up)' if not i else ''}", file=sys.stderr, flush=True)
-        rows, undrawn_rows = [], []
-        for full, floor, undrawn in copies:
-            sources = nbformat.read(full, as_version=4).cells
-            per_cell = [statistics.median(s) for s in zip(*cells[full], strict=True)]
-            slowest = sorted(enumerate(per_cell), key=lambda pair: -pair[1])[:3]
-            where = "; ".join(
-                f"cell {i} {s:.2f} s `{sources[i].source.splitlines()[0][:24]}`" for i, s in slowest
-            )
-            value, base = statistics.median(seconds[full]), statistics.median(seconds[floor])
-            drawing = value - statistics.median(seconds[undrawn])
-            rows.append(
-                Row(
-                    f"execute {full.name}",
-                    value,
-                    base,
-                    allowance=1.0,
-                    floor_name="its import cell only",
-                    note=f"charts {drawing:+.2f} s; {where}",
-                    samples={
-                        "notebook": seconds[full],
-                        "import cell only": seconds[floor],
-                        "charts not drawn": seconds[undrawn],
-                    },
-                )
-            )
-            undrawn_rows.append((statistics.median(seconds[undrawn]), base))
-    rows.append(
-        Row(
-            f"execute the {len(copies)} notebooks, one at a time",
-            sum(r.value for r in rows),
-            sum(r.floor for r in rows),
-            allowance=3.0,
-            floor_name="their import cells only",
+    rows = []
+    totals = {"imports": 0.0, "below": 0.0, "wall": 0.0, "drawing": 0.0, "charts": 0}
+    for nb in notebooks:
+        code = [c for c in nbformat.read(nb, as_version=4).cells if c.cell_type == "code"]
+        imports = [is_import_cell(cell) for cell in code]
+        undrawn = cells[nb, False]
+        import_cpu = statistics.median(cell_time(run, imports, True) for run in undrawn)
+        below = [cell_time(run, imports, False) for run in undrawn]
+        wall = statistics.median(cell_time(run, imports, False, cpu=False) for run in undrawn)
+        charts_cpu = statistics.median(
+            a - b for a, b in zip(whole[nb, True], whole[nb, False], strict=True)
         )
-    )
+        per_cell = [
+            statistics.median(t[1] for t in column) for column in zip(*undrawn, strict=True)
+        ]
+        slowest = sorted(
+            ((i, s) for i, s in enumerate(per_cell) if not imports[i]), key=lambda pair: -pair[1]
+        )[:2]
+        where = "; ".join(f"{s:.2f} s `{code[i].source.splitlines()[0][:24]}`" for i, s in slowest)
+        charts = charts_in(nb)
+        each = f"{charts_cpu / charts:.2f} s CPU each" if charts else "none"
+        rows.append(
+            Row(
+                f"{nb.name}, charts not drawn (CPU)",
+                import_cpu + statistics.median(below),
+                import_cpu,
+                allowance=NOTEBOOK_ALLOWANCE,
+                floor_name="its import cells",
+                note=f"wall {wall:.2f} s; {charts} charts, drawing {each}; slowest: {where}",
+                samples={"below the import cells, CPU": below},
+            )
+        )
+        totals["imports"] += import_cpu
+        totals["below"] += statistics.median(below)
+        totals["wall"] += wall
+        totals["drawing"] += charts_cpu
+        totals["charts"] += charts
+    charts = int(totals["charts"])
     rows.append(
         Row(
-            "the same, their charts not drawn (no PNG, no plotly figure)",
-            sum(value for value, _ in undrawn_rows),
-            sum(base for _, base in undrawn_rows),
-            floor_name="their import cells only",
-            note="information: the analysis alone, beside the budget above",
+            f"the {len(notebooks)} notebooks, charts not drawn (CPU)",
+            totals["imports"] + totals["below"],
+            totals["imports"],
+            floor_name="their import cells",
+            note=f"wall {totals['wall']:.2f} s; drawing their {charts} charts:"
+            f" {totals['drawing']:.2f} s, {totals['drawing'] / max(charts, 1):.2f} s each",
         )
     )
     return rows
+
+
+# Issue 17.3: the bundled ledger copied this many times over (tests/_ledgers.scaled_ledger).
+SCALES = (10, 100)
+SCALE_RUNS = 5  # at most: a run at 100x takes ~20 s of CPU (yaml, load, ties, coverage)
+
+
+def bench_scale(runs: int, notebooks_dir: Path) -> list[Row]:
+    """Issue 17.3: loading the ledger, `ties()` and `coverage()` at 10x and 100x the bundled
+    ledger, in this process, warm: load against a plain `yaml.load(CSafeLoader)` of the same
+    YAML files, ties and coverage against that load, and each step's time per row at 100x
+    against its time per row at 10x (linear cost: 1). CPU seconds of this process, so that
+    other work on the machine does not count (wall seconds in the notes)."""
+    import yaml
+
+    import marchwest
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from _ledgers import scaled_ledger
+
+    def parse_yaml(root: Path) -> None:
+        for path in sorted(root.glob("*/*.yaml")):
+            yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+
+    samples: dict[str, list[float]] = {}
+    rows_at: dict[int, int] = {}
+    with tempfile.TemporaryDirectory(prefix="marchwest-bench-") as tmp:
+        ledgers = {n: scaled_ledger(Path(tmp) / f"x{n}", n) for n in SCALES}
+        warm = marchwest.load(ledgers[SCALES[0]])  # warm-up, untimed: every import done
+        warm.ties(), warm.coverage()
+        runs = min(runs, SCALE_RUNS)
+        for i in range(runs):
+            for n in SCALES if i % 2 == 0 else SCALES[::-1]:
+                steps: dict[str, tuple[object, float, float]] = {}
+                if i % 2 == 0:
+                    steps["yaml"] = timed_call(parse_yaml, ledgers[n])
+                steps["load"] = timed_call(marchwest.load, ledgers[n])
+                if i % 2:
+                    steps["yaml"] = timed_call(parse_yaml, ledgers[n])
+                ledger = steps["load"][0]
+                steps["ties"] = timed_call(ledger.ties)
+                steps["coverage"] = timed_call(ledger.coverage)
+                rows_at[n] = sum(len(frame) for frame in ledger.tables().values())
+                for name, (_, wall, cpu) in steps.items():
+                    samples.setdefault(f"{name} {n}x", []).append(cpu)
+                    samples.setdefault(f"{name} {n}x wall", []).append(wall)
+                del ledger, steps
+            print(
+                f"  run {i + 1}/{runs}: "
+                + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in samples.items() if "wall" not in k),
+                file=sys.stderr,
+                flush=True,
+            )
+    median = {key: statistics.median(values) for key, values in samples.items()}
+    small, big = SCALES
+    out = [
+        Row(
+            f"load the {big}x ledger ({rows_at[big]:,} rows)",
+            median[f"load {big}x"],
+            median[f"yaml {big}x"],
+            3.0,
+            floor_name="yaml.load(CSafeLoader) of its YAML files",
+            note=f"CPU; wall {median[f'load {big}x wall']:.2f} s against"
+            f" {median[f'yaml {big}x wall']:.2f} s; {small}x: {median[f'load {small}x']:.2f} s",
+            samples=samples,
+        )
+    ]
+    for name in ("ties", "coverage"):
+        out.append(
+            Row(
+                f"{name}() of the {big}x ledger",
+                median[f"{name} {big}x"],
+                median[f"load {big}x"],
+                0.5,
+                floor_name="its load",
+                note=f"CPU; wall {median[f'{name} {big}x wall']:.2f} s;"
+                f" {small}x: {median[f'{name} {small}x']:.2f} s",
+            )
+        )
+    for name in ("load", "ties", "coverage"):
+        out.append(
+            Row(
+                f"{name}: time per row at {big}x",
+                median[f"{name} {big}x"] / rows_at[big],
+                median[f"{name} {small}x"] / rows_at[small],
+                1.3,
+                unit="µs",
+                floor_name=f"per row at {small}x ({rows_at[small]:,} rows)",
+                note="CPU",
+            )
+        )
+    return out
 
 
 def bench_rerun(runs: int, notebooks_dir: Path) -> list[Row]:
@@ -606,8 +759,9 @@ METRICS: dict[str, Callable[[int, Path], list[Row]]] = {
     "run": bench_run,
     "site": bench_site,
     "sizes": bench_sizes,
-    "analysis": bench_analysis,
+    "notebooks": bench_notebooks,
     "rerun": bench_rerun,
+    "scale": bench_scale,
     "breakdown": bench_breakdown,
     "run-jobs-1": lambda runs, notebooks_dir: bench_run(runs, notebooks_dir, one_kernel_too=True),
     "make-test": bench_make_test,
@@ -626,6 +780,8 @@ def show(value: float | None, unit: str) -> str:
         return "-"
     if unit == "B":
         return f"{value / MB:.2f} MB" if value >= 100_000 else f"{value / 1000:.1f} kB"
+    if unit == "µs":  # a value in seconds, shown in microseconds
+        return f"{value * 1e6:.1f} µs"
     return f"{value:.2f} s"
 
 
@@ -662,6 +818,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="runs per side (median; default 7)")
     parser.add_argument(
+        "metrics",
+        nargs="*",
+        metavar="METRIC",
+        help="measure only these metrics (as --only; `bench.py scale notebooks`)",
+    )
+    parser.add_argument(
         "--only",
         action="append",
         choices=list(METRICS),
@@ -680,7 +842,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
-    chosen = args.only or [m for m in METRICS if m not in ON_REQUEST]
+    if unknown := [m for m in args.metrics if m not in METRICS]:
+        parser.error(f"unknown metric {', '.join(unknown)} (choose from {', '.join(METRICS)})")
+    chosen = [*args.metrics, *(args.only or [])] or [m for m in METRICS if m not in ON_REQUEST]
     if args.with_make_test and "make-test" not in chosen:
         chosen.append("make-test")
 

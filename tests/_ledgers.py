@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -185,4 +186,44 @@ def write_ledger(root: Path, files: dict[str, str | bytes | None]) -> Path:
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
+    return root
+
+
+# Keys whose value is an id, of a row or of the row it refers to (block or flow style).
+_ID_KEYS = (
+    "entity_id|event_id|place_id|source_id|figure_id|claim_id|outcome_id|organisation_id"
+    "|member_id|supplier_id|recipient_id|subject_id|corresponds_to|entity"
+)
+_ID_VALUE = re.compile(
+    rf"(?m)((?:^|[{{,-])\s*(?:{_ID_KEYS}):\s+)(['\"]?)([a-z0-9_]+)\2(?=\s*(?:[,}}#]|$))"
+)
+
+
+def _suffixed(text: str, suffix: str) -> str:
+    """A ledger file's text with every id (its rows' and the ones they refer to) suffixed."""
+    return _ID_VALUE.sub(lambda m: f"{m[1]}{m[2]}{m[3]}{suffix}{m[2]}", text)
+
+
+def scaled_ledger(root: Path, copies: int, source: Path = paths.PROJECT_ROOT / "data") -> Path:
+    """A ledger of ``copies`` copies of every row of ``source`` (the bundled data by default):
+    copy 0 as it is, copy k with every id suffixed ``_kK`` (so each copy refers to its own
+    rows); the article is the same, so every quote still finds its words."""
+    (root / "raw").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source / "raw" / "article.txt", root / "raw" / "article.txt")
+    for folder in ("facts", "external"):
+        (root / folder).mkdir(exist_ok=True)
+        for path in sorted((source / folder).glob("*.yaml")):
+            text = path.read_text(encoding="utf-8")
+            whole = [_suffixed(text, f"_k{k}" if k else "") for k in range(copies)]
+            (root / folder / path.name).write_text("\n".join(whole), encoding="utf-8")
+    header, *lines = (source / "external" / "sipri_tiv.csv").read_text().splitlines()
+    rows = [header]
+    for k in range(copies):
+        suffix = f"_k{k}" if k else ""
+        for line in lines:
+            supplier, recipient, year, tiv, source_id = line.split(",")
+            rows.append(
+                ",".join([supplier + suffix, recipient + suffix, year, tiv, source_id + suffix])
+            )
+    (root / "external" / "sipri_tiv.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     return root

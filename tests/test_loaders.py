@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 
 import pandas as pd
 import pytest
+from _ledgers import write_ledger
 
 import marchwest
 from marchwest.schema import REFERENCES, TABLES
@@ -121,6 +123,24 @@ def test_load_gives_the_same_api_for_another_folder(make_ledger):
     for name in TABLES:
         assert isinstance(getattr(ledger, name)(), pd.DataFrame)
     assert ledger.article().title == marchwest.article().title
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_loading_leaves_the_garbage_collector_as_it_was(tmp_path, enabled):
+    """Loading and ties() pause the cyclic collector while they build (speed); after a valid
+    ledger, a refused one and ties(), it is on or off as the caller had it."""
+    good = write_ledger(tmp_path / "good", {})
+    bad = write_ledger(tmp_path / "bad", {"facts/figures.yaml": "- {figure_id: x}\n"})
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        marchwest.load(good).ties()
+        assert gc.isenabled() is enabled
+        with pytest.raises(marchwest.LedgerError):
+            marchwest.load(bad)
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
 
 
 def run_python(code: str) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pandas as pd
 import pytest
-from _ledgers import MINIMAL, write_ledger
+from _ledgers import MINIMAL, scaled_ledger, write_ledger
 
 import marchwest
 from marchwest.explore import row
@@ -203,6 +204,40 @@ def test_own_ledger_periods(own):
     )
     drill = ties.loc[("china", "nigeria", "security cooperation")]
     assert pd.isna(drill["start"]) and pd.isna(drill["end"])
+
+
+def _unordered(ties: pd.DataFrame, suffix: str = "") -> list[tuple]:
+    """Each tie as a comparable tuple: its pair and lists unordered (copies sort their ids
+    otherwise), ``suffix`` taken off its ids, rows named by position by their table only."""
+
+    def plain(value: str) -> str:
+        return re.sub(r"\[[0-9]+\]$", "[]", value.removesuffix(suffix) if suffix else value)
+
+    return sorted(
+        (
+            tuple(sorted((plain(t.entity_a), plain(t.entity_b)))),
+            t.kind,
+            plain(t.via) if isinstance(t.via, str) else "",
+            str(t.start),
+            str(t.end),
+            sorted(plain(i) for i in t.row_ids),
+            sorted(t.evidence),
+            sorted(plain(i) for i in t.source_ids),
+        )
+        for t in ties.itertuples()
+    )
+
+
+def test_a_ledger_of_copies_has_each_tie_once_per_copy(bundled, tmp_path):
+    """The bundled ledger three times over (ids suffixed per copy): each copy's ties are the
+    bundled ones with the copy's ids, nothing tied across copies (the bench times such ledgers)."""
+    copies = marchwest.load(scaled_ledger(tmp_path / "x3", 3)).ties()
+    assert len(copies) == 3 * len(bundled)
+    for k in (1, 2):
+        suffix = f"_k{k}"
+        copy = copies[copies["entity_a"].str.endswith(suffix)]
+        assert copy["entity_b"].str.endswith(suffix).all()
+        assert _unordered(copy, suffix) == _unordered(bundled)
 
 
 def test_the_functions_stay_callable_after_their_modules_are_imported():

@@ -29,6 +29,7 @@ from marchwest.records import (
     Row,
     build_frame,
     build_record,
+    collector_paused,
     display,
     rows_from_nodes,
     sipri_records,
@@ -186,6 +187,12 @@ def read_ledger(ledger_dir: Path, *, reference_checks: bool = False) -> LedgerDa
     if not root.is_dir():
         problems.add(".", "not a folder")
         raise LedgerError(problems.items, root)
+    with collector_paused():
+        return _read_checked(root, problems, reference_checks)
+
+
+def _read_checked(root: Path, problems: Problems, reference_checks: bool) -> LedgerData:
+    """The stages of :func:`read_ledger` over a folder."""
     article = _read_article(root, problems)
 
     records, rows = _read_tables(root, article, problems)

@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import combinations
 
 import networkx as nx
 import pandas as pd
 
 from marchwest.explore import row_ids
+from marchwest.records import collector_paused
 
 TIE_COLUMNS = [
     "entity_a",
@@ -67,7 +69,13 @@ def ties(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     period; NaT: unknown or open), row_ids (the "table:id" / "table[N]" of every row it comes
     from), evidence (the article's words among those rows), source_ids (their sources).
     """
-    found = [*_membership_ties(frames), *_event_ties(frames), *_arms_ties(frames)]
+    with collector_paused():
+        return _ties(frames)
+
+
+def _ties(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    names = dict(_columns(frames["entities"], "entity_id", "name"))
+    found = [*_membership_ties(frames, names), *_event_ties(frames), *_arms_ties(frames, names)]
     provenance = _provenance(frames)
     groups: dict[tuple, list[tuple]] = {}
     for a, b, kind, via, detail, start, end, ids in found:
@@ -76,8 +84,8 @@ def ties(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     rows = []
     for (a, b, kind, via), group in groups.items():
         ids = list(dict.fromkeys(i for *_, row_ids_ in group for i in row_ids_))
-        starts = [start for _, start, _, _ in group if not pd.isna(start)]
-        ends = [end for _, _, end, _ in group if not pd.isna(end)]
+        starts = [start for _, start, _, _ in group if start is not pd.NaT]
+        ends = [end for _, _, end, _ in group if end is not pd.NaT]
         rows.append(
             (
                 a,
@@ -108,6 +116,12 @@ def ties(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+def _columns(frame: pd.DataFrame, *names: str) -> Iterator[tuple]:
+    """The rows of ``frame``'s columns ``names`` as tuples of Python values: pd.NA for a
+    missing value, pd.NaT for a missing time (one conversion per column, not per value)."""
+    return zip(*(frame[name].tolist() for name in names), strict=True)
+
+
 def _unique(values: Iterable[object]) -> list[str]:
     return list(dict.fromkeys(v for v in values if isinstance(v, str)))
 
@@ -117,37 +131,34 @@ def _provenance(frames: Mapping[str, pd.DataFrame]) -> dict[str, tuple[object, o
     out = {}
     for name in ("memberships", "events", "participants", "arms_transfers"):
         frame = frames[name]
-        ids = row_ids(name, frame)
-        out.update(zip(ids, zip(frame["evidence"], frame["source_id"], strict=True), strict=True))
+        ids = row_ids(name, frame).tolist()
+        out.update(zip(ids, _columns(frame, "evidence", "source_id"), strict=True))
     return out
 
 
-def _membership_ties(frames: Mapping[str, pd.DataFrame]) -> list[tuple]:
+def _membership_ties(frames: Mapping[str, pd.DataFrame], names: dict[str, str]) -> list[tuple]:
     memberships = frames["memberships"]
     members = memberships[memberships["status"].isin(TIED_STATUSES)]
     starts = members["since"].fillna(members["known_on"])  # from when a source attests it
     ends = members["until"].fillna(OPEN)
-    ids = row_ids("memberships", members)
-    names = dict(zip(frames["entities"]["entity_id"], frames["entities"]["name"], strict=True))
+    by_organisation: dict[str, list[tuple]] = {}
+    for organisation, *row in zip(
+        *(column.tolist() for column in (members["organisation_id"], members["member_id"])),
+        starts.tolist(),
+        ends.tolist(),
+        row_ids("memberships", members).tolist(),
+        strict=True,
+    ):
+        by_organisation.setdefault(organisation, []).append(row)
     out = []
-    for organisation, group in members.groupby("organisation_id", sort=True):
-        rows = list(
-            zip(
-                group["member_id"],
-                starts[group.index],
-                ends[group.index],
-                ids[group.index],
-                group["status"],
-                strict=True,
-            )
-        )
-        for one, other in combinations(rows, 2):
+    for organisation in sorted(by_organisation):
+        detail = f"both in {names.get(organisation, organisation)}"
+        for one, other in combinations(by_organisation[organisation], 2):
             if one[0] == other[0]:
                 continue
             start, end = max(one[1], other[1]), min(one[2], other[2])
             if end < start:
                 continue  # never members at the same time
-            detail = f"both in {names.get(organisation, organisation)}"
             out.append(
                 (
                     one[0],
@@ -164,73 +175,89 @@ def _membership_ties(frames: Mapping[str, pd.DataFrame]) -> list[tuple]:
 
 
 def _event_ties(frames: Mapping[str, pd.DataFrame]) -> list[tuple]:
-    events = frames["events"].set_index("event_id", drop=False)
+    events = {
+        event_id: rest
+        for event_id, *rest in _columns(
+            frames["events"],
+            "event_id",
+            "kind",
+            "title",
+            "corresponds_to",
+            "date_start",
+            "date_end",
+        )
+    }
     participants = frames["participants"]
-    ids = row_ids("participants", participants)
+    sides: dict[str, list[tuple]] = {}
+    for (event_id, entity, role), row_id in zip(
+        _columns(participants, "event_id", "entity_id", "role"),
+        row_ids("participants", participants).tolist(),
+        strict=True,
+    ):
+        group = sides.setdefault(event_id, [])
+        if role != "abstainer":
+            group.append((entity, role, row_id))
     out = []
-    for event_id, group in participants.groupby("event_id", sort=True):
-        event = events.loc[event_id]
-        via = event["corresponds_to"] if isinstance(event["corresponds_to"], str) else event_id
-        named = events.loc[via]  # the article's event decides the kind and names the tie
-        sides = [
-            (entity, role, row_id)
-            for entity, role, row_id in zip(
-                group["entity_id"], group["role"], ids[group.index], strict=True
-            )
-            if role != "abstainer"
-        ]
-        for one, other in combinations(sides, 2):
+    for event_id in sorted(sides):
+        _, _, corresponds_to, start, end = events[event_id]
+        via = corresponds_to if isinstance(corresponds_to, str) else event_id
+        kind, title, *_ = events[via]  # the article's event decides the kind and names the tie
+        for one, other in combinations(sides[event_id], 2):
             if one[0] == other[0]:
                 continue
-            kind = _event_kind(named, one[1], other[1])
-            if kind is None:
+            tie = _event_kind(kind, title, one[1], other[1])
+            if tie is None:
                 continue
             out.append(
                 (
                     one[0],
                     other[0],
-                    kind,
+                    tie,
                     via,
-                    str(named["title"]),
-                    event["date_start"],
-                    event["date_end"],
+                    str(title),
+                    start,
+                    end,
                     [f"events:{event_id}", one[2], other[2]],
                 )
             )
     return out
 
 
-def _event_kind(event: pd.Series, role: str, other: str) -> str | None:
+def _event_kind(kind: str, title: str, role: str, other: str) -> str | None:
+    """The kind of tie between two participants of an event of ``kind`` called ``title``."""
     roles = {role, other}
-    if event["kind"] == "attack":
+    if kind == "attack":
         return "attack" if roles == {"attacker", "target"} else None
     if "target" in roles:
         return "rivalry" if roles != {"target"} else None
     if roles & set(GIVERS) and roles & set(TAKERS):
         return "aid"
-    if event["kind"] in SECURITY_EVENTS or SECURITY_WORDS.search(event["title"]):
+    if kind in SECURITY_EVENTS or SECURITY_WORDS.search(title):
         return "security cooperation"
-    if event["kind"] in AGREEMENT_EVENTS:
+    if kind in AGREEMENT_EVENTS:
         return "agreement"
     return "joint event"
 
 
-def _arms_ties(frames: Mapping[str, pd.DataFrame]) -> list[tuple]:
+def _arms_ties(frames: Mapping[str, pd.DataFrame], names: dict[str, str]) -> list[tuple]:
     arms = frames["arms_transfers"]
-    ids = row_ids("arms_transfers", arms)
-    names = dict(zip(frames["entities"]["entity_id"], frames["entities"]["name"], strict=True))
+    years: dict[int, tuple[pd.Timestamp, pd.Timestamp]] = {}  # a year's first and last day
+
+    def year(value: object) -> tuple[pd.Timestamp, pd.Timestamp]:
+        if value is pd.NA:
+            return pd.NaT, pd.NaT
+        if value not in years:
+            years[value] = pd.Timestamp(value, 1, 1), pd.Timestamp(value, 12, 31)
+        return years[value]
+
     out = []
-    for supplier, recipient, first, last, row_id in zip(
-        arms["supplier_id"],
-        arms["recipient_id"],
-        arms["period_start"],
-        arms["period_end"],
-        ids,
+    for (supplier, recipient, first, last), row_id in zip(
+        _columns(arms, "supplier_id", "recipient_id", "period_start", "period_end"),
+        row_ids("arms_transfers", arms).tolist(),
         strict=True,
     ):
-        start = pd.NaT if pd.isna(first) else pd.Timestamp(int(first), 1, 1)
-        end = pd.NaT if pd.isna(last) else pd.Timestamp(int(last), 12, 31)
         detail = f"{names.get(supplier, supplier)} → {names.get(recipient, recipient)}"
+        start, end = year(first)[0], year(last)[1]
         out.append((supplier, recipient, "arms transfer", None, detail, start, end, [row_id]))
     return out
 
@@ -248,16 +275,23 @@ def partner_ties(
     column (the other entity), its ``partner_name``, and ``named`` (True when the article names
     the partner: its entity row is an article row)."""
     kinds = set(partner_kinds)
-    info = entities.set_index("entity_id")
-    chosen = ties[(ties["entity_a"] == centre) | (ties["entity_b"] == centre)]
-    partner = chosen["entity_b"].where(chosen["entity_a"] == centre, chosen["entity_a"])
-    chosen = chosen.assign(
-        partner=partner,
-        partner_name=partner.map(info["name"]).astype("string"),
-        named=partner.map(info["origin"] == "article").astype(bool),
+    info = {
+        entity: (name, origin == "article", kind)
+        for entity, name, origin, kind in _columns(entities, "entity_id", "name", "origin", "kind")
+    }
+    positions, partners = [], []
+    for position, (a, b) in enumerate(_columns(ties, "entity_a", "entity_b")):
+        if centre in (a, b):
+            partner = b if a == centre else a
+            if partner in info and info[partner][2] in kinds:
+                positions.append(position)
+                partners.append(partner)
+    chosen = ties.iloc[positions].reset_index(drop=True)
+    return chosen.assign(
+        partner=pd.array(partners, dtype="string"),
+        partner_name=pd.array([info[p][0] for p in partners], dtype="string"),
+        named=pd.array([info[p][1] for p in partners], dtype=bool),
     )
-    chosen = chosen[chosen["partner"].map(info["kind"]).isin(kinds)]
-    return chosen.reset_index(drop=True)
 
 
 def kind_matrix(partners: pd.DataFrame) -> pd.DataFrame:
@@ -266,10 +300,11 @@ def kind_matrix(partners: pd.DataFrame) -> pd.DataFrame:
     the most ties, then by name."""
     counts = partners.groupby(["partner_name", "kind"], observed=True).size().unstack(fill_value=0)
     counts = counts.reindex(columns=[k for k in TIE_KINDS if k in counts.columns], fill_value=0)
-    order = sorted(
-        counts.index,
-        key=lambda name: (-(counts.loc[name] > 0).sum(), -counts.loc[name].sum(), name),
-    )
+    rank = {
+        name: (-sum(c > 0 for c in row), -sum(row), name)
+        for name, row in zip(counts.index, counts.to_numpy().tolist(), strict=True)
+    }
+    order = sorted(counts.index, key=rank.__getitem__)
     return counts.loc[order].rename_axis(index="partner", columns="kind")
 
 
@@ -281,19 +316,21 @@ def untied(
 ) -> pd.DataFrame:
     """The entities of ``partner_kinds`` the article names (article rows) that have no tie with
     ``centre``, with the words that name them and ``ties_elsewhere`` (their ties with others)."""
-    tied = set(partner_ties(ties, entities, centre, partner_kinds)["partner"])
-    named = entities[
-        (entities["origin"] == "article")
-        & entities["kind"].isin(list(partner_kinds))
-        & (entities["entity_id"] != centre)
-        & ~entities["entity_id"].isin(tied)
-    ]
-    elsewhere = [
-        int(((ties["entity_a"] == entity) | (ties["entity_b"] == entity)).sum())
-        for entity in named["entity_id"]
-    ]
+    kinds = set(partner_kinds)
+    tied = set(partner_ties(ties, entities, centre, kinds)["partner"])
+    ties_of = Counter(
+        entity for pair in _columns(ties, "entity_a", "entity_b") for entity in set(pair)
+    )
+    positions, elsewhere = [], []
+    for position, (entity, origin, kind) in enumerate(
+        _columns(entities, "entity_id", "origin", "kind")
+    ):
+        if origin == "article" and kind in kinds and entity != centre and entity not in tied:
+            positions.append(position)
+            elsewhere.append(ties_of[entity])
     columns = ["entity_id", "name", "kind", "evidence", "char_start"]
-    return named[columns].assign(ties_elsewhere=elsewhere).reset_index(drop=True)
+    named = entities[columns].iloc[positions].reset_index(drop=True)
+    return named.assign(ties_elsewhere=elsewhere)
 
 
 def network_layout(
@@ -308,19 +345,24 @@ def network_layout(
     """
     partners = [p for p in dict.fromkeys(partners) if p != centre]
     nodes = [centre, *partners]
-    among = ties[ties["entity_a"].isin(nodes) & ties["entity_b"].isin(nodes)]
+    drawn = set(nodes)
+    among = [
+        (a, b, kind)
+        for a, b, kind in _columns(ties, "entity_a", "entity_b", "kind")
+        if a in drawn and b in drawn
+    ]
     graph = nx.Graph()
     graph.add_nodes_from(nodes)
-    for (a, b), weight in among.groupby(["entity_a", "entity_b"]).size().items():
+    for (a, b), weight in sorted(Counter((a, b) for a, b, _ in among).items()):
         graph.add_edge(a, b, weight=float(weight))
     spring = nx.spring_layout(graph, pos={centre: (0.0, 0.0)}, fixed=[centre], seed=seed)
     around = sorted(partners, key=lambda p: (math.atan2(spring[p][1], spring[p][0]), p))
-    with_centre = among[(among["entity_a"] == centre) | (among["entity_b"] == centre)]
-    other = with_centre["entity_b"].where(
-        with_centre["entity_a"] == centre, with_centre["entity_a"]
-    )
-    kinds = with_centre.groupby(other)["kind"].nunique()
-    most = max(int(kinds.max()) if len(kinds) else 1, 2)
+    kinds_with: dict[str, set[str]] = {}  # each partner's kinds of tie with the centre
+    for a, b, kind in among:
+        if centre in (a, b):
+            kinds_with.setdefault(b if a == centre else a, set()).add(kind)
+    kinds = {partner: len(found) for partner, found in kinds_with.items()}
+    most = max(max(kinds.values(), default=1), 2)
     rows = [(centre, 0.0, 0.0, 0)]
     for index, partner in enumerate(around):
         count = int(kinds.get(partner, 0))

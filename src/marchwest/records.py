@@ -9,8 +9,11 @@ the SIPRI CSV rows become arms_transfers records; every problem found on the way
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -88,6 +91,21 @@ def display(path: Path) -> str:
         )
     except (ValueError, OSError, RuntimeError):  # another drive; a symlink loop
         return str(path)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while tables are built (reference counting still
+    frees every value as usual). Building makes hundreds of thousands of objects that live on,
+    none of them garbage, and every full collection walks them all again: at 100 times the
+    bundled ledger, 19 full collections took a third of the load."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # ---------------------------------------------------------------------------------------------

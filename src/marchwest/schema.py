@@ -835,6 +835,8 @@ def record_failures(name: str, records: list[dict[str, Any]]) -> list[RuleFailur
         rule = _value_rule(column)
         allowed = {"vocabulary": column.vocabulary, "iso3": rule == "iso3" and iso3_codes()}
         counts = Counter(v for v in values if v is not None) if column.unique else Counter()
+        matches = re.compile(column.pattern).fullmatch if column.pattern else None
+        free_text = column.free_text
         for index, value in enumerate(values):
             if value is None or value == []:
                 if column.required:
@@ -844,14 +846,14 @@ def record_failures(name: str, records: list[dict[str, Any]]) -> list[RuleFailur
                 lo, hi = column.bounds  # type: ignore[misc]
                 broken = not lo <= value <= hi
             elif rule == "pattern":
-                broken = re.fullmatch(column.pattern, value) is None  # type: ignore[arg-type]
+                broken = matches(value) is None  # type: ignore[misc]
             else:
                 broken = rule is not None and value not in allowed[rule]
             if broken:
                 failures.append(RuleFailure(index, column.name, rule, value))  # type: ignore[arg-type]
             if column.unique and counts[value] > 1:
                 failures.append(RuleFailure(index, column.name, "unique", value))
-            if column.free_text and isinstance(value, str) and len(value) > MAX_TEXT:
+            if free_text and isinstance(value, str) and len(value) > MAX_TEXT:
                 failures.append(RuleFailure(index, column.name, "length", value))
     for rule in TABLES[name].rules:
         for index, record in enumerate(records):
