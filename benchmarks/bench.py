@@ -479,6 +479,38 @@ def bench_notebooks(runs: int, notebooks_dir: Path) -> list[Row]:
     return rows
 
 
+# Issue 17.1: one long paragraph that a quadratic splitter took more than 300 s over, and the
+# article's own prose on one line; each split against a plain str.split of the same text.
+SPLIT_BUDGET = 10.0
+
+
+def bench_split(runs: int, notebooks_dir: Path) -> list[Row]:
+    """The sentence splitter on long single paragraphs against ``str.split`` of the same text
+    (linear cost keeps the ratio flat however long the paragraph); CPU seconds, median."""
+    import marchwest
+    from marchwest.sentences import split
+
+    texts = {
+        '"U.S. " * 200,000 as one paragraph': "U.S. " * 200_000,
+        "the article's prose on one line": " ".join(marchwest.article().text.split()),
+    }
+    out = []
+    for name, text in texts.items():
+        mine = statistics.median(timed_call(split, text)[2] for _ in range(max(runs, 3)))
+        plain = statistics.median(timed_call(str.split, text)[2] for _ in range(max(runs, 3)))
+        out.append(
+            Row(
+                f"split {name} ({len(text):,} characters)",
+                mine,
+                plain,
+                SPLIT_BUDGET,
+                floor_name="str.split of it",
+                note="CPU",
+            )
+        )
+    return out
+
+
 # Issue 17.3: the bundled ledger copied this many times over (tests/_ledgers.scaled_ledger).
 SCALES = (10, 100)
 SCALE_RUNS = 5  # at most: a run at 100x takes ~20 s of CPU (yaml, load, ties, coverage)
@@ -762,6 +794,7 @@ METRICS: dict[str, Callable[[int, Path], list[Row]]] = {
     "notebooks": bench_notebooks,
     "rerun": bench_rerun,
     "scale": bench_scale,
+    "split": bench_split,
     "breakdown": bench_breakdown,
     "run-jobs-1": lambda runs, notebooks_dir: bench_run(runs, notebooks_dir, one_kernel_too=True),
     "make-test": bench_make_test,

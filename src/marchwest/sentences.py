@@ -156,6 +156,13 @@ def coverage(article: Article, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per sentence of ``article`` with the ids of the rows that cite it, of the rows
     that only name what it speaks of, and its status (cited, explained, named, uncovered); see
     :meth:`marchwest.Ledger.coverage`."""
+    from marchwest.records import collector_paused
+
+    with collector_paused():  # many lists that live on: no full collection walks the ledger
+        return _coverage(article, frames)
+
+
+def _coverage(article: Article, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     import pandas as pd
 
     uncited = frames["uncited"]
