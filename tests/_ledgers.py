@@ -204,6 +204,26 @@ def _suffixed(text: str, suffix: str) -> str:
     return _ID_VALUE.sub(lambda m: f"{m[1]}{m[2]}{m[3]}{suffix}{m[2]}", text)
 
 
+_URL = re.compile(r"^(\s*url: (?:>-\n\s+)?)(['\"]?)(\S+?)\2$", re.MULTILINE)
+# Lists of source ids, in flow style ([a, b]) or block style (one "- a" a line).
+_ID_LISTS = re.compile(
+    r"^(\s*(?:for|against)_source_ids:)((?: \[[^\]\n]*\])|(?:\n\s+- [a-z0-9_]+)+)$",
+    re.MULTILINE,
+)
+
+
+def _copy(text: str, k: int) -> str:
+    """Copy ``k`` of a ledger file: ids suffixed (lists of ids too), and each source's URL given
+    a fragment of its own (the loader allows one source id per URL)."""
+    if not k:
+        return text
+    text = _URL.sub(lambda m: f"{m[1]}{m[2]}{m[3]}#copy{k}{m[2]}", text)
+    text = _ID_LISTS.sub(
+        lambda m: m[1] + re.sub(r"([a-z0-9_]+)(?=[,\]]|$)", rf"\1_k{k}", m[2], flags=re.M), text
+    )
+    return _suffixed(text, f"_k{k}")
+
+
 def scaled_ledger(root: Path, copies: int, source: Path = paths.PROJECT_ROOT / "data") -> Path:
     """A ledger of ``copies`` copies of every row of ``source`` (the bundled data by default):
     copy 0 as it is, copy k with every id suffixed ``_kK`` (so each copy refers to its own
@@ -214,7 +234,7 @@ def scaled_ledger(root: Path, copies: int, source: Path = paths.PROJECT_ROOT / "
         (root / folder).mkdir(exist_ok=True)
         for path in sorted((source / folder).glob("*.yaml")):
             text = path.read_text(encoding="utf-8")
-            whole = [_suffixed(text, f"_k{k}" if k else "") for k in range(copies)]
+            whole = [_copy(text, k) for k in range(copies)]
             (root / folder / path.name).write_text("\n".join(whole), encoding="utf-8")
     header, *lines = (source / "external" / "sipri_tiv.csv").read_text().splitlines()
     rows = [header]
