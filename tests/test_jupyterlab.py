@@ -46,6 +46,21 @@ STARTUP_SECONDS = 180
 RUN_ALL_SECONDS = 300
 
 
+def restart_and_run_all(page) -> None:
+    """Restart Kernel and Run All, accepted; returns once the kernel is idle and every cell has
+    run in order (the counts 1..n), an event JupyterLab reports, not a delay."""
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:restart-run-all'); }")
+    page.locator(".jp-Dialog .jp-mod-accept").click(timeout=30_000)
+    page.wait_for_function(
+        f"""() => {{
+            const s = ({NOTEBOOK_STATE})();
+            return s.kernel === 'idle' && s.counts.length > 0
+                && s.counts.every((n, i) => n === i + 1);
+        }}""",
+        timeout=RUN_ALL_SECONDS * 1000,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -198,16 +213,7 @@ def test_notebook_draws_its_figures_and_restarts_and_runs_all_in_jupyterlab(lab,
         # Cleared first, so only outputs and counts from this run can satisfy the wait below.
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
         assert all(n is None for n in page.evaluate(NOTEBOOK_STATE)["counts"])
-        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:restart-run-all'); }")
-        page.locator(".jp-Dialog .jp-mod-accept").click(timeout=30_000)
-        page.wait_for_function(
-            f"""() => {{
-                const s = ({NOTEBOOK_STATE})();
-                return s.kernel === 'idle' && s.counts.length > 0
-                    && s.counts.every((n, i) => n === i + 1);
-            }}""",
-            timeout=RUN_ALL_SECONDS * 1000,
-        )
+        restart_and_run_all(page)
         state = page.evaluate(NOTEBOOK_STATE)
         assert state["errors"] == [], f"{notebook.name}: errors after Restart Kernel and Run All"
         assert state["counts"] == list(range(1, len(state["counts"]) + 1))
@@ -271,16 +277,7 @@ def test_restart_run_all_and_save_in_jupyterlab_writes_the_committed_bytes(lab, 
             timeout=STARTUP_SECONDS * 1000,
         )
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
-        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:restart-run-all'); }")
-        page.locator(".jp-Dialog .jp-mod-accept").click(timeout=30_000)
-        page.wait_for_function(
-            f"""() => {{
-                const s = ({NOTEBOOK_STATE})();
-                return s.kernel === 'idle' && s.counts.length > 0
-                    && s.counts.every((n, i) => n === i + 1);
-            }}""",
-            timeout=RUN_ALL_SECONDS * 1000,
-        )
+        restart_and_run_all(page)
         assert page.evaluate(NOTEBOOK_STATE)["errors"] == []
         draw_figures(page, copy.name, len(figures), 60_000)
         page.wait_for_function(SNAPSHOTS_WRITTEN, arg=pngs, timeout=60_000)

@@ -45,7 +45,8 @@ class ReadError(ValueError):
 # Files
 
 
-def _not_regular(mode: int) -> ReadError:
+def file_kind(mode: int) -> str:
+    """What a path that is not a regular file is, in words ("a FIFO", "a device", …)."""
     kinds = [
         (stat.S_ISDIR, "a folder"),
         (stat.S_ISFIFO, "a FIFO"),
@@ -53,8 +54,12 @@ def _not_regular(mode: int) -> ReadError:
         (stat.S_ISBLK, "a device"),
         (stat.S_ISSOCK, "a socket"),
     ]
-    kind = next((name for test, name in kinds if test(mode)), "not a regular file")
-    return ReadError(f"not a regular file ({kind}): only ordinary files are read")
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def not_regular(mode: int) -> ReadError:
+    """The error for a path that is not a regular file (never read: it could block or not end)."""
+    return ReadError(f"not a regular file ({file_kind(mode)}): only ordinary files are read")
 
 
 def _too_big() -> ReadError:
@@ -66,14 +71,14 @@ def read_bytes(path: Path) -> bytes:
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
-            raise _not_regular(info.st_mode)
+            raise not_regular(info.st_mode)
         if info.st_size > MAX_BYTES:
             raise _too_big()
         # O_NONBLOCK: should the file be swapped for a FIFO after the check, open cannot hang.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise _not_regular(os.fstat(fd).st_mode)
+                raise not_regular(os.fstat(fd).st_mode)
             chunks, size = [], 0
             while chunk := os.read(fd, 1 << 20):
                 size += len(chunk)

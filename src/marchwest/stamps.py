@@ -47,7 +47,7 @@ from marchwest.paths import (
     SITE_FILES,
     bundled_ledger_dir,
 )
-from marchwest.reader import ReadError
+from marchwest.reader import ReadError, not_regular
 
 LOCK_FILE = PROJECT_ROOT / "requirements" / "lock.txt"
 # A notebook with many images is a few MB (the largest here: 0.7 MB); 50 MB is where GitHub
@@ -75,20 +75,9 @@ def stamps_dir() -> Path:
 # Bounded reads
 
 
-def _kind(mode: int) -> str:
-    kinds = [
-        (stat.S_ISDIR, "a folder"),
-        (stat.S_ISFIFO, "a FIFO"),
-        (stat.S_ISCHR, "a device"),
-        (stat.S_ISBLK, "a device"),
-        (stat.S_ISSOCK, "a socket"),
-    ]
-    return next((name for test, name in kinds if test(mode)), "not a regular file")
-
-
 def _refuse(mode: int, size: int, limit: int) -> ReadError | None:
     if not stat.S_ISREG(mode):
-        return ReadError(f"not a regular file ({_kind(mode)}): only ordinary files are read")
+        return not_regular(mode)
     if size > limit:
         return ReadError(f"larger than {limit // 2**20} MB ({size} bytes), the limit per file")
     return None
