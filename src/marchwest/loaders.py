@@ -234,9 +234,12 @@ class Ledger:
             from marchwest.partnerships import ties
 
             self._ties = ties(self._checked().frames)
+        from marchwest.records import collector_paused
+
         frame = self._ties.copy()
-        for column in ("row_ids", "evidence", "source_ids"):
-            frame[column] = frame[column].map(list)
+        with collector_paused():  # new lists for the caller, without a full collection each time
+            for column in ("row_ids", "evidence", "source_ids"):
+                frame[column] = frame[column].map(list)
         return frame
 
 
