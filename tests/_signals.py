@@ -49,16 +49,26 @@ def _reached(fifo: Path, process: subprocess.Popen) -> str:
         os.close(fd)
 
 
+# `python -m marchwest`, with Ctrl-C handled as a terminal's Python has it: pytest-xdist's
+# workers ignore SIGINT, and an ignored signal stays ignored across exec, so the command started
+# from a worker would never see the Ctrl-C.
+AS_FROM_A_TERMINAL = (
+    "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "sys.argv[0] = 'marchwest'; runpy.run_module('marchwest', run_name='__main__', alter_sys=True)"
+)
+
+
 def signal_at(
     args: list[str], checkpoint: str, signum: int = signal.SIGKILL
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m marchwest *args``, wait until it reports ``checkpoint``, send ``signum``."""
+    """Run ``python -m marchwest *args`` (:data:`AS_FROM_A_TERMINAL`), wait until it reports
+    ``checkpoint``, send ``signum``."""
     with tempfile.TemporaryDirectory() as pipes:
         fifo = Path(pipes) / "checkpoint"
         os.mkfifo(fifo)
         env = {**os.environ, PAUSE_AT: checkpoint, PAUSE_FIFO: str(fifo)}
         process = subprocess.Popen(
-            [sys.executable, "-m", "marchwest", *args],
+            [sys.executable, "-c", AS_FROM_A_TERMINAL, *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
