@@ -679,7 +679,8 @@ def headline_numbers(ledger) -> dict[str, Any]:
     claims = ledger.claims()
     facts = claims[claims["kind"] == "fact"]
     verdicts = factcheck.verdict_counts(facts)
-    outcomes = hindsight.verdict_counts(hindsight.expectations_and_outcomes(ledger))
+    forward_rows = hindsight.expectations_and_outcomes(ledger)
+    outcomes = hindsight.verdict_counts(forward_rows)
     coverage = ledger.coverage()
     statuses = coverage["status"].value_counts()
     forward = int(claims["kind"].isin(FORWARD_KINDS).sum())
@@ -688,7 +689,8 @@ def headline_numbers(ledger) -> dict[str, Any]:
         "others": len(claims) - len(facts),
         "verdicts": [Headline(int(r.claims), str(r.verdict)) for r in verdicts.itertuples()],
         "expectations": forward,
-        "answered": int(outcomes["claims"].sum()),
+        # distinct statements: one with outcomes of two verdicts counts once
+        "answered": forward_rows.loc[forward_rows["outcome_id"].notna(), "claim_id"].nunique(),
         "outcomes": [
             Headline(int(r.outcomes), str(r.verdict)) for r in outcomes.itertuples() if r.outcomes
         ],
