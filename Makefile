@@ -28,7 +28,7 @@ $(LAB_VENV)/.installed: pyproject.toml requirements/lab-lock.txt
 	$(LAB_PY) -m pip install -q --upgrade pip==25.3
 	$(LAB_PY) -m pip install -q -r requirements/lab-lock.txt
 	$(LAB_PY) -m pip install -q --no-deps -e .
-	$(LAB_PY) -m marchwest.jupyterlab
+	$(LAB_PY) -m marchwest.build.jupyterlab
 	@touch $@
 
 lab-install: $(LAB_VENV)/.installed ## Create .venv-lab: the package plus JupyterLab
@@ -61,7 +61,7 @@ bench: install ## Measure the speed budgets (benchmarks/bench.py)
 
 # As root (containers, CI boxes) JupyterLab refuses to start without --allow-root: say so and start.
 lab: lab-install ## Open JupyterLab on the notebooks (maps draw offline, no news requests)
-	@$(LAB_PY) -m marchwest.jupyterlab
+	@$(LAB_PY) -m marchwest.build.jupyterlab
 	@if [ "$$(id -u)" = 0 ]; then echo "note: running as root, so JupyterLab starts with --allow-root"; \
 	  exec $(LAB_VENV)/bin/jupyter lab --allow-root notebooks; \
 	else exec $(LAB_VENV)/bin/jupyter lab notebooks; fi

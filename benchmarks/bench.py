@@ -293,7 +293,7 @@ def bench_breakdown(runs: int, notebooks_dir: Path) -> list[Row]:
 
     import nbformat
 
-    from marchwest.pipeline import run_notebooks
+    from marchwest.build.pipeline import run_notebooks
 
     with tempfile.TemporaryDirectory(prefix="marchwest-bench-") as tmp:
         work = Path(tmp) / "notebooks"
@@ -343,9 +343,9 @@ def charts_in(notebook: Path) -> int:
 # Prepended to a notebook: `show` returns an output with nothing drawn (no figure, no PNG, no
 # plotly JSON), so that the notebook's run less that copy's run is what its charts cost.
 NOT_DRAWN = """\
-import marchwest.plot.spec as _spec
-_spec.Shown.__init__ = lambda self, spec: None
-_spec.Shown._repr_mimebundle_ = lambda self, include=None, exclude=None: {"text/plain": ""}
+import marchwest.plot.display as _display
+_display.Shown.__init__ = lambda self, spec: None
+_display.Shown._repr_mimebundle_ = lambda self, include=None, exclude=None: {"text/plain": ""}
 """
 # Prepended to a notebook (before NOT_DRAWN, if any): the kernel appends a line [wall seconds,
 # CPU seconds of the kernel process] to the file {path} after each later cell, display included.
@@ -400,7 +400,7 @@ def bench_notebooks(runs: int, notebooks_dir: Path) -> list[Row]:
 
     import nbformat
 
-    from marchwest.pipeline import run_notebooks
+    from marchwest.build.pipeline import run_notebooks
 
     notebooks = sorted(notebooks_dir.glob("*.ipynb"))
     sides = [(nb, drawn) for nb in notebooks for drawn in (True, False)]
@@ -488,7 +488,7 @@ def bench_split(runs: int, notebooks_dir: Path) -> list[Row]:
     """The sentence splitter on long single paragraphs against ``str.split`` of the same text
     (linear cost keeps the ratio flat however long the paragraph); CPU seconds, median."""
     import marchwest
-    from marchwest.sentences import split
+    from marchwest.ledger.spans import split
 
     texts = {
         '"U.S. " * 200,000 as one paragraph': "U.S. " * 200_000,
@@ -664,7 +664,7 @@ def bench_rerun(runs: int, notebooks_dir: Path) -> list[Row]:
 
 def site_available() -> bool:
     try:
-        from marchwest.site import site_command  # noqa: F401
+        from marchwest.build.site import site_command  # noqa: F401
     except ImportError:
         return False
     return True
@@ -674,7 +674,9 @@ def bench_site(runs: int, notebooks_dir: Path) -> list[Row]:
     """`marchwest site` always renders the project's notebooks/, so both sides do."""
     notebooks = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
     if not site_available() or not notebooks:
-        why = "not available: " + ("no marchwest.site" if notebooks else "no notebooks/*.ipynb")
+        why = "not available: " + (
+            "no marchwest.build.site" if notebooks else "no notebooks/*.ipynb"
+        )
         return [Row("build the site", None, note=why), Row("site size", None, unit="B", note=why)]
     with tempfile.TemporaryDirectory(prefix="marchwest-bench-") as tmp:
         site, html = Path(tmp) / "site", Path(tmp) / "html"

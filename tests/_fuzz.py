@@ -360,7 +360,7 @@ def _timeout(signum: int, frame: object) -> None:
 def main(seed: int, count: int, workdir: Path) -> None:
     from marchwest import paths
     from marchwest.errors import LedgerError
-    from marchwest.ledger import read_ledger
+    from marchwest.ledger.folder import read_ledger
 
     base = workdir / "base"
     for folder in ("raw", "facts", "external"):

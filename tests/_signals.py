@@ -1,7 +1,7 @@
 """A marchwest command in a subprocess, signalled (kill -9, Ctrl-C) at a moment it reports.
 
 The command is started with ``MARCHWEST_PAUSE_AT`` naming one of its checkpoints
-(:func:`marchwest.outputs.checkpoint`); when it gets there it writes the name to a FIFO and waits.
+(:func:`marchwest.build.outputs.checkpoint`); when it gets there it writes the name to a FIFO and waits.
 The signal is sent only once the name is read, so the test never races the command's speed.
 """
 
@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from marchwest.outputs import PAUSE_AT, PAUSE_FIFO, TMP_PREFIX
+from marchwest.build.outputs import PAUSE_AT, PAUSE_FIFO, TMP_PREFIX
 
 EXPORT_CHECKPOINTS = ("aside", "table#1", "table#9", "built", "manifest", "swapped")
 SITE_CHECKPOINTS = ("aside", "built", "manifest", "swapped")

@@ -9,7 +9,7 @@ import re
 import pytest
 
 import marchwest
-from marchwest.page import (
+from marchwest.ledger.page import (
     QUOTE_FOLDS,
     Article,
     ArticleError,

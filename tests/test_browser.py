@@ -20,10 +20,10 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import marchwest
-from marchwest.outputs import MANIFEST
-from marchwest.page import fold
+from marchwest.build.outputs import MANIFEST
+from marchwest.build.site import build_site, plotly_outputs
+from marchwest.ledger.page import fold
 from marchwest.paths import NOTEBOOKS_DIR, PROJECT_ROOT
-from marchwest.site import build_site, plotly_outputs
 
 SITE_NOTEBOOKS = sorted((Path(__file__).parent / "data" / "site").glob("*.ipynb"))
 REAL_NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))

@@ -12,7 +12,7 @@ import tomllib
 import yaml
 
 import marchwest
-from marchwest.export import CREATED
+from marchwest.credits import CREATED
 from marchwest.paths import PROJECT_ROOT
 
 CFF = PROJECT_ROOT / "CITATION.cff"

@@ -16,6 +16,8 @@ from bs4 import BeautifulSoup
 
 import marchwest
 from marchwest import paths
+from marchwest.build.export import export_tables
+from marchwest.build.site import build_site
 from marchwest.claimreview import (
     FACT_CHECK_NOTEBOOK,
     FILE_NAME,
@@ -24,8 +26,6 @@ from marchwest.claimreview import (
     embed,
     script_text,
 )
-from marchwest.export import export_tables
-from marchwest.site import build_site
 
 # schema.org: each type's parent (https://schema.org/ClaimReview, /Claim, /Rating, ...).
 PARENT = {

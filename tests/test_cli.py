@@ -106,13 +106,13 @@ def test_export_into_an_unwritable_folder_is_refused(tmp_path, monkeypatch, caps
 
 
 def test_a_disk_fault_while_writing_is_one_line(tmp_path, monkeypatch, capsys):
-    import marchwest.export
+    import marchwest.build.export
     from marchwest.cli import main
 
     def full(folder, frames, article, **options):
         raise OSError(28, "No space left on device", str(folder / "events.csv"))
 
-    monkeypatch.setattr(marchwest.export, "write_tables", full)
+    monkeypatch.setattr(marchwest.build.export, "write_tables", full)
     assert main(["export", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "events.csv: No space left on device" in err
@@ -130,13 +130,13 @@ def test_export_through_a_symlink_follows_it_and_a_loop_is_refused(tmp_path):
 
 
 def test_a_bug_shows_one_line_and_its_traceback_only_under_debug(tmp_path, monkeypatch, capsys):
-    import marchwest.export
+    import marchwest.build.export
     from marchwest.cli import main
 
     def bug(*args, **options):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(marchwest.export, "export_tables", bug)
+    monkeypatch.setattr(marchwest.build.export, "export_tables", bug)
     assert main(["export", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert err == (

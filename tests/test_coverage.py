@@ -12,13 +12,15 @@ from _cli import run
 from _ledgers import MINIMAL
 
 import marchwest
-from marchwest import dates, sentences
-from marchwest.ledger import read_ledger
+from marchwest import sentences
+from marchwest.ledger import dates
+from marchwest.ledger import spans as sentence_spans
+from marchwest.ledger.folder import read_ledger
 from marchwest.schema import TABLES
 
 
 def texts(text: str) -> list[str]:
-    return [text[a:b] for a, b in sentences.split(text)]
+    return [text[a:b] for a, b in sentence_spans.split(text)]
 
 
 @pytest.mark.parametrize(
@@ -69,7 +71,7 @@ def test_split(text, expected):
 def test_split_gives_spans_into_the_page():
     article = marchwest.article()
     paragraph = article.paragraphs[2]
-    spans = sentences.split(paragraph.text, paragraph.start)
+    spans = sentence_spans.split(paragraph.text, paragraph.start)
     found = [article.raw[a:b] for a, b in spans]
     assert len(found) == 4
     assert found[1].startswith("PRC officials Wang Qishan") and "Gen. Zubair" in found[1]
@@ -160,7 +162,7 @@ def test_a_sentence_whose_rows_only_name_what_it_speaks_of_is_named_not_cited(ma
 
 def test_every_table_with_evidence_either_records_content_or_names_or_cites_nothing():
     quoting = {name for name, table in TABLES.items() if table.provenance}
-    kinds = (sentences.RECORDS_CONTENT, sentences.NAMES, sentences.NOT_CITING)
+    kinds = (sentence_spans.RECORDS_CONTENT, sentence_spans.NAMES, sentence_spans.NOT_CITING)
     assert sorted(quoting) == sorted(name for kind in kinds for name in kind)
 
 
@@ -206,8 +208,10 @@ def test_a_ledger_whose_only_gap_is_a_named_sentence_fails_the_coverage_command(
     article = marchwest.article()
     start, _ = article.find("China's deep relationship with Pakistan is anchored by security.")
     rows = [
-        uncited_row(article, "heading" if part in sentences.HEADING_PARTS else "transition", a, b)
-        for part, *_, a, b in sentences.of_article(article)
+        uncited_row(
+            article, "heading" if part in sentence_spans.HEADING_PARTS else "transition", a, b
+        )
+        for part, *_, a, b in sentence_spans.of_article(article)
         if not a <= start < b
     ]
     root = make_ledger({**WITHOUT_CONTENT, "facts/uncited.yaml": "".join(rows)})
@@ -436,7 +440,7 @@ def test_coverage_by_section_and_the_explained_sentences():
 
 
 def plain_overlapping(spans, rows):
-    """Every sentence against every row: the plain (quadratic) form of sentences.overlapping."""
+    """Every sentence against every row: the plain (quadratic) form of sentence_spans.overlapping."""
     return [[value for a, b, value in rows if a < end and b > start] for start, end in spans]
 
 
@@ -451,11 +455,11 @@ def test_rows_meet_the_sentences_they_overlap(seed):
     for number in range(rng.randint(0, 300)):
         start = rng.randint(-5, 2005)
         rows.append((start, start + rng.choice([0, 1, 3, 40, 400, -2]), number))
-    assert sentences.overlapping(spans, rows) == plain_overlapping(spans, rows)
+    assert sentence_spans.overlapping(spans, rows) == plain_overlapping(spans, rows)
 
 
 def test_the_bundled_coverage_lists_every_row_that_overlaps_each_sentence():
     frame = marchwest.coverage()
     spans = list(zip(frame["char_start"], frame["char_end"], strict=True))
-    rows = sentences.row_spans(marchwest.tables(), sentences.RECORDS_CONTENT)
+    rows = sentence_spans.row_spans(marchwest.tables(), sentence_spans.RECORDS_CONTENT)
     assert list(frame["row_ids"]) == plain_overlapping(spans, rows)

@@ -11,8 +11,8 @@ import pytest
 from _ledgers import MINIMAL
 
 import marchwest
+from marchwest.build.export import export_tables
 from marchwest.csvcells import FORMULA_STARTS, neutralise, raw, to_csv
-from marchwest.export import export_tables
 from marchwest.plot.spec import ChartSpec
 
 HOSTILE = ('=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1,2)", "\tx", "\rx")

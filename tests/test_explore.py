@@ -245,7 +245,7 @@ def test_an_entity_the_ledger_says_little_about_has_empty_frames_of_the_same_col
 def searched_texts(frames) -> list[tuple[str, str, str, str, list[int], list[int]]]:
     """Every searched text folded on its own: (table, row id, column, folded, starts, ends)."""
     from marchwest.explore import SEARCHED, row_ids
-    from marchwest.page import normalise
+    from marchwest.ledger.page import normalise
 
     texts = []
     for name, frame in frames.items():
@@ -260,7 +260,7 @@ def searched_texts(frames) -> list[tuple[str, str, str, str, list[int], list[int
 
 def reference_find(texts, query: str) -> list[tuple[str, str, str, int, int]]:
     """find() done plainly: each searched text on its own searched for the folded query."""
-    from marchwest.page import fold
+    from marchwest.ledger.page import fold
 
     pattern = re.compile(re.escape(fold(query)), re.IGNORECASE)
     return [
@@ -298,7 +298,7 @@ def generated_queries(own: marchwest.Ledger, seed: int) -> list[str]:
 
 @pytest.mark.parametrize("seed", range(3))
 def test_find_on_generated_strings_gives_what_a_plain_search_gives(own, seed):
-    from marchwest.page import fold
+    from marchwest.ledger.page import fold
 
     texts = searched_texts(own.tables())
     for query in generated_queries(own, seed):

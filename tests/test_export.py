@@ -13,8 +13,9 @@ import pytest
 from _signals import EXPORT_CHECKPOINTS, leftovers, signal_at, tree
 
 import marchwest
-from marchwest.export import CREATED, LIST_SEPARATOR, export_tables
-from marchwest.outputs import MANIFEST, TMP_PREFIX, OutputError
+from marchwest.build.export import LIST_SEPARATOR, export_tables
+from marchwest.build.outputs import MANIFEST, TMP_PREFIX, OutputError
+from marchwest.credits import CREATED
 from marchwest.schema import TABLES
 
 
@@ -96,7 +97,7 @@ def test_csv_and_parquet_hold_the_tables(make_ledger, tmp_path):
     assert list(csv_events["date_start"].dropna()) == list(ledger.events()["date_start"].dropna())
 
 
-# Writes that lose nothing (marchwest.outputs): refused folders, a manifest, an atomic swap.
+# Writes that lose nothing (marchwest.build.outputs): refused folders, a manifest, an atomic swap.
 
 
 def test_the_ledger_is_never_an_export_folder(make_ledger):
@@ -186,7 +187,7 @@ def test_leftovers_of_a_killed_run_are_removed_but_not_a_running_ones(tmp_path):
 
 
 def test_a_failed_export_leaves_the_old_one_and_no_leftover(tmp_path, monkeypatch):
-    import marchwest.export
+    import marchwest.build.export
 
     out = tmp_path / "out"
     export_tables(out, parquet=False)
@@ -196,7 +197,7 @@ def test_a_failed_export_leaves_the_old_one_and_no_leftover(tmp_path, monkeypatc
         (folder / "events.csv").write_text("half", encoding="utf-8")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(marchwest.export, "write_tables", full_disk)
+    monkeypatch.setattr(marchwest.build.export, "write_tables", full_disk)
     with pytest.raises(OSError, match="No space left"):
         export_tables(out, parquet=False)
     assert tree(out) == before

@@ -11,8 +11,8 @@ import pytest
 from _ledgers import MINIMAL
 
 import marchwest
-from marchwest import dates
 from marchwest.hindsight import expectations_and_outcomes, verdict_counts
+from marchwest.ledger import dates
 from marchwest.schema import OUTCOME_VERDICTS
 
 PUBLISHED = dt.date(2019, 8, 18)

@@ -1,6 +1,6 @@
 """JupyterLab, the users' main client: a notebook opens with its plotly figures drawn, and
 "Restart Kernel and Run All" finishes without an error; with the network cut, the plotly map still
-draws its countries (the outline comes from marchwest.jupyterlab's extension, not plotly's CDN).
+draws its countries (the outline comes from marchwest.build.jupyterlab's extension, not plotly's CDN).
 
 JupyterLab runs from .venv-lab (`make lab-install`), on 127.0.0.1 with a token, a free port and temporary
 Jupyter folders, on temporary copies of the notebooks: the committed files are never touched.
@@ -25,8 +25,8 @@ import nbformat
 import pytest
 from _chromium import skip_or_fail
 
+from marchwest.build.site import plotly_outputs
 from marchwest.paths import NOTEBOOKS_DIR, PROJECT_ROOT
-from marchwest.site import plotly_outputs
 
 LAB_VENV = PROJECT_ROOT / ".venv-lab"
 NOTEBOOKS = [
@@ -75,7 +75,7 @@ def lab(tmp_path_factory):
         skip_or_fail(f"{jupyter} is missing: `make lab-install` creates .venv-lab")
     # What `make lab-install` and `make lab` do: the offline map outline and quiet settings.
     subprocess.run(
-        [str(LAB_VENV / "bin" / "python"), "-m", "marchwest.jupyterlab"],
+        [str(LAB_VENV / "bin" / "python"), "-m", "marchwest.build.jupyterlab"],
         check=True,
         capture_output=True,
         timeout=120,
@@ -244,7 +244,7 @@ SNAPSHOTS_WRITTEN = """(committed) => {
 def test_restart_run_all_and_save_in_jupyterlab_writes_the_committed_bytes(lab, browser):
     """A user opens a notebook in `make lab`'s JupyterLab, runs it all, lets every chart draw
     (jupyterlab-plotly then writes its own PNG snapshot into each chart's output) and saves: the
-    file is byte for byte the committed one (marchwest.jupyterlab's pre-save hook keeps the
+    file is byte for byte the committed one (marchwest.build.jupyterlab's pre-save hook keeps the
     outputs of unchanged cells), so git sees no change and nbval passes as on the committed file.
     The execution counts are the same because Run All numbers the code cells 1..n, as
     `marchwest run` does."""
@@ -376,7 +376,7 @@ def test_make_lab_starts_as_root_with_a_note(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert "python -m marchwest.jupyterlab" in lines
+    assert "python -m marchwest.build.jupyterlab" in lines
     if os.geteuid() == 0:
         assert lines[-2:] == [
             "note: running as root, so JupyterLab starts with --allow-root",
@@ -387,7 +387,7 @@ def test_make_lab_starts_as_root_with_a_note(tmp_path):
 
 
 def test_the_offline_map_extension_carries_the_bundled_outline(tmp_path):
-    from marchwest.jupyterlab import EXTENSION, install
+    from marchwest.build.jupyterlab import EXTENSION, install
     from marchwest.paths import ASSETS_DIR
 
     folder = install(tmp_path)

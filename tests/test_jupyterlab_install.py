@@ -1,4 +1,4 @@
-"""``python -m marchwest.jupyterlab``: safe (one line naming the path, exit 1), atomic, idempotent,
+"""``python -m marchwest.build.jupyterlab``: safe (one line naming the path, exit 1), atomic, idempotent,
 never through a symbolic link, merging a user's settings; and its pre-save hook, which keeps the
 outputs marchwest wrote when JupyterLab saves a notebook the user did not change there.
 
@@ -18,8 +18,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from marchwest import jupyterlab
-from marchwest.jupyterlab import EXTENSION, SETTINGS, keep_drawn_outputs, main
+from marchwest.build import jupyterlab
+from marchwest.build.jupyterlab import EXTENSION, SETTINGS, keep_drawn_outputs, main
 from marchwest.plot import ChartSpec, show
 
 NOTIFICATION = "@jupyterlab/apputils-extension:notification"
@@ -56,7 +56,7 @@ def test_a_first_run_installs_the_extension_the_settings_and_the_save_hook(prefi
     overrides = json.loads((data / "lab/settings/overrides.d/marchwest.json").read_text())
     assert overrides == SETTINGS
     server = json.loads((prefix / "etc/jupyter/jupyter_server_config.d/marchwest.json").read_text())
-    assert server == {"ServerApp": {"jpserver_extensions": {"marchwest.jupyterlab": True}}}
+    assert server == {"ServerApp": {"jpserver_extensions": {"marchwest.build.jupyterlab": True}}}
     assert "saves keep charts" in capsys.readouterr().out
 
 

@@ -11,8 +11,9 @@ import pytest
 from _ledgers import MINIMAL, write_ledger
 
 import marchwest
-from marchwest import dates, paths
-from marchwest.ledger import read_ledger
+from marchwest import paths
+from marchwest.ledger import dates
+from marchwest.ledger.folder import read_ledger
 from marchwest.schema import MAX_TEXT
 
 
@@ -588,7 +589,7 @@ def test_a_fifo_a_device_a_folder_or_a_loop_is_refused_not_read(make_ledger):
 
 
 def test_a_file_over_the_size_limit_is_refused_unread(make_ledger):
-    from marchwest.reader import MAX_BYTES
+    from marchwest.ledger.reader import MAX_BYTES
 
     root = make_ledger()
     with open(root / "facts" / "figures.yaml", "r+b") as handle:
@@ -689,7 +690,7 @@ def test_a_number_must_be_plain_decimal_and_finite(make_ledger, written, why):
 
 
 def test_whole_numbers_fit_int64_in_yaml_and_csv(make_ledger, capsys):
-    from marchwest.ledger import validate_command
+    from marchwest.cli import validate_ledger
 
     text = MINIMAL["facts/arms_transfers.yaml"].replace("rank: 1", "rank: 99999999999999999999")
     problem = only_problem(make_ledger({"facts/arms_transfers.yaml": text}))
@@ -699,7 +700,7 @@ def test_whole_numbers_fit_int64_in_yaml_and_csv(make_ledger, capsys):
     problem = only_problem(root)
     assert problem.file.endswith("sipri_tiv.csv") and problem.field == "year"
     assert "out of range" in problem.message
-    assert validate_command(root) == 1  # validate reports it; no traceback
+    assert validate_ledger(root) == 1  # validate reports it; no traceback
     assert "field 'year'" in capsys.readouterr().out
 
 
@@ -845,7 +846,7 @@ def test_git_keeps_the_article_byte_exact_and_the_facts_lf():
 
 
 def test_row_rules_live_in_the_schema_and_both_checkers_run_them():
-    from marchwest.records import build_frame
+    from marchwest.ledger.records import build_frame
     from marchwest.schema import TABLES, RuleFailure, pandera_failures, record_failures
 
     assert {rule.name for rule in TABLES["arms_transfers"].rules} == {

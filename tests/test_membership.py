@@ -182,7 +182,7 @@ def test_the_bundled_ledger_gives_the_sco_of_august_2019():
 
 def _first_days_by_edtf(rows: pd.DataFrame, column: str) -> pd.Series:
     """The first day of each ``<column>_edtf`` text as the ``edtf`` package reads it."""
-    from marchwest.dates import parse_with_edtf
+    from marchwest.ledger.dates import parse_with_edtf
 
     return pd.Series(
         [

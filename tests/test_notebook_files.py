@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from marchwest.build.site import SiteError, build_site
+from marchwest.build.stamps import MAX_FILE_BYTES
 from marchwest.cli import run_stamped
-from marchwest.site import SiteError, build_site
-from marchwest.stamps import MAX_FILE_BYTES
 
 
 def odd_notebooks(folder: Path) -> dict[Path, str]:

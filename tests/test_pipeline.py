@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from marchwest import pipeline
+from marchwest.build import pipeline
 
 TEST_NOTEBOOKS = Path(__file__).parent / "data" / "notebooks"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from marchwest import pipeline
+from marchwest.build import pipeline
 from marchwest.cli import run_stamped
 
 LEDGER_FILE = "facts/events.yaml"

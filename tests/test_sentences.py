@@ -9,7 +9,7 @@ import re
 import pytest
 
 import marchwest
-from marchwest import sentences
+from marchwest.ledger import spans as sentence_spans
 
 CLOSING = "\"'’”)]"
 OPENING = "\"'‘“(["
@@ -27,7 +27,7 @@ def reference_split(text: str) -> list[tuple[int, int]]:
         if text[stop] == ".":
             word = re.compile(r"([\w.]+)$").search(text, 0, stop)
             if word is not None and (
-                word.group(1) in sentences.ABBREVIATIONS
+                word.group(1) in sentence_spans.ABBREVIATIONS
                 or re.fullmatch(r"(?:[A-Za-z]\.)+", word.group(1) + ".")
             ):
                 continue
@@ -104,7 +104,9 @@ def paragraph(rng: random.Random, pieces: int) -> str:
 
 def is_abbreviation(word: str) -> bool:
     """The word before a full stop is an abbreviation ("Gen") or initials ("U.S")."""
-    return word in sentences.ABBREVIATIONS or bool(re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", word))
+    return word in sentence_spans.ABBREVIATIONS or bool(
+        re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", word)
+    )
 
 
 def word_starts(text: str) -> list[int]:
@@ -144,7 +146,7 @@ def test_the_bundled_article_is_split_as_by_the_reference():
     article = marchwest.article()
     for block in article.paragraphs:
         expected = [(a + block.start, b + block.start) for a, b in reference_split(block.text)]
-        assert sentences.split(block.text, block.start) == expected
+        assert sentence_spans.split(block.text, block.start) == expected
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -152,7 +154,7 @@ def test_generated_paragraphs_are_split_as_by_the_reference(seed):
     rng = random.Random(seed)
     for _ in range(150):
         text = paragraph(rng, rng.randint(0, 60))
-        spans = sentences.split(text)
+        spans = sentence_spans.split(text)
         assert spans == reference_split(text), text
         assert_well_split(text, spans)
 
@@ -163,7 +165,7 @@ def test_generated_strings_of_stops_quotes_and_letters_are_split_as_by_the_refer
     characters = "aAbZ.!?'\"\u2019\u201d)]\u2018\u201c([ \t\u00a009GenUS"
     for _ in range(1000):
         text = "".join(rng.choice(characters) for _ in range(rng.randint(0, 40)))
-        spans = sentences.split(text)
+        spans = sentence_spans.split(text)
         assert spans == reference_split(text), text
         assert_well_split(text, spans)
 
@@ -184,18 +186,18 @@ LONG_LINES = {
 def test_long_single_lines(name):
     text = LONG_LINES[name]
     assert len(text) >= 200_000
-    assert_well_split(text, sentences.split(text))
+    assert_well_split(text, sentence_spans.split(text))
 
 
 def test_a_long_generated_line():
     rng = random.Random(7)
     text = paragraph(rng, 40_000)
     assert len(text) >= 200_000 and "\n" not in text
-    spans = sentences.split(text)
+    spans = sentence_spans.split(text)
     assert len(spans) > 100
     assert_well_split(text, spans)
 
 
 def test_a_long_run_of_initials_is_one_sentence():
     text = "U.S. " * 40_000 + "Navy patrols."
-    assert sentences.split(text, 5) == [(5, 5 + len(text))]
+    assert sentence_spans.split(text, 5) == [(5, 5 + len(text))]

@@ -1,4 +1,4 @@
-"""The offline site (marchwest.site), checked as files; tests/test_browser.py opens it in Chromium."""
+"""The offline site (marchwest.build.site), checked as files; tests/test_browser.py opens it in Chromium."""
 
 from __future__ import annotations
 
@@ -14,9 +14,8 @@ from _signals import SITE_CHECKPOINTS, leftovers, signal_at, tree
 from bs4 import BeautifulSoup
 
 import marchwest
-from marchwest.outputs import MANIFEST, OutputError
-from marchwest.paths import ASSETS_DIR, NOTEBOOKS_DIR
-from marchwest.site import (
+from marchwest.build.outputs import MANIFEST, OutputError
+from marchwest.build.site import (
     PLOTLY_JS,
     SiteError,
     build_site,
@@ -27,6 +26,7 @@ from marchwest.site import (
     safe_url,
     title_and_summary,
 )
+from marchwest.paths import ASSETS_DIR, NOTEBOOKS_DIR
 
 SITE_NOTEBOOKS = sorted((Path(__file__).parent / "data" / "site").glob("*.ipynb"))
 
@@ -319,7 +319,7 @@ def test_the_site_offers_csv_and_the_data_package(site):
 
 
 def test_a_failed_build_leaves_the_earlier_site_whole(site, tmp_path, monkeypatch):
-    import marchwest.export
+    import marchwest.build.export
 
     out = tmp_path / "site"
     shutil.copytree(site, out)
@@ -328,7 +328,7 @@ def test_a_failed_build_leaves_the_earlier_site_whole(site, tmp_path, monkeypatc
     def broken_export(folder, frames, article, **options):
         raise RuntimeError("the tables cannot be exported")
 
-    monkeypatch.setattr(marchwest.export, "write_tables", broken_export)
+    monkeypatch.setattr(marchwest.build.export, "write_tables", broken_export)
     with pytest.raises(RuntimeError, match="cannot be exported"):
         build_site(SITE_NOTEBOOKS, out)
     assert tree(out) == before
@@ -496,9 +496,9 @@ def test_each_page_offers_its_notebook_to_run(site):
 
 
 def test_a_missing_licence_file_is_refused_by_name(tmp_path, monkeypatch):
-    import marchwest.site
+    import marchwest.build.site
 
-    monkeypatch.setattr(marchwest.site, "PROJECT_ROOT", tmp_path / "checkout")
+    monkeypatch.setattr(marchwest.build.site, "PROJECT_ROOT", tmp_path / "checkout")
     with pytest.raises(SiteError, match=r"checkout/LICENSE: cannot copy it into the site"):
         build_site(SITE_NOTEBOOKS[:1], tmp_path / "site")
     assert not (tmp_path / "site").exists()
@@ -588,7 +588,7 @@ def chart_outputs_of(spec, *, bundled: bool) -> list:
     from IPython.core.pylabtools import print_figure
     from plotly.io import to_json
 
-    from marchwest.plot.spec import figure
+    from marchwest.plot.display import figure
 
     png = print_figure(figure(spec, "matplotlib"), "png", base64=True, bbox_inches=None)
     plotly = json.loads(to_json(figure(spec, "plotly"), validate=False))

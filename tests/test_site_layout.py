@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from marchwest.build.site import build_site, page_id
 from marchwest.paths import NOTEBOOKS_DIR
-from marchwest.site import build_site, page_id
 
 REAL_NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 PAGES = ["index.html"] + [f"{page_id(path)}.html" for path in REAL_NOTEBOOKS]

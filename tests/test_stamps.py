@@ -14,7 +14,7 @@ from typing import ClassVar
 import pytest
 from _cli import run
 
-from marchwest import stamps
+from marchwest.build import stamps
 from marchwest.paths import NOTEBOOKS_DIR, PROJECT_ROOT, SITE_FILES, bundled_ledger_dir
 
 TEST_NOTEBOOKS = Path(__file__).parent / "data" / "notebooks"
@@ -173,7 +173,7 @@ def covered(inputs: stamps.Inputs) -> set[Path]:
 
 
 def test_the_ledger_digest_covers_every_file_the_loader_opens(make_ledger):
-    from marchwest.ledger import read_ledger
+    from marchwest.ledger.folder import read_ledger
 
     ledger = make_ledger()
     (ledger / "raw" / "notes.txt").write_text("not the loader's")
@@ -188,7 +188,7 @@ def test_the_ledger_digest_covers_every_file_the_loader_opens(make_ledger):
 def test_the_site_digest_covers_every_project_file_the_site_opens(tmp_path):
     """A site built under an audit hook: each file of the checkout it opens (but the output and
     the virtual environment) is one the site's stamp digests."""
-    from marchwest.site import build_site
+    from marchwest.build.site import build_site
 
     notebook = min(NOTEBOOKS_DIR.glob("*.ipynb"), key=lambda p: p.stat().st_size)
     with _Opened.recording() as opened:

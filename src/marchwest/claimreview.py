@@ -20,12 +20,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from marchwest.export import CONTRIBUTORS, CREATED
+from marchwest.credits import CONTRIBUTORS, CREATED
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from marchwest.page import Article
+    from marchwest.ledger.page import Article
 
 FILE_NAME = "claimreview.jsonld"
 FACT_CHECK_NOTEBOOK = "05-fact-check.ipynb"  # the site page that shows the verdicts

@@ -4,7 +4,7 @@ Each command lives in its own module and is imported only when used. Every comma
 exit 0 (done) or 1 (refused or failed, one line on stderr saying why), 130 when interrupted
 (Ctrl-C; nothing half-written is left), 2 for a wrong command line. A bug of marchwest's own shows
 its traceback only under ``--debug``. Each command skips a step whose inputs and outputs did not
-change since it last succeeded (``marchwest.stamps``); ``--force`` runs it anyway.
+change since it last succeeded (``marchwest.build.stamps``); ``--force`` runs it anyway.
 """
 
 from __future__ import annotations
@@ -18,32 +18,66 @@ INTERRUPTED = 130
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from marchwest.stamps import validate_step
+    from marchwest.build.stamps import validate_step
 
     step = validate_step(args.ledger_dir)
     if step.skip(args.force):
         return 0
-    from marchwest.ledger import validate_command
-
-    code = validate_command(args.ledger_dir)
+    code = validate_ledger(args.ledger_dir)
     if code == 0:
         step.record()
     return code
 
 
-def _coverage(args: argparse.Namespace) -> int:
-    from marchwest.sentences import coverage_command
+def validate_ledger(ledger_dir: Path | None) -> int:
+    """`python -m marchwest validate [DIR]`: report every problem; 0 if none, else 1."""
+    from marchwest import paths
+    from marchwest.errors import LedgerError
+    from marchwest.ledger.folder import read_ledger
+    from marchwest.ledger.records import display
+    from marchwest.sentences import coverage, totals
 
-    return coverage_command(args.ledger_dir)
+    root = Path(ledger_dir) if ledger_dir is not None else paths.bundled_ledger_dir()
+    try:
+        data = read_ledger(root, reference_checks=True)
+    except LedgerError as error:
+        print(error)  # every problem on stdout; the one-line reason on stderr, as every command
+        print(
+            f"marchwest validate: {len(error.problems)} problem(s) in the ledger", file=sys.stderr
+        )
+        return 1
+    counts = ", ".join(f"{name} {len(frame)}" for name, frame in data.frames.items())
+    print(f"{display(root)}: the ledger is valid ({counts} rows)")
+    print(f"coverage: {totals(coverage(data.article, data.frames))}")
+    return 0
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    """`python -m marchwest coverage [DIR]`: print the sentences not covered and the totals;
+    0 when every sentence is cited or explained, 1 otherwise (a sentence named only or
+    uncovered, or an invalid ledger)."""
+    from marchwest import paths
+    from marchwest.errors import LedgerError
+    from marchwest.loaders import load
+    from marchwest.sentences import NOT_COVERED, not_covered_report
+
+    root = Path(args.ledger_dir) if args.ledger_dir is not None else paths.bundled_ledger_dir()
+    try:
+        frame = load(root).coverage()
+    except LedgerError as error:
+        print(error)
+        return 1
+    print(not_covered_report(frame))
+    return int(bool(frame["status"].isin(NOT_COVERED).any()))
 
 
 def _export(args: argparse.Namespace) -> int:
-    from marchwest.stamps import export_step
+    from marchwest.build.stamps import export_step
 
     step = export_step(args.out_dir)
     if step.skip(args.force):
         return 0
-    from marchwest.export import export_tables
+    from marchwest.build.export import export_tables
 
     export_tables(args.out_dir)
     print(f"exported the tables to {args.out_dir} (CSV, Parquet, datapackage.json)")
@@ -64,9 +98,9 @@ def run_stamped(
     with ``force``). The inputs (the ledger at ``ledger_dir``, default the bundled one) are
     digested before any notebook starts; each notebook that runs through is stamped as it ends,
     with them and the digest of the bytes its run wrote. ``on_event`` as in
-    ``marchwest.pipeline.run_notebooks``."""
+    ``marchwest.build.pipeline.run_notebooks``."""
+    from marchwest.build.stamps import notebook_steps
     from marchwest.paths import NOTEBOOKS_DIR
-    from marchwest.stamps import notebook_steps
 
     notebooks = list(dict.fromkeys(notebooks)) or sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
     steps = {step.target: step for step in notebook_steps(notebooks, ledger_dir)}
@@ -74,7 +108,7 @@ def run_stamped(
     if notebooks and not todo:
         print(f"{len(notebooks)} notebooks up to date, none ran (--force runs them)")
         return 0
-    from marchwest.pipeline import NotebookResult, run_command  # heavy: only when one runs
+    from marchwest.build.pipeline import NotebookResult, run_command  # heavy: only when one runs
 
     def stamp(result: NotebookResult) -> None:
         if result.ok:
@@ -88,12 +122,12 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _site(args: argparse.Namespace) -> int:
-    from marchwest.stamps import site_step
+    from marchwest.build.stamps import site_step
 
     step = site_step(args.out_dir)
     if step.skip(args.force):
         return 0
-    from marchwest.site import site_command
+    from marchwest.build.site import site_command
 
     code = site_command(args.out_dir)
     if code == 0:
@@ -188,8 +222,8 @@ def first_line(error: BaseException) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from marchwest.build.outputs import OutputError
     from marchwest.errors import LedgerError
-    from marchwest.outputs import OutputError
 
     args = build_parser().parse_args(argv)
     name = f"marchwest {args.command}"
@@ -207,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{error.filename}: " if error.filename else ""
         print(f"{name}: {where}{error.strerror or error}", file=sys.stderr)
     except Exception as error:
-        from marchwest.site import SiteError
+        from marchwest.build.site import SiteError
 
         if isinstance(error, SiteError):
             print(f"{name}: {error}", file=sys.stderr)

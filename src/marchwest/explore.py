@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from marchwest.ledger.page import fold, normalise
 from marchwest.membership import membership_as_of
 from marchwest.names import cell, quantity
-from marchwest.page import fold, normalise
 from marchwest.schema import TABLES
 
 # The columns find() searches, in this order within a row (a table searches those it has).

@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from marchwest.explore import Profile, SearchIndex
-    from marchwest.ledger import LedgerData
-    from marchwest.page import Article
+    from marchwest.ledger.folder import LedgerData
+    from marchwest.ledger.page import Article
 
 _PROVENANCE_DOC = """
     Every row has ``origin`` ('article' or 'reference'); article rows have ``evidence``, the
@@ -43,7 +43,7 @@ class Ledger:
 
     def _checked(self) -> LedgerData:
         if self._data is None:
-            from marchwest.ledger import read_ledger
+            from marchwest.ledger.folder import read_ledger
 
             self._data = read_ledger(self.path)
         return self._data
@@ -234,7 +234,7 @@ class Ledger:
             from marchwest.partnerships import ties
 
             self._ties = ties(self._checked().frames)
-        from marchwest.records import collector_paused
+        from marchwest.ledger.records import collector_paused
 
         frame = self._ties.copy()
         with collector_paused():  # new lists for the caller, without a full collection each time

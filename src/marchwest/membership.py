@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from marchwest import dates
+from marchwest.ledger import dates
 
 DateLike = str | dt.date | pd.Timestamp
 

@@ -27,7 +27,7 @@ import networkx as nx
 import pandas as pd
 
 from marchwest.explore import row_ids
-from marchwest.records import collector_paused
+from marchwest.ledger.records import collector_paused
 
 TIE_COLUMNS = [
     "entity_a",

@@ -18,7 +18,7 @@ def bundled_ledger_dir() -> Path:
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 ASSETS_DIR = PACKAGE_DIR / "assets"
 # The project's files the site carries (source in the checkout -> name in the site); the site's
-# stamp (marchwest.stamps) digests the same names.
+# stamp (marchwest.build.stamps) digests the same names.
 SITE_FILES = {
     "LICENSE": "LICENSE.txt",
     "data/LICENSE.md": "LICENSE-data.md",

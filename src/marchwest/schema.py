@@ -2,7 +2,7 @@
 
 ``TABLES`` describes each table (what one row is, its columns with dtype and description, the
 YAML keys a curator writes). :func:`pandera_schemas` turns it into the pandera schemas that check
-the frames the ledger builds; :mod:`marchwest.export` turns it into the Frictionless descriptor.
+the frames the ledger builds; :mod:`marchwest.build.export` turns it into the Frictionless descriptor.
 pandera and pycountry are imported only when the schemas are built (they are slow to import).
 """
 

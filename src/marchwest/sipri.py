@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from marchwest.errors import LedgerError, Problem
-from marchwest.reader import ReadError, parse_number, read_bytes
+from marchwest.ledger.reader import ReadError, parse_number, read_bytes
 
 _TITLE = re.compile(
     r"TIV of arms exports from (?P<supplier>.+), (?P<first>[0-9]{4})-(?P<last>[0-9]{4})"

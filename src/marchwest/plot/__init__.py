@@ -6,8 +6,9 @@ builds specs; ``render_matplotlib`` and ``render_plotly`` draw any spec; ``show`
 notebook with its description as alt text.
 """
 
-# Both renderers load with the package: a notebook's import cell pays for them, not its first chart.
-from marchwest.plot import render_matplotlib, render_plotly  # noqa: F401
-from marchwest.plot.spec import Annotation, ChartSpec, figure, show
+# Both renderers load with the package (through display): a notebook's import cell pays for them,
+# not its first chart.
+from marchwest.plot.display import figure, show
+from marchwest.plot.spec import Annotation, ChartSpec
 
 __all__ = ["Annotation", "ChartSpec", "figure", "show"]

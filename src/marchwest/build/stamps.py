@@ -37,9 +37,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from marchwest import reader
-from marchwest.ledger import ARTICLE_FILE, CHECKSUM_FILE, FOLDERS
-from marchwest.outputs import resolve
+from marchwest.ledger import reader
+from marchwest.ledger.folder import ARTICLE_FILE, CHECKSUM_FILE, FOLDERS
+from marchwest.build.outputs import resolve
 from marchwest.paths import (
     NOTEBOOKS_DIR,
     PACKAGE_DIR,
@@ -47,7 +47,7 @@ from marchwest.paths import (
     SITE_FILES,
     bundled_ledger_dir,
 )
-from marchwest.reader import ReadError, not_regular
+from marchwest.ledger.reader import ReadError, not_regular
 
 LOCK_FILE = PROJECT_ROOT / "requirements" / "lock.txt"
 # A notebook with many images is a few MB (the largest here: 0.7 MB); 50 MB is where GitHub
@@ -157,7 +157,7 @@ def tree_digest(folder: Path) -> str:
 
 
 def ledger_files(ledger: Path) -> list[Path]:
-    """The files of a ledger folder the loader (``marchwest.ledger``) reads or names: the article
+    """The files of a ledger folder the loader (``marchwest.ledger.folder``) reads or names: the article
     and its pin in raw/ (nothing else there), every entry of facts/ and external/ but dot files."""
     listed = [ledger / ARTICLE_FILE, ledger / CHECKSUM_FILE]
     for folder in FOLDERS:
@@ -182,7 +182,7 @@ def shared_inputs(ledger_dir: Path | None = None) -> Inputs:
 def site_inputs(notebooks_dir: Path = NOTEBOOKS_DIR, root: Path = PROJECT_ROOT) -> Inputs:
     """What the site reads or copies: the shared inputs (its templates and map assets are in the
     package, plotly.js and nbconvert in the locked versions), the notebooks, and the project's
-    files it copies (the licences, CITATION.cff: ``SITE_FILES``, the names ``marchwest.site``
+    files it copies (the licences, CITATION.cff: ``SITE_FILES``, the names ``marchwest.build.site``
     copies from)."""
     notebooks = sorted(Path(notebooks_dir).glob("*.ipynb"))
     return {

@@ -1,4 +1,4 @@
-"""JupyterLab without the network, and saves that keep the charts: ``python -m marchwest.jupyterlab``
+"""JupyterLab without the network, and saves that keep the charts: ``python -m marchwest.build.jupyterlab``
 (run by ``make lab-install`` and ``make lab``, with .venv-lab's Python) writes into that
 environment's Jupyter folders:
 
@@ -35,7 +35,7 @@ SETTINGS = {
         "checkForUpdates": False,
     }
 }
-SERVER_CONFIG = {"ServerApp": {"jpserver_extensions": {"marchwest.jupyterlab": True}}}
+SERVER_CONFIG = {"ServerApp": {"jpserver_extensions": {"marchwest.build.jupyterlab": True}}}
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 # The largest settings file or notebook read back (a notebook with its images is a few MB).
 MAX_READ_BYTES = 256 * 1024 * 1024
@@ -67,7 +67,7 @@ class InstallError(Exception):
 def extension_script() -> str:
     """The extension's one script: every bundled topojson, then the container."""
     from marchwest.paths import ASSETS_DIR
-    from marchwest.site import map_script
+    from marchwest.build.site import map_script
 
     notice = (
         "/* marchwest-offline-maps: the world outlines of src/marchwest/assets for plotly.js.\n"
@@ -262,7 +262,7 @@ def keep_drawn_outputs(model: dict[str, Any], path: str, contents_manager, **kwa
 
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:
-    return [{"module": "marchwest.jupyterlab"}]
+    return [{"module": "marchwest.build.jupyterlab"}]
 
 
 def _load_jupyter_server_extension(server_app) -> None:
@@ -277,7 +277,7 @@ def main() -> int:
     try:
         written = install(prefix / "share" / "jupyter", prefix / "etc" / "jupyter")
     except InstallError as error:
-        print(f"marchwest.jupyterlab: {error}", file=sys.stderr)
+        print(f"marchwest.build.jupyterlab: {error}", file=sys.stderr)
         return 1
     print(f"JupyterLab: plotly maps draw offline ({written}); no news requests; saves keep charts")
     return 0

@@ -3,26 +3,26 @@
 :func:`read_ledger` runs the stages in order and either returns every table or raises one
 :class:`~marchwest.errors.LedgerError` listing every problem (nothing partial):
 
-1. reading files (here, through :mod:`marchwest.reader`): the article, its pin, each fact file;
-2. building records (:mod:`marchwest.records`): values converted, dates parsed, quotes found;
-3. checking (:mod:`marchwest.checks`): the rules of :mod:`marchwest.schema`, the references.
+1. reading files (here, through :mod:`marchwest.ledger.reader`): the article, its pin, each fact file;
+2. building records (:mod:`marchwest.ledger.records`): values converted, dates parsed, quotes found;
+3. checking (:mod:`marchwest.ledger.checks`): the rules of :mod:`marchwest.schema`, the references.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from marchwest import paths, reader
-from marchwest.checks import check_tables
+from marchwest import paths
 from marchwest.errors import LedgerError, Problem
-from marchwest.page import Article, ArticleError, parse_article
-from marchwest.reader import ReadError, Sequence
-from marchwest.records import (
+from marchwest.ledger import reader
+from marchwest.ledger.checks import check_tables
+from marchwest.ledger.page import Article, ArticleError, parse_article
+from marchwest.ledger.reader import ReadError, Sequence
+from marchwest.ledger.records import (
     PROVENANCE_COLUMNS,
     SIPRI_FILE,
     Problems,
@@ -30,7 +30,6 @@ from marchwest.records import (
     build_frame,
     build_record,
     collector_paused,
-    display,
     rows_from_nodes,
     sipri_records,
 )
@@ -207,22 +206,3 @@ def _read_checked(root: Path, problems: Problems, reference_checks: bool) -> Led
 
 def _unique(problems: list[Problem]) -> list[Problem]:
     return list(dict.fromkeys(problems))
-
-
-def validate_command(ledger_dir: Path | None) -> int:
-    """`python -m marchwest validate [DIR]`: report every problem; 0 if none, else 1."""
-    root = Path(ledger_dir) if ledger_dir is not None else paths.bundled_ledger_dir()
-    try:
-        data = read_ledger(root, reference_checks=True)
-    except LedgerError as error:
-        print(error)  # every problem on stdout; the one-line reason on stderr, as every command
-        print(
-            f"marchwest validate: {len(error.problems)} problem(s) in the ledger", file=sys.stderr
-        )
-        return 1
-    from marchwest.sentences import coverage, totals
-
-    counts = ", ".join(f"{name} {len(frame)}" for name, frame in data.frames.items())
-    print(f"{display(root)}: the ledger is valid ({counts} rows)")
-    print(f"coverage: {totals(coverage(data.article, data.frames))}")
-    return 0

@@ -11,13 +11,14 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from marchwest.credits import CONTRIBUTORS, CREATED
 from marchwest.schema import MAX_TEXT, REFERENCES, TABLES, Column
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from marchwest.loaders import Ledger
-    from marchwest.page import Article
+    from marchwest.ledger.page import Article
 
 LIST_SEPARATOR = "; "
 FRICTIONLESS_TYPES = {
@@ -77,9 +78,6 @@ def _foreign_keys(name: str) -> list[dict[str, Any]]:
 # How an export of an older marchwest (without a manifest) is recognised.
 MARK = ("datapackage.json", '"name": "marchwest"')
 PARQUET_NOTE = " Each table is also written as <table>.parquet with the same columns."
-# The release date (CITATION.cff's date-released, kept equal by the tests), not the time of the
-# export: two exports of the same ledger must give the same bytes.
-CREATED = "2026-11-28T00:00:00Z"
 LICENSES = [
     {
         "name": "CC-BY-4.0",
@@ -89,7 +87,6 @@ LICENSES = [
         " source keeps its own terms (sources.terms).",
     }
 ]
-CONTRIBUTORS = [{"title": "The marchwest contributors", "role": "author"}]
 
 
 def _source(title: str, url: Any = None) -> dict[str, str]:
@@ -177,7 +174,7 @@ def write_tables(
     """Write <table>.csv, <table>.parquet (unless ``parquet=False``) and datapackage.json of
     ``frames`` (the tables of ``article``'s ledger) into the existing folder ``folder``."""
     from marchwest.csvcells import to_csv
-    from marchwest.outputs import checkpoint
+    from marchwest.build.outputs import checkpoint
 
     for name, frame in frames.items():
         checkpoint("table")
@@ -194,11 +191,11 @@ def write_tables(
 def export_tables(out_dir: Path, ledger: Ledger | None = None, *, parquet: bool = True) -> None:
     """Export every table (of the bundled ledger unless ``ledger`` is given) to ``out_dir``, with
     the fact-check's verdicts as ClaimReview JSON-LD (:mod:`marchwest.claimreview`), whole:
-    built beside it and swapped in (:func:`marchwest.outputs.replacing`, which says what is
+    built beside it and swapped in (:func:`marchwest.build.outputs.replacing`, which says what is
     refused: never a folder holding files marchwest did not write)."""
     from marchwest.claimreview import FILE_NAME, claim_reviews  # it imports this module
     from marchwest.loaders import bundled
-    from marchwest.outputs import replacing
+    from marchwest.build.outputs import replacing
 
     ledger = ledger or bundled()
     with replacing(Path(out_dir), mark=MARK) as building:

@@ -6,9 +6,9 @@
 written only when every cell ran, atomically, only when its bytes changed, and never over a file
 changed since the run read it (a cell saved meanwhile, as JupyterLab saves, is kept: the run of
 that notebook fails and says so). Notebooks are read as regular files of at most 50 MB
-(``marchwest.stamps.MAX_FILE_BYTES``): a FIFO, a device or a larger file is refused by name.
+(``marchwest.build.stamps.MAX_FILE_BYTES``): a FIFO, a device or a larger file is refused by name.
 
-Each result carries the digest of the bytes its run wrote, for its stamp (``marchwest.stamps``).
+Each result carries the digest of the bytes its run wrote, for its stamp (``marchwest.build.stamps``).
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
 from marchwest.paths import NOTEBOOKS_DIR
-from marchwest.reader import ReadError
-from marchwest.stamps import MAX_FILE_BYTES, read_regular
+from marchwest.ledger.reader import ReadError
+from marchwest.build.stamps import MAX_FILE_BYTES, read_regular
 
 # Kernel-level log lines (e.g. ipykernel's warning that it talks over local TCP) are noise here;
 # errors still show, and cell output never goes through this log.

@@ -9,10 +9,10 @@ import bisect
 from collections import defaultdict
 from typing import Any
 
-from marchwest import dates
 from marchwest.errors import Problem, shown
-from marchwest.page import Article
-from marchwest.records import Problems, Row, build_frame
+from marchwest.ledger import dates
+from marchwest.ledger.page import Article
+from marchwest.ledger.records import Problems, Row, build_frame
 from marchwest.schema import (
     FORWARD_KINDS,
     REFERENCES,
@@ -205,8 +205,8 @@ def _check_uncited(
 ) -> None:
     """An uncited row explains one sentence that holds no fact: its quote lies in one sentence;
     the reason is `heading` exactly when that sentence is the title, the byline or a section
-    heading; no row that records content (sentences.RECORDS_CONTENT) cites it."""
-    from marchwest.sentences import HEADING_PARTS, RECORDS_CONTENT, of_article, overlapping
+    heading; no row that records content (spans.RECORDS_CONTENT) cites it."""
+    from marchwest.ledger.spans import HEADING_PARTS, RECORDS_CONTENT, of_article, overlapping
 
     if article is None:
         return

@@ -16,8 +16,8 @@
     site/charts/<notebook>-<n>.csv   the data behind each chart (its marks), with a .json sidecar
                                (title, description, caption with the sources); linked under it
     site/notebooks/            each notebook (.ipynb) without its outputs, to download and run
-    site/data/                 every table as CSV with datapackage.json (marchwest.export)
-    site/.marchwest-manifest.json  every file written (marchwest.outputs: the site is swapped in whole)
+    site/data/                 every table as CSV with datapackage.json (marchwest.build.export)
+    site/.marchwest-manifest.json  every file written (marchwest.build.outputs: the site is swapped in whole)
     site/LICENSE.txt, LICENSE-data.md, CITATION.cff   the licences of code and data, how to cite
 
 Every page ends with the same footer: the licences of code and data, how to cite, the article's credit.
@@ -45,15 +45,15 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
-from marchwest.outputs import replacing
-from marchwest.paths import ASSETS_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, SITE_FILES
-from marchwest.stamps import read_regular
+from marchwest.build.outputs import replacing
+from marchwest.paths import ASSETS_DIR, NOTEBOOKS_DIR, PACKAGE_DIR, PROJECT_ROOT, SITE_FILES
+from marchwest.build.stamps import read_regular
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 PLOTLY_JS = (
     Path(importlib.util.find_spec("plotly").origin).parent / "package_data" / "plotly.min.js"
 )
-TEMPLATES_DIR = Path(__file__).resolve().parent / "site_templates"
+TEMPLATES_DIR = PACKAGE_DIR / "site_templates"
 TEMPLATE_NAME = "marchwest_site"
 GENERATOR = '<meta name="generator" content="marchwest site">'
 GEO_TRACE_TYPES = frozenset({"scattergeo", "choropleth"})
@@ -744,7 +744,7 @@ def write_index(out_dir: Path, pages: list[Page], cite: dict[str, str], footer: 
 def build_site(notebooks: list[Path], out_dir: Path) -> list[Page]:
     """Render ``notebooks`` (in this order) and the tables into ``out_dir``; return the pages written.
 
-    ``out_dir`` is replaced whole (:func:`marchwest.outputs.replacing` says what it refuses:
+    ``out_dir`` is replaced whole (:func:`marchwest.build.outputs.replacing` says what it refuses:
     never a folder holding files marchwest did not write)."""
     if not notebooks:
         raise SiteError("no notebooks to render")
@@ -764,7 +764,7 @@ def write_site(
     from bs4 import BeautifulSoup
 
     from marchwest.claimreview import FACT_CHECK_NOTEBOOK, embed
-    from marchwest.export import write_tables
+    from marchwest.build.export import write_tables
     from marchwest.loaders import bundled
 
     ledger = bundled()

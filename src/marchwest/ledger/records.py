@@ -3,7 +3,7 @@
 YAML nodes become :class:`Row` objects (their values converted by each key's kind, where they
 stand kept for messages), dates are parsed, quotes resolved to their span in the article, and
 the SIPRI CSV rows become arms_transfers records; every problem found on the way is collected in
-:class:`Problems`. Checking the records is :mod:`marchwest.checks`'s job.
+:class:`Problems`. Checking the records is :mod:`marchwest.ledger.checks`'s job.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from marchwest import dates, reader
-from marchwest.dates import EdtfDate
 from marchwest.errors import Problem, shown
-from marchwest.page import Article, QuoteError
-from marchwest.reader import Mapping, Scalar, Sequence
+from marchwest.ledger import dates, reader
+from marchwest.ledger.dates import EdtfDate
+from marchwest.ledger.page import Article, QuoteError
+from marchwest.ledger.reader import Mapping, Scalar, Sequence
 from marchwest.schema import (
     DATE_PRECISIONS,
     INTERVAL_PRECISIONS,
