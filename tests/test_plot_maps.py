@@ -116,7 +116,7 @@ def test_the_spec_places_located_places_the_corridor_and_lists_the_rest():
         caption="Coordinates: test.",
     )
     assert sorted(spec.marks["label"]) == ["Gwadar Port", "Karachi", "Kashgar", "Wakhan Corridor"]
-    assert spec.layout["corridor"] == [(62.3396, 25.1105), (75.983, 39.467)]
+    assert spec.layout.corridor == ((62.3396, 25.1105), (75.983, 39.467))
     assert (
         spec.caption == "Not drawn, no coordinate in the ledger: Arabian Sea.\nCoordinates: test."
     )

@@ -33,7 +33,7 @@ def test_grid_colours_each_cell_by_its_status_and_writes_it():
     assert cells.at[("China", "SCO"), "text"] == "founding\nmember"
     assert cells.at[("China", "SCO"), "text_colour"] == "#FFFFFF"
     assert cells.at[("China", "SCO"), "hover"] == "China · SCO\nfounding member\nsource: test"
-    assert [status for status, _ in spec.layout["legend"]] == [
+    assert [status for status, _ in spec.layout.legend] == [
         "founding member",
         "member",
         "observer",
@@ -58,7 +58,7 @@ def test_counts_stack_bars_per_year_and_outline_the_highlight():
     (box,) = spec.annotations
     assert (box.kind, box.x, box.y, box.text) == ("box", 2017, 12, "article")
     assert spec.y_label == "Countries (on 18 August each year)"
-    assert spec.layout["y_max"] == 16
+    assert spec.layout.y_max == 16
     assert "10 in 2016" in spec.description and "(12 in all) in 2018" in spec.description
 
 

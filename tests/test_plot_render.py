@@ -17,6 +17,13 @@ from matplotlib.text import Text
 
 from marchwest.plot import Annotation, ChartSpec, figure, show
 from marchwest.plot.render_plotly import to_plotly
+from marchwest.plot.spec import (
+    BarsLayout,
+    ColumnsLayout,
+    GridLayout,
+    LinesLayout,
+    NetworkLayout,
+)
 
 # HTML for plotly; dollar signs for matplotlib, which reads "$...$" as mathtext ("$\\frac{$" fails).
 HOSTILE = ['<a href="javascript:window.__xss=1">x</a>', r"<b>bold</b> $46 bn, $\frac{$"]
@@ -40,7 +47,7 @@ def _specs() -> list[ChartSpec]:
                 }
             ),
             x_label=b,
-            layout={"x_max": 4, "figsize": (9, 5), "height": 300, "legend": True},
+            layout=BarsLayout(x_max=4, width=900, height=300, legend=True),
             **words,
         ),
         ChartSpec(
@@ -59,7 +66,7 @@ def _specs() -> list[ChartSpec]:
                 Annotation("vline", 1.5, text=a),
                 Annotation("span", 1.6, x_end=2, text=b),
             ),
-            layout={"y_range": (0, 3), "figsize": (9, 5), "height": 300, "legend": "right"},
+            layout=LinesLayout(y_range=(0, 3), width=900, height=300, legend="right"),
             **words,
         ),
         ChartSpec(
@@ -68,7 +75,7 @@ def _specs() -> list[ChartSpec]:
                 {"x": [2000, 2001], "segment": a, "value": [1, 2], "colour": "#123456", "hover": b}
             ),
             annotations=(Annotation("box", 2001, text=a, y=2),),
-            layout={"y_max": 4, "figsize": (9, 5), "height": 300, "legend_title": b},
+            layout=ColumnsLayout(y_max=4, width=900, height=300, legend_title=b),
             **words,
         ),
         ChartSpec(
@@ -84,7 +91,7 @@ def _specs() -> list[ChartSpec]:
                     "hover": b,
                 }
             ),
-            layout={"legend": [(a, "#123456")], "empty_colour": "#eeeeee"},
+            layout=GridLayout(legend=((a, "#123456"),), empty_colour="#eeeeee"),
             **words,
         ),
         ChartSpec(
@@ -103,7 +110,7 @@ def _specs() -> list[ChartSpec]:
                     "hover": [f"{a}\nline two", b, a],
                 }
             ),
-            layout={"figsize": (9, 6), "height": 500, "legend_title": b},
+            layout=NetworkLayout(width=900, height=500, legend_title=b),
             **words,
         ),
     ]
@@ -200,6 +207,7 @@ def test_the_marks_csv_is_the_same_bytes_every_time():
         marks=marks.assign(category="a", segment="b", colour="#000", text="t", hover="h"),
         title="t",
         description="d",
+        layout=BarsLayout(x_max=1, width=800, height=300),
     )
     assert spec.marks_csv() == spec.marks_csv()
     lines = spec.marks_csv().splitlines()
@@ -428,7 +436,7 @@ def _plotly_legend(fig: go.Figure) -> list[tuple[str, str]]:
 def test_both_renderers_draw_the_same_legend_and_title_alignment(spec):
     fig, plotly = figure(spec), to_plotly(spec)
     legend = _mpl_legend(fig)
-    if spec.kind != "bars" or spec.layout.get("legend"):
+    if spec.kind != "bars" or spec.layout.legend:
         assert legend, "a legend"
     assert _plotly_legend(plotly) == legend
     assert plotly.layout.template.layout.title.xanchor == "left"
@@ -525,6 +533,7 @@ def test_long_names_are_shortened_in_every_kind_in_both_renderers(seed):
 def test_a_chart_that_cannot_be_drawn_fails_its_cell():
     """show draws when called: IPython turns an error raised while it asks for the output into a
     warning, and the cell would pass."""
-    spec = dataclasses.replace(_specs()[0], layout={"figsize": (9, 5), "height": 300})  # no x_max
-    with pytest.raises(KeyError, match="x_max"):
+    spec = _specs()[0]
+    spec = dataclasses.replace(spec, marks=spec.marks.assign(colour="not a colour"))
+    with pytest.raises(ValueError, match="must be a valid color"):
         show(spec)

@@ -188,9 +188,9 @@ def test_the_spec_lists_undated_events_and_describes_every_line():
     assert spec.caption.endswith("Sources: test.")
     assert spec.description.startswith("A timeline of 5 events from 1996 to 2019")
     assert "Joint bomber patrol (June 2019 / 23 July 2019)" in spec.description
-    assert len(spec.layout["panels"]) == 2
+    assert len(spec.layout.panels) == 2
     marks = spec.marks.set_index("event_id")
-    assert marks.loc["exchanges", "draw_end"] == spec.layout["panels"][-1]["right"]  # open end
+    assert marks.loc["exchanges", "draw_end"] == spec.layout.panels[-1].right  # open end
 
 
 def test_matplotlib_timeline_draws_bars_markers_and_notes():

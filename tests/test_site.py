@@ -615,6 +615,7 @@ def bundle_notebook(path: Path, *, bundled: bool = True) -> Path:
     import pandas as pd
 
     from marchwest.plot import ChartSpec
+    from marchwest.plot.spec import BarsLayout
 
     spec = ChartSpec(
         kind="bars",
@@ -631,7 +632,7 @@ def bundle_notebook(path: Path, *, bundled: bool = True) -> Path:
         title="Shares of one bundle",
         description="Two bars drawn once: Pakistan 37, Bangladesh 16, from one bundle.",
         caption="Source: a made-up table for the bundle test.",
-        layout={"x_max": 40, "figsize": (8, 3), "height": 300},
+        layout=BarsLayout(x_max=40, width=800, height=300),
     )
     nb = nbformat.v4.new_notebook(
         cells=[

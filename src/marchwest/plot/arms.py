@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from marchwest.plot.spec import Annotation, ChartSpec
+from marchwest.plot.spec import Annotation, BarsLayout, ChartSpec, LinesLayout
 from marchwest.plot.style import OTHER_COLOUR, display_name, entity_colour
 
 TIV_LABEL = "SIPRI TIV (millions)"
@@ -87,11 +87,11 @@ def window_bars(
         x_label=TIV_LABEL,
         y_label="SIPRI rank and recipient",
         caption=caption,
-        layout={
-            "x_max": float(marks["value"].max()) * LABEL_ROOM,
-            "figsize": (8.5, 0.55 * len(marks) + 2.2),
-            "height": 180 + 40 * len(marks),
-        },
+        layout=BarsLayout(
+            x_max=float(marks["value"].max()) * LABEL_ROOM,
+            width=850,
+            height=180 + 40 * len(marks),
+        ),
     )
 
 
@@ -150,16 +150,16 @@ def rank_paths(
             Annotation("vline", year - 1, text=f"last window\nbefore {year}"),
             Annotation("span", year - 0.5, x_end=last + 0.5, text="after the\narticle"),
         ),
-        layout={
-            "y_range": (worst + 0.5, 0.5),
-            "y_ticks": (
+        layout=LinesLayout(
+            y_range=(worst + 0.5, 0.5),
+            y_ticks=(
                 list(range(1, worst + 1)),
                 [str(k) for k in range(1, worst)] + [f"{worst}+"],
             ),
-            "legend": "right",
-            "figsize": (10, 4.6),
-            "height": 480,
-        },
+            legend="right",
+            width=1000,
+            height=480,
+        ),
     )
 
 
@@ -210,12 +210,12 @@ def yearly_lines(
                 "vline", day.year + (day.day_of_year - 1) / 365, text=f"article\n({day:%b %Y})"
             ),
         ),
-        layout={
-            "y_range": (0, float(marks["y"].max()) * 1.18),
-            "legend": "upper left",
-            "markersize": 3,
-            "figsize": (10, 4.6),
-            "height": 460,
-            "hovermode": "x unified",
-        },
+        layout=LinesLayout(
+            y_range=(0, float(marks["y"].max()) * 1.18),
+            legend="upper left",
+            marker_size=3,
+            width=1000,
+            height=460,
+            hover="x",
+        ),
     )

@@ -10,7 +10,7 @@ import textwrap
 
 import pandas as pd
 
-from marchwest.plot.spec import ChartSpec
+from marchwest.plot.spec import BarsLayout, ChartSpec
 from marchwest.plot.style import VERDICT_COLOURS
 from marchwest.plot.tables import table as styled_table  # the tables of notebook 05
 
@@ -52,13 +52,13 @@ def verdict_bars(claims: pd.DataFrame, *, caption: str) -> ChartSpec:
         + ".",
         x_label="number of claims",
         caption=caption,
-        layout={
-            "x_max": max(int(counts.max()), 1) * 1.15,
-            "integer_ticks": True,
-            "outline": "white",
-            "figsize": (8, 3.4),
-            "height": 380,
-        },
+        layout=BarsLayout(
+            x_max=max(int(counts.max()), 1) * 1.15,
+            integer_ticks=True,
+            outline="white",
+            width=800,
+            height=380,
+        ),
     )
 
 

@@ -15,7 +15,7 @@ import textwrap
 
 import pandas as pd
 
-from marchwest.plot.spec import ChartSpec
+from marchwest.plot.spec import ChartSpec, TimelineLayout, TimelinePanel
 from marchwest.plot.style import LABEL_LIMIT, OUTCOME_COLOURS
 
 _ONE_DAY = pd.Timedelta(days=1)
@@ -92,7 +92,7 @@ def outcome_timeline(
     marks = marks.assign(draw_start=marks["start"], draw_end=marks["end"])
     # One panel, from a little before the article to a little after the last outcome.
     left, right = published - _PAD, max(marks["end"].max(), published) + _PAD
-    panels = [{"left": left, "right": right, "width": 1.0, "tick": None}]
+    panels = (TimelinePanel(left, right, width=1.0),)
     note = (
         "Not drawn, no date: " + "; ".join(_label(row) for row in undated.itertuples()) + "."
         if len(undated)
@@ -120,12 +120,12 @@ def outcome_timeline(
         x_label="Date (each outcome over the day, month or years its source gives; dashed: "
         "the article)",
         caption="\n".join(part for part in (note, caption) if part),
-        layout={
-            "panels": panels,
-            "published": published,
-            "fade": pd.Timedelta(days=30),
-            "day_label": "a day",
-            "legend_order": list(OUTCOME_COLOURS),
-            "height": 260 + 34 * len(dated),
-        },
+        layout=TimelineLayout(
+            panels=panels,
+            published=published,
+            fade=pd.Timedelta(days=30),
+            day_label="a day",
+            legend_order=tuple(OUTCOME_COLOURS),
+            height=260 + 34 * len(dated),
+        ),
     )

@@ -18,7 +18,8 @@ import pandas as pd
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 
-from marchwest.plot.spec import ChartSpec
+from marchwest.plot.render_matplotlib import inches
+from marchwest.plot.spec import ChartSpec, MapLayout
 
 # Horn of Africa (Djibouti) to Beijing, Astana to the Strait of Malacca: lon, lon, lat, lat.
 ARTICLE_EXTENT = (36.0, 124.0, -2.0, 56.0)
@@ -35,11 +36,11 @@ LABEL_SIZE = 9
 # from the marker than matplotlib's offsets, so labels that only just miss in one renderer
 # would touch in the other ("Islamabad" over "Wakhan Corridor*").
 LABEL_PAD = 4
-# The matplotlib figure: its width (inches) and the axes' box (left, right, top) in figure
-# fractions; the map keeps its aspect inside that box.
-FIGURE_WIDTH = 11.0
+# The map's size (px, as every spec's) and the axes' box (left, right, top) in figure fractions
+# of the matplotlib figure; the map keeps its aspect inside that box.
+MAP_WIDTH = 1100
+MAP_HEIGHT = 700
 AXES_BOX = (0.07, 0.8, 0.95)
-MAP_HEIGHT = 7.0
 # Where a label may go, tried in this order (offsets in points from its place).
 OFFSETS = [
     (6, 3),
@@ -66,10 +67,10 @@ def _points_per_degree(extent: tuple[float, float, float, float]) -> tuple[float
     """Points per degree of longitude and of latitude on the matplotlib map."""
     west, east, south, north = extent
     left, right, top = AXES_BOX
-    width = FIGURE_WIDTH * (right - left)
-    height = MAP_HEIGHT * top - 0.55  # the axes' height with no caption lines
-    inches = min(width / (east - west), height / (aspect(extent) * (north - south)))
-    return 72 * inches, 72 * inches * aspect(extent)
+    width = inches(MAP_WIDTH) * (right - left)
+    height = inches(MAP_HEIGHT) * top - 0.55  # the axes' height with no caption lines
+    per_degree = min(width / (east - west), height / (aspect(extent) * (north - south)))
+    return 72 * per_degree, 72 * per_degree * aspect(extent)
 
 
 def label_offsets(
@@ -160,7 +161,7 @@ def places_map(
     if corridor is not None:
         ends = marks.set_index("place_id").reindex(list(corridor))
         if ends[["lon", "lat"]].notna().all().all():
-            line = list(zip(ends["lon"], ends["lat"], strict=True))
+            line = tuple(zip(ends["lon"], ends["lat"], strict=True))
             joined = ends["label"].tolist()
     missing = places.loc[~has_point, "name"].tolist()
     note = "Not drawn, no coordinate in the ledger: " + ", ".join(missing) + "." if missing else ""
@@ -184,13 +185,15 @@ def places_map(
         x_label="Longitude (degrees east)",
         y_label="Latitude (degrees north)",
         caption="\n".join(part for part in (note, caption) if part),
-        layout={
-            "extent": extent,
-            "aspect": aspect(extent),
-            "outline": outline,
-            "corridor": line,
-            "corridor_label": corridor_label,
-            "figure": {"width": FIGURE_WIDTH, "height": MAP_HEIGHT, "axes_box": AXES_BOX},
-            "label_size": LABEL_SIZE,
-        },
+        layout=MapLayout(
+            extent=extent,
+            aspect=aspect(extent),
+            outline=outline,
+            corridor=line,
+            corridor_label=corridor_label,
+            width=MAP_WIDTH,
+            height=MAP_HEIGHT,
+            axes_box=AXES_BOX,
+            label_size=LABEL_SIZE,
+        ),
     )

@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.colors import to_hex
 
 from marchwest.plot.contrast import contrast
-from marchwest.plot.spec import Annotation, ChartSpec
+from marchwest.plot.spec import Annotation, ChartSpec, ColumnsLayout, GridLayout
 from marchwest.plot.style import OTHER_COLOUR, display_name, palette
 
 NONE_COLOUR = "#F7F7F7"
@@ -117,11 +117,11 @@ def status_grid(
         f"coloured by status ({', '.join(statuses)}; blank: none). {summary}.",
         x_label=x_label,
         caption=caption,
-        layout={
-            "annotate": annotate,
-            "legend": [(s, CELL_COLOURS.get(s, OTHER_COLOUR)) for s in statuses],
-            "empty_colour": NONE_COLOUR,
-        },
+        layout=GridLayout(
+            annotate=annotate,
+            legend=tuple((s, CELL_COLOURS.get(s, OTHER_COLOUR)) for s in statuses),
+            empty_colour=NONE_COLOUR,
+        ),
     )
 
 
@@ -177,11 +177,11 @@ def status_counts(
         y_label=f"Countries (on {first:%-d %B} each year)",
         caption=caption,
         annotations=notes,
-        layout={
-            "y_max": float(totals.max()) + 4,
-            "x_step": 2 if len(counts) > 16 else 1,
-            "legend_title": "status",
-            "figsize": (11, 4.8),
-            "height": 480,
-        },
+        layout=ColumnsLayout(
+            y_max=float(totals.max()) + 4,
+            x_step=2 if len(counts) > 16 else 1,
+            legend_title="status",
+            width=1100,
+            height=480,
+        ),
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from marchwest.plot.spec import ChartSpec
+from marchwest.plot.spec import BarsLayout, ChartSpec
 from marchwest.plot.style import OTHER_COLOUR, TABLE_COLOURS
 
 
@@ -57,10 +57,10 @@ def stacked_bars(
         description=description,
         x_label=x_label,
         caption=caption,
-        layout={
-            "x_max": max(float(counts["total"].max()), 1) * 1.1,
-            "legend": True,
-            "figsize": (9, 0.38 * len(counts) + 2.0),
-            "height": 200 + 26 * len(counts),
-        },
+        layout=BarsLayout(
+            x_max=max(float(counts["total"].max()), 1) * 1.1,
+            legend=True,
+            width=900,
+            height=200 + 26 * len(counts),
+        ),
     )

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from marchwest.plot.membership import _text_colour
-from marchwest.plot.spec import ChartSpec
+from marchwest.plot.spec import ChartSpec, GridLayout, NetworkLayout
 from marchwest.plot.style import OTHER_COLOUR, TIE_KIND_COLOURS, display_name, entity_colour
 
 NONE_COLOUR = "#F7F7F7"
@@ -164,7 +164,7 @@ def tie_network(
         title=title,
         description=description,
         caption=caption,
-        layout={"figsize": (11, 8.2), "height": 760, "legend_title": "kind of tie"},
+        layout=NetworkLayout(width=1100, height=760, legend_title="kind of tie"),
     )
 
 
@@ -209,9 +209,9 @@ def kind_grid(
         description=f"A grid of {matrix.shape[0]} partners by {matrix.shape[1]} kinds of tie, "
         f"each cell the number of ties of that kind (blank: none). {summary}.",
         caption=caption,
-        layout={
-            "legend": [(k, TIE_KIND_COLOURS.get(k, OTHER_COLOUR)) for k in kinds],
-            "empty_colour": NONE_COLOUR,
-            "legend_title": "kind of tie",
-        },
+        layout=GridLayout(
+            legend=tuple((k, TIE_KIND_COLOURS.get(k, OTHER_COLOUR)) for k in kinds),
+            empty_colour=NONE_COLOUR,
+            legend_title="kind of tie",
+        ),
     )

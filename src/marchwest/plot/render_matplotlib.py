@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from marchwest.plot.spec import ChartSpec
+from marchwest.plot.spec import ChartSpec, check_renderer
 from marchwest.plot.style import (
     BORDER,
     COAST,
@@ -36,10 +36,24 @@ from marchwest.plot.style import (
 LINE_COLOUR = "#444444"
 
 
+# The spec's sizes are CSS pixels; matplotlib's figures are in inches at 100 dpi (its default),
+# so the PNG has the pixels plotly's figure has.
+PX_PER_INCH = 100
+
+
 def to_matplotlib(spec: ChartSpec) -> Figure:
     """The spec as a matplotlib Figure (not shown: a notebook shows it, or ``savefig`` writes it)."""
     with mpl.rc_context(MPL_STYLE):
         return DRAW[spec.kind](spec)
+
+
+def inches(px: float) -> float:
+    """A size in the spec's pixels as matplotlib's inches."""
+    return px / PX_PER_INCH
+
+
+def _figsize(layout) -> tuple[float, float]:
+    return inches(layout.width), inches(layout.height)
 
 
 def _title(fig: Figure, spec: ChartSpec) -> None:
@@ -61,10 +75,10 @@ def _bars(spec: ChartSpec) -> Figure:
     marks, layout = spec.marks, spec.layout
     categories = list(dict.fromkeys(marks["category"]))
     position = {category: len(categories) - 1 - i for i, category in enumerate(categories)}
-    fig = Figure(figsize=layout["figsize"], layout="constrained")
+    fig = Figure(figsize=_figsize(layout), layout="constrained")
     ax = fig.add_subplot()
     starts = marks.groupby("category", sort=False)["value"].cumsum() - marks["value"]
-    outline = layout.get("outline")
+    outline = layout.outline
     for segment, rows in marks.groupby("segment", sort=False):
         ax.barh(
             [position[c] for c in rows["category"]],
@@ -81,14 +95,14 @@ def _bars(spec: ChartSpec) -> Figure:
         ax.text(ends[category], position[category], "  " + short(texts[category]), va="center",
                 fontsize=9)  # fmt: skip
     ax.set_yticks(range(len(categories)), _shorts(categories[::-1]))
-    ax.set_xlim(0, layout["x_max"])
-    if layout.get("integer_ticks"):
+    ax.set_xlim(0, layout.x_max)
+    if layout.integer_ticks:
         ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel(spec.x_label)
     ax.set_ylabel(spec.y_label)
     _title(fig, spec)
     _plain_axes(ax)
-    if layout.get("legend"):
+    if layout.legend:
         fig.legend(loc="outside right upper", frameon=False, fontsize=8)
     mpl_caption(fig, spec.caption)
     return fig
@@ -114,11 +128,11 @@ def _annotate(ax, spec: ChartSpec, panel: str) -> None:
 def _lines(spec: ChartSpec) -> Figure:
     marks, layout = spec.marks, spec.layout
     panels = list(dict.fromkeys(marks["panel"]))
-    fig = Figure(figsize=layout["figsize"], layout="constrained")
+    fig = Figure(figsize=_figsize(layout), layout="constrained")
     axes = fig.subplots(1, len(panels), sharey=True, squeeze=False)[0]
     for ax, panel in zip(axes, panels, strict=True):
         for series, line in marks[marks["panel"] == panel].groupby("series", sort=False):
-            ax.plot(line["x"], line["y"], marker="o", markersize=layout.get("markersize", 4),
+            ax.plot(line["x"], line["y"], marker="o", markersize=layout.marker_size,
                     color=line["colour"].iloc[0], label=legend_label(series))  # fmt: skip
         _annotate(ax, spec, panel)
         if len(panels) > 1:
@@ -126,11 +140,11 @@ def _lines(spec: ChartSpec) -> Figure:
         ax.set_xlabel(spec.x_label)
         ax.grid(axis="y", color="#DDDDDD")
         _plain_axes(ax)
-    axes[0].set_ylim(*layout["y_range"])
-    if "y_ticks" in layout:
-        axes[0].set_yticks(*layout["y_ticks"])
+    axes[0].set_ylim(*layout.y_range)
+    if layout.y_ticks is not None:
+        axes[0].set_yticks(*layout.y_ticks)
     axes[0].set_ylabel(spec.y_label)
-    if layout.get("legend") == "right":
+    if layout.legend == "right":
         fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper", frameon=False)
     else:
         axes[0].legend(frameon=False, loc="upper left")
@@ -141,7 +155,7 @@ def _lines(spec: ChartSpec) -> Figure:
 
 def _columns(spec: ChartSpec) -> Figure:
     marks, layout = spec.marks, spec.layout
-    fig = Figure(figsize=layout["figsize"], layout="constrained")
+    fig = Figure(figsize=_figsize(layout), layout="constrained")
     ax = fig.add_subplot()
     xs = list(dict.fromkeys(marks["x"]))
     bottom = pd.Series(0.0, index=xs)
@@ -156,16 +170,16 @@ def _columns(spec: ChartSpec) -> Figure:
         ax.bar(note.x, note.y, fill=False, edgecolor="black", linewidth=1.6)
         ax.annotate(note.text, (note.x, note.y + 1.1), xytext=(0, 8), textcoords="offset points",
                     ha="center", va="bottom", fontsize=8, arrowprops={"arrowstyle": "-", "lw": 0.8})  # fmt: skip
-    ax.set_xticks(xs[:: layout.get("x_step", 1)])
-    ax.set_ylim(0, layout["y_max"])
+    ax.set_xticks(xs[:: layout.x_step])
+    ax.set_ylim(0, layout.y_max)
     ax.set_xlim(xs[0] - 0.6, xs[-1] + 0.6)
     ax.set_ylabel(spec.y_label, fontsize=9)
     ax.set_xlabel(spec.x_label, fontsize=9)
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
     _plain_axes(ax)
-    ax.legend(loc="upper left", fontsize=8, title=layout.get("legend_title"), title_fontsize=8,
-              frameon=False)  # fmt: skip
+    ax.legend(loc="upper left", fontsize=8, title=layout.legend_title or None,
+              title_fontsize=8, frameon=False)  # fmt: skip
     _title(fig, spec)
     mpl_caption(fig, spec.caption)
     return fig
@@ -179,7 +193,7 @@ def _grid(spec: ChartSpec) -> Figure:
         zip(zip(marks["row"], marks["column"], strict=True), marks["colour"], strict=True)
     )
     rgb = np.array([[to_rgb(colour[r, c]) for c in columns] for r in rows])
-    annotate = layout.get("annotate", True)
+    annotate = layout.annotate
     width = 3.2 + (0.95 if annotate else 0.32) * len(columns)
     fig = Figure(figsize=(max(width, 7.5), 1.9 + 0.34 * len(rows)), layout="constrained")
     ax = fig.add_subplot()
@@ -201,16 +215,13 @@ def _grid(spec: ChartSpec) -> Figure:
     ax.spines[:].set_visible(False)
     ax.set_xlabel(spec.x_label, fontsize=9)
     handles = [
-        Patch(facecolor=colour, label=legend_label(status)) for status, colour in layout["legend"]
+        Patch(facecolor=colour, label=legend_label(status)) for status, colour in layout.legend
     ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8,
-              title=layout.get("legend_title", "status"), title_fontsize=8, frameon=False)  # fmt: skip
+              title=layout.legend_title, title_fontsize=8, frameon=False)  # fmt: skip
     _title(fig, spec)
     mpl_caption(fig, spec.caption)
     return fig
-
-
-DRAW = {"bars": _bars, "lines": _lines, "columns": _columns, "grid": _grid}
 
 
 _ONE_DAY = pd.Timedelta(days=1)
@@ -218,34 +229,35 @@ _ONE_DAY = pd.Timedelta(days=1)
 
 def _timeline(spec: ChartSpec) -> Figure:
     marks, layout = spec.marks, spec.layout
-    panels, published, fade = layout["panels"], layout["published"], layout["fade"]
+    panels, published, fade = layout.panels, layout.published, layout.fade
     lines = marks.drop_duplicates("line")["label"].tolist()
-    fig = Figure(figsize=(13, 3.2 + 0.3 * len(lines)), layout="constrained")
+    height = 3.2 + 0.3 * len(lines) if layout.height is None else inches(layout.height)
+    fig = Figure(figsize=(13, height), layout="constrained")
     axes = fig.subplots(
-        1, len(panels), sharey=True, width_ratios=[p["width"] for p in panels], squeeze=False
+        1, len(panels), sharey=True, width_ratios=[p.width for p in panels], squeeze=False
     )[0]
-    far_right = panels[-1]["right"]
+    far_right = panels[-1].right
     for ax, panel in zip(axes, panels, strict=True):
         # Only the marks the panel shows (a marker's width past its edges to spare): the others
         # would be clipped away, and drawing them costs a patch each.
-        spare = (panel["right"] - panel["left"]) / 4
-        shown = (marks["draw_start"] <= panel["right"] + spare) & (
-            marks["draw_end"] >= panel["left"] - spare
+        spare = (panel.right - panel.left) / 4
+        shown = (marks["draw_start"] <= panel.right + spare) & (
+            marks["draw_end"] >= panel.left - spare
         )
         for mark in marks[shown].itertuples():
             _timeline_mark(ax, mark, far_right, fade, last_panel=ax is axes[-1])
-        if panel["left"] <= published <= panel["right"]:
+        if panel.left <= published <= panel.right:
             ax.axvline(mdates.date2num(published), color=PUBLISHED_COLOUR, linestyle="--",
                        linewidth=1)  # fmt: skip
             ax.annotate(f"published {published:%-d %b %Y}", (mdates.date2num(published), -0.5),
                         xytext=(-3, 0), textcoords="offset points", ha="right", va="top",
                         fontsize=8, rotation=90, color="#333333")  # fmt: skip
-        ax.set_xlim(mdates.date2num(panel["left"]), mdates.date2num(panel["right"]))
-        if panel["tick"] is not None:
-            middle, label = panel["tick"]
+        ax.set_xlim(mdates.date2num(panel.left), mdates.date2num(panel.right))
+        if panel.tick is not None:
+            middle, label = panel.tick
             ax.set_xticks([mdates.date2num(middle)], [label])
         else:
-            ticks = max(3, round(9 * panel["width"]))
+            ticks = max(3, round(9 * panel.width))
             locator = mdates.AutoDateLocator(minticks=2, maxticks=ticks)
             ax.xaxis.set_major_locator(locator)
             ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
@@ -345,9 +357,6 @@ def _timeline_legend(spec: ChartSpec) -> list:
     return handles
 
 
-DRAW["timeline"] = _timeline
-
-
 _ALIGN = {1: "left", -1: "right", 0: "center"}
 
 
@@ -368,19 +377,18 @@ def _near(rings: list[np.ndarray], extent) -> list[np.ndarray]:
 
 def _map(spec: ChartSpec) -> Figure:
     marks, layout = spec.marks, spec.layout
-    geometry = layout["figure"]
-    west, east, south, north = layout["extent"]
+    west, east, south, north = layout.extent
     note = wrapped(spec.caption, 170) if spec.caption else []
-    height = geometry["height"] + 0.15 * len(note)
-    fig = Figure(figsize=(geometry["width"], height))
-    left, right, top = geometry["axes_box"]
+    width, height = inches(layout.width), inches(layout.height) + 0.15 * len(note)
+    fig = Figure(figsize=(width, height))
+    left, right, top = layout.axes_box
     fig.subplots_adjust(left=left, right=right, top=top, bottom=(0.55 + 0.15 * len(note)) / height)
     ax = fig.add_subplot()
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
-    ax.set_aspect(layout["aspect"])
+    ax.set_aspect(layout.aspect)
     ax.set_facecolor(WATER)
-    outline = {name: _near(rings, layout["extent"]) for name, rings in layout["outline"].items()}
+    outline = {name: _near(rings, layout.extent) for name, rings in layout.outline.items()}
     for ring in outline["land"]:
         ax.fill(ring[:, 0], ring[:, 1], color=LAND, linewidth=0, zorder=1)
     for ring in outline["lakes"]:
@@ -392,15 +400,15 @@ def _map(spec: ChartSpec) -> Figure:
     ax.set_xlabel(spec.x_label, fontsize=9)
     ax.set_ylabel(spec.y_label, fontsize=9)
     ax.grid(color="white", linewidth=0.6, zorder=0)
-    if layout["corridor"] is not None:
-        (x0, y0), (x1, y1) = layout["corridor"]
+    if layout.corridor is not None:
+        (x0, y0), (x1, y1) = layout.corridor
         ax.plot([x0, x1], [y0, y1], color=CORRIDOR_COLOUR, linewidth=2.2, linestyle="--", zorder=4)
     for _, group in marks.groupby("group", sort=True):
         ax.scatter(group["lon"], group["lat"], marker=group["symbol"].iloc[0], s=42,
                    color=group["colour"].iloc[0], edgecolor="white", linewidth=0.8, zorder=5)  # fmt: skip
     for mark in marks.itertuples():
         ax.annotate(short(mark.label), (mark.lon, mark.lat), xytext=(mark.dx, mark.dy),
-                    textcoords="offset points", fontsize=layout["label_size"], ha=_ALIGN[int(np.sign(mark.dx))],
+                    textcoords="offset points", fontsize=layout.label_size, ha=_ALIGN[int(np.sign(mark.dx))],
                     va="bottom", zorder=6,
                     bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "alpha": 0.7,
                           "linewidth": 0})  # fmt: skip
@@ -411,24 +419,21 @@ def _map(spec: ChartSpec) -> Figure:
             kinds["group"], kinds["symbol"], kinds["colour"], strict=True
         )
     ]
-    if layout["corridor"] is not None:
+    if layout.corridor is not None:
         handles.append(Line2D([], [], color=CORRIDOR_COLOUR, linewidth=2, linestyle="--",
-                              label=legend_label(layout["corridor_label"])))  # fmt: skip
+                              label=legend_label(layout.corridor_label)))  # fmt: skip
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8,
               frameon=False, title="kind of place", title_fontsize=8)  # fmt: skip
-    ax.set_title(title_lines(spec.title, int(geometry["width"] * 10)), loc="left", fontsize=12)
+    ax.set_title(title_lines(spec.title, int(width * 10)), loc="left", fontsize=12)
     fig.text(0.01, 0.01, "\n".join(note), fontsize=8, color="#444444", va="bottom", ha="left")
     return fig
-
-
-DRAW["map"] = _map
 
 
 def _network(spec: ChartSpec) -> Figure:
     """Edges as lines (one legend entry per group), then nodes as dots labelled outward from
     the drawing's centre (0, 0)."""
     marks, layout = spec.marks, spec.layout
-    fig = Figure(figsize=layout["figsize"], layout="constrained")
+    fig = Figure(figsize=_figsize(layout), layout="constrained")
     ax = fig.add_subplot()
     edges, nodes = marks[marks["mark"] == "edge"], marks[marks["mark"] == "node"]
     handles = []
@@ -458,10 +463,20 @@ def _network(spec: ChartSpec) -> Figure:
     ax.set_aspect("equal")
     ax.axis("off")
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
-              fontsize=8, title=layout.get("legend_title", ""), title_fontsize=8)  # fmt: skip
+              fontsize=8, title=layout.legend_title, title_fontsize=8)  # fmt: skip
     _title(fig, spec)
     mpl_caption(fig, spec.caption)
     return fig
 
 
-DRAW["network"] = _network
+# The renderer's one table of kinds: a draw function for each kind of spec.KINDS, and no other.
+DRAW = {
+    "bars": _bars,
+    "columns": _columns,
+    "lines": _lines,
+    "grid": _grid,
+    "timeline": _timeline,
+    "map": _map,
+    "network": _network,
+}
+check_renderer("matplotlib", DRAW)

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from marchwest.plot.spec import ChartSpec
+from marchwest.plot.spec import ChartSpec, check_renderer
 from marchwest.plot.style import (
     BORDER,
     COAST,
@@ -29,6 +29,8 @@ from marchwest.plot.style import (
 
 LINE_COLOUR = "#444444"
 HOVER = "%{hovertext}<extra></extra>"
+# A lines layout's hover: the nearest point, or every series at the x under the mouse.
+_HOVERMODE = {"nearest": "closest", "x": "x unified"}
 
 
 def to_plotly(spec: ChartSpec) -> go.Figure:
@@ -70,7 +72,7 @@ def _left(labels) -> float:
 def _bars(spec: ChartSpec) -> go.Figure:
     marks, layout = spec.marks, spec.layout
     categories = list(dict.fromkeys(marks["category"]))
-    outline = layout.get("outline")
+    outline = layout.outline
     fig = _figure()
     for segment, rows in marks.groupby("segment", sort=False):
         fig.add_trace(
@@ -102,7 +104,7 @@ def _bars(spec: ChartSpec) -> go.Figure:
     fig.update_layout(
         title=_title(spec),
         barmode="stack",
-        xaxis={"title": plotly_text(spec.x_label), "range": [0, layout["x_max"]]},
+        xaxis={"title": plotly_text(spec.x_label), "range": [0, layout.x_max]},
         yaxis={
             "title": plotly_text(spec.y_label),
             "categoryorder": "array",
@@ -110,8 +112,8 @@ def _bars(spec: ChartSpec) -> go.Figure:
             "autorange": "reversed",
             **_ticks(categories),
         },
-        showlegend=bool(layout.get("legend")),
-        height=layout["height"],
+        showlegend=layout.legend,
+        height=layout.height,
     )
     plotly_caption(fig, spec.caption, left=_left(categories))
     return fig
@@ -156,16 +158,16 @@ def _lines(spec: ChartSpec) -> go.Figure:
                               layer="below", row=1, col=column,
                               annotation_position="top left", **text)  # fmt: skip
         fig.update_xaxes(title_text=plotly_text(spec.x_label), row=1, col=column)
-    y_axis = {"range": list(layout["y_range"])}
-    if "y_ticks" in layout:
-        values, labels = layout["y_ticks"]
+    y_axis = {"range": list(layout.y_range)}
+    if layout.y_ticks is not None:
+        values, labels = layout.y_ticks
         y_axis |= {"tickvals": list(values), "ticktext": _texts(labels)}
     fig.update_yaxes(**y_axis)
     fig.update_yaxes(title_text=plotly_text(spec.y_label), row=1, col=1)
     fig.update_layout(
         title=_title(spec),
-        height=layout["height"],
-        hovermode=layout.get("hovermode", "closest"),
+        height=layout.height,
+        hovermode=_HOVERMODE[layout.hover],
         showlegend=True,  # as matplotlib, even for one line
         margin={"t": 110},
     )
@@ -195,10 +197,10 @@ def _columns(spec: ChartSpec) -> go.Figure:
     fig.update_layout(
         title=_title(spec),
         barmode="stack",
-        height=layout["height"],
-        xaxis={"title": plotly_text(spec.x_label), "dtick": layout.get("x_step", 1)},
-        yaxis={"title": plotly_text(spec.y_label), "range": [0, layout["y_max"]]},
-        legend={"title": plotly_text(layout.get("legend_title", ""))},
+        height=layout.height,
+        xaxis={"title": plotly_text(spec.x_label), "dtick": layout.x_step},
+        yaxis={"title": plotly_text(spec.y_label), "range": [0, layout.y_max]},
+        legend={"title": plotly_text(layout.legend_title)},
         showlegend=True,
         hoverlabel={"align": "left"},
     )
@@ -216,7 +218,7 @@ def _grid(spec: ChartSpec) -> go.Figure:
         field: cells[field].to_numpy().reshape(len(rows), len(columns))
         for field in ("value", "text", "hover")
     }
-    legend = [("none", layout["empty_colour"]), *layout["legend"][::-1]]
+    legend = [("none", layout.empty_colour), *layout.legend[::-1]]
     code = {status: index for index, (status, _) in enumerate(legend)} | {"": 0}
     steps = len(legend)
     scale = [
@@ -224,7 +226,7 @@ def _grid(spec: ChartSpec) -> go.Figure:
         for index, (_, colour) in enumerate(legend)
         for edge in (0, 1)
     ]
-    annotate = layout.get("annotate", True)
+    annotate = layout.annotate
     fig = _figure(
         go.Heatmap(
             z=[[code[value] for value in line] for line in table["value"]],
@@ -244,7 +246,7 @@ def _grid(spec: ChartSpec) -> go.Figure:
         )
     )
     # The legend as matplotlib draws it: a square per status, in the spec's order.
-    for status, colour in layout["legend"]:
+    for status, colour in layout.legend:
         fig.add_trace(
             _legend_only(legend_label(status), {"symbol": "square", "size": 12, "color": colour})
         )
@@ -259,7 +261,7 @@ def _grid(spec: ChartSpec) -> go.Figure:
             "tickangle": 0,
             **_ticks(columns[::step]),
         },
-        legend={"title": {"text": plotly_text(layout.get("legend_title", "status"))}},
+        legend={"title": {"text": plotly_text(layout.legend_title)}},
         showlegend=True,
         margin={"t": 150 if annotate else 80},
     )
@@ -273,9 +275,6 @@ def _legend_only(name: str, marker: dict, **trace) -> go.Scatter:
                       hoverinfo="skip", **trace)  # fmt: skip
 
 
-DRAW = {"bars": _bars, "lines": _lines, "columns": _columns, "grid": _grid}
-
-
 _TIMELINE_HOVER = "<b>%{customdata[2]}</b><br>%{customdata[0]}<br>%{customdata[1]}<extra></extra>"
 
 
@@ -286,7 +285,7 @@ def _timeline(spec: ChartSpec) -> go.Figure:
     it shows, so the first bar is always visible.
     """
     layout = spec.layout
-    panels, published = layout["panels"], layout["published"]
+    panels, published = layout.panels, layout.published
     marks = spec.marks.assign(
         label=_texts(spec.marks["label"]),
         custom=[
@@ -302,12 +301,11 @@ def _timeline(spec: ChartSpec) -> go.Figure:
         cols=len(panels),
         shared_yaxes=True,
         horizontal_spacing=0.025,
-        column_widths=[p["width"] for p in panels],
+        column_widths=[p.width for p in panels],
         figure=_figure(),
     )
     shown = [
-        marks[(marks["draw_start"] <= p["right"]) & (marks["draw_end"] >= p["left"])]
-        for p in panels
+        marks[(marks["draw_start"] <= p.right) & (marks["draw_end"] >= p.left)] for p in panels
     ]
     for make_trace, shape in ((_bar_trace, "bar"), (_marker_trace, "marker")):
         for column, panel in enumerate(shown, start=1):
@@ -317,7 +315,7 @@ def _timeline(spec: ChartSpec) -> go.Figure:
     for label, mark, colour in timeline_legend(spec):
         fig.add_trace(_timeline_legend_entry(legend_label(label), mark, colour), 1, 1)
     published_column = next(
-        (i for i, p in enumerate(panels, start=1) if p["left"] <= published <= p["right"]),
+        (i for i, p in enumerate(panels, start=1) if p.left <= published <= p.right),
         len(panels),
     )
     day = published.strftime("%Y-%m-%d")
@@ -328,11 +326,11 @@ def _timeline(spec: ChartSpec) -> go.Figure:
                        showarrow=False, font={"size": 11})  # fmt: skip
     for column, panel in enumerate(panels, start=1):
         ticks = {}
-        if panel["tick"] is not None:
-            middle, label = panel["tick"]
+        if panel.tick is not None:
+            middle, label = panel.tick
             ticks = {"tickvals": [middle.strftime("%Y-%m-%d")], "ticktext": [label]}
         fig.update_xaxes(type="date", showgrid=True, row=1, col=column,
-                         range=[panel["left"].strftime("%Y-%m-%d"), panel["right"].strftime("%Y-%m-%d")],
+                         range=[panel.left.strftime("%Y-%m-%d"), panel.right.strftime("%Y-%m-%d")],
                          **ticks)  # fmt: skip
     fig.update_xaxes(title={"text": plotly_text(spec.x_label)}, row=1, col=len(panels))
     fig.update_yaxes(categoryorder="array", categoryarray=lines, autorange="reversed",
@@ -341,7 +339,7 @@ def _timeline(spec: ChartSpec) -> go.Figure:
     fig.update_layout(
         title={"text": _title(spec), "y": 0.99, "yref": "container", "yanchor": "top"},
         barmode="overlay",
-        height=layout.get("height", 200 + 26 * len(lines)),
+        height=200 + 26 * len(lines) if layout.height is None else layout.height,
         legend={"orientation": "h", "x": 0, "y": 1.03, "yanchor": "bottom"},
         showlegend=True,
         hovermode="closest",
@@ -373,12 +371,12 @@ def _timeline_legend_entry(label: str, mark: str, colour: str) -> go.Scatter:
 
 
 def _trace_groups(marks, shape: str, layout) -> list:
-    """Article marks one trace per theme (named by it, in ``layout["legend_order"]`` when
-    given), reference marks one trace in all."""
+    """Article marks one trace per theme (named by it, in ``layout.legend_order`` when given),
+    reference marks one trace in all."""
     article = marks[marks["origin"] == "article"]
     groups = [(theme, group) for theme, group in article.groupby("theme")]
-    if "legend_order" in layout:
-        order = list(layout["legend_order"])
+    if layout.legend_order is not None:
+        order = list(layout.legend_order)
         groups.sort(key=lambda pair: order.index(pair[0]) if pair[0] in order else len(order))
     reference = marks[marks["origin"] == "reference"]
     if not reference.empty:
@@ -454,9 +452,6 @@ def _open_sides(fig: go.Figure, marks, last_column: int) -> None:
         )
 
 
-DRAW["timeline"] = _timeline
-
-
 _PLOTLY_SYMBOLS = {"o": "circle", "s": "square", "^": "triangle-up", "D": "diamond", "P": "cross"}
 
 
@@ -464,16 +459,16 @@ def _map(spec: ChartSpec) -> go.Figure:
     """The places on a plotly geo map. plotly.js draws the basemap from world_110m topojson,
     fetched from a CDN unless the page provides it (the site's pages carry the bundled copy)."""
     marks, layout = spec.marks, spec.layout
-    west, east, south, north = layout["extent"]
+    west, east, south, north = layout.extent
     fig = _figure()
-    if layout["corridor"] is not None:
-        (x0, y0), (x1, y1) = layout["corridor"]
+    if layout.corridor is not None:
+        (x0, y0), (x1, y1) = layout.corridor
         fig.add_trace(
             go.Scattergeo(
                 lon=[x0, x1],
                 lat=[y0, y1],
                 mode="lines",
-                name=plotly_text(legend_label(layout["corridor_label"])),
+                name=plotly_text(legend_label(layout.corridor_label)),
                 legendrank=1001,  # drawn first (under the places), listed last, as matplotlib does
                 line={"color": CORRIDOR_COLOUR, "width": 3, "dash": "dash"},
                 hoverinfo="skip",
@@ -525,16 +520,13 @@ def _map(spec: ChartSpec) -> go.Figure:
     )
     fig.update_layout(
         title={"text": _title(spec)},
-        height=700,
+        height=layout.height,
         margin={"l": 10, "r": 10, "t": 60},
         legend={"title": {"text": "kind of place"}},
         showlegend=True,
     )
     plotly_caption(fig, spec.caption, left=10)
     return fig
-
-
-DRAW["map"] = _map
 
 
 def _network(spec: ChartSpec) -> go.Figure:
@@ -584,10 +576,10 @@ def _network(spec: ChartSpec) -> go.Figure:
     hidden = {"visible": False, "range": [-1.45, 1.45]}
     fig.update_layout(
         title={"text": _title(spec)},
-        height=layout["height"],
+        height=layout.height,
         xaxis=hidden,
         yaxis=hidden | {"range": [-1.15, 1.15], "scaleanchor": "x"},
-        legend={"title": {"text": plotly_text(layout.get("legend_title", ""))}},
+        legend={"title": {"text": plotly_text(layout.legend_title)}},
         showlegend=True,
         hoverlabel={"align": "left"},
         margin={"l": 20, "t": 60},
@@ -605,4 +597,14 @@ def _side(x: float, y: float) -> str:
     return "top center" if y >= 0 else "bottom center"
 
 
-DRAW["network"] = _network
+# The renderer's one table of kinds: a draw function for each kind of spec.KINDS, and no other.
+DRAW = {
+    "bars": _bars,
+    "columns": _columns,
+    "lines": _lines,
+    "grid": _grid,
+    "timeline": _timeline,
+    "map": _map,
+    "network": _network,
+}
+check_renderer("plotly", DRAW)

@@ -272,8 +272,8 @@ def timeline_legend(spec) -> list[tuple[str, str, str]]:
     one of "theme", "day", "reference day", "reference period", "open", "published"."""
     marks, layout = spec.marks, spec.layout
     themes = marks.drop_duplicates("theme").sort_values("theme")
-    if "legend_order" in layout:
-        order = {theme: i for i, theme in enumerate(layout["legend_order"])}
+    if layout.legend_order is not None:
+        order = {theme: i for i, theme in enumerate(layout.legend_order)}
         themes = themes.sort_values("theme", key=lambda column: column.map(order))
     entries = [
         (theme, "theme", colour)
@@ -282,7 +282,7 @@ def timeline_legend(spec) -> list[tuple[str, str, str]]:
     article, reference = marks["origin"] == "article", marks["origin"] == "reference"
     marker = marks["shape"] == "marker"
     if (article & marker).any():
-        entries.append((layout.get("day_label", "a day (article)"), "day", LEGEND_GREY))
+        entries.append((layout.day_label, "day", LEGEND_GREY))
     if (reference & marker).any():
         entries.append(("reference date (a day)", "reference day", LEGEND_GREY))
     if (reference & ~marker).any():

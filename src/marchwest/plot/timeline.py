@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from marchwest.plot.spec import ChartSpec
+from marchwest.plot.spec import ChartSpec, TimelineLayout, TimelinePanel
 from marchwest.plot.style import EVENT_THEME_COLOURS, OTHER_COLOUR
 
 # Event kinds grouped into the themes the charts colour by.
@@ -211,17 +211,17 @@ def timeline(
         hover=[_hover(mark, sources or {}) for mark in marks.itertuples()],
         date_text=marks["date_text"].fillna(""),
     )
-    panels = [
-        {
-            "left": left,
-            "right": right,
-            "width": width,
-            "tick": (left + (right - left) / 2, _years(left, right))
+    panels = tuple(
+        TimelinePanel(
+            left,
+            right,
+            width,
+            tick=(left + (right - left) / 2, _years(left, right))
             if _short_panel(left, right, width)
             else None,
-        }
+        )
         for (left, right), width in zip(ranges, widths, strict=True)
-    ]
+    )
     note = "Not drawn, the article gives no date: " + "; ".join(undated) + "." if undated else ""
     lines = marks.drop_duplicates("line")
     dates = marks.groupby("line")["date_text"].agg(lambda texts: " / ".join(t for t in texts if t))
@@ -243,5 +243,5 @@ def timeline(
         description=description,
         x_label=DATE_LABEL,
         caption="\n".join(part for part in (note, caption) if part),
-        layout={"panels": panels, "published": published, "fade": fade},
+        layout=TimelineLayout(panels=panels, published=published, fade=fade),
     )
