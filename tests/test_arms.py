@@ -197,7 +197,7 @@ def test_window_bars_marks_the_articles_three_and_shows_the_rest_grey():
     assert marks.loc["4. Myanmar", "text"] == "2  (1.0 %)   article's no. 3"  # 2 of 202
     assert QUOTE in marks.loc["1. Pakistan", "hover"]
     assert spec.x_label == "SIPRI TIV (millions)" and spec.caption == "Source: synthetic"
-    assert spec.layout["x_max"] == 100 * charts.LABEL_ROOM  # Pakistan's 100
+    assert spec.layout.x_max == 100 * charts.LABEL_ROOM  # Pakistan's 100
     assert "1. Pakistan 100 (49.5 %) article's no. 1" in spec.description
     assert "2013\u201314" in spec.title and "in 2013\u201314 (SIPRI TIV" in spec.description
     full = charts.window_bars(totals, statement, labels=NAMES, window="x", caption="c", top=4)
@@ -230,7 +230,7 @@ def test_rank_paths_draw_missing_ranks_at_the_bottom():
     assert one["y"].apply(list)["Myanmar"] == [3, 3, 3]  # 3rd, 4th, 4th: 4th is drawn as "3+"
     assert one["y"].apply(list)["India"] == [3, 3, 3]  # never supplied
     assert "rank none (no deliveries)" in one["hover"].apply(list)["Algeria"][0]
-    assert spec.layout["y_ticks"][1][-1] == "3+"
+    assert spec.layout.y_ticks[1][-1] == "3+"
     assert [(a.kind, a.x) for a in spec.annotations] == [("vline", 2012), ("span", 2012.5)]
     assert spec.annotations[0].text == "last window\nbefore 2013"
 

@@ -482,7 +482,7 @@ def test_a_hostile_label_in_a_chart_shows_as_text(browser, tmp_path):
     """A spec built from data holding HTML, shown as the notebooks show it, on a built page."""
     import pandas as pd
 
-    from marchwest.plot import ChartSpec, show
+    from marchwest.plot import BarsLayout, ChartSpec, show
 
     link, bold = '<a href="javascript:window.__xss=1">x</a>', "<b>bold</b>"
     spec = ChartSpec(
@@ -500,7 +500,7 @@ def test_a_hostile_label_in_a_chart_shows_as_text(browser, tmp_path):
         title=f"Entities {bold}",
         description="Two bars named by entities whose names hold HTML, shown as text.",
         caption=f"Source: {link}",
-        layout={"x_max": 3, "figsize": (8, 3), "height": 300},
+        layout=BarsLayout(x_max=3, width=800, height=300),
     )
     data, metadata = show(spec)._repr_mimebundle_()
     nb = nbformat.v4.new_notebook(

@@ -71,7 +71,7 @@ def test_stacked_bars_keep_reading_order_and_one_segment_per_table():
     assert list(dict.fromkeys(marks["segment"])) == ["events", "claims", "entities"]
     totals = marks.drop_duplicates("category").set_index("category")["text"]
     assert totals.to_dict() == {"(introduction)": "1", "Heading A": "4", "Heading B": "1"}
-    assert spec.layout["legend"] and spec.x_label == "rows"
+    assert spec.layout.legend and spec.x_label == "rows"
     assert "Heading A 4 (1 events, 1 claims, 2 entities)" in spec.description
 
 

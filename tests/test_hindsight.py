@@ -234,7 +234,7 @@ def test_the_timeline_draws_each_dated_outcome_in_its_verdicts_colour(make_ledge
         "partly, 2 of 2)",
     ]
     assert "18 August 2019" in spec.description
-    assert spec.layout["panels"][0]["left"] < pd.Timestamp(PUBLISHED)
+    assert spec.layout.panels[0].left < pd.Timestamp(PUBLISHED)
     figure(spec).savefig(io.BytesIO(), format="png")
     drawn = [trace for trace in figure(spec, "plotly").data if list(trace.y) != [None]]
     assert [trace.name for trace in drawn] == ["happened", "partly"]  # the verdicts, in order

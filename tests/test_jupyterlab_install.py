@@ -20,7 +20,7 @@ import pytest
 
 from marchwest.build import jupyterlab
 from marchwest.build.jupyterlab import EXTENSION, SETTINGS, keep_drawn_outputs, main
-from marchwest.plot import ChartSpec, show
+from marchwest.plot import BarsLayout, ChartSpec, show
 
 NOTIFICATION = "@jupyterlab/apputils-extension:notification"
 
@@ -187,7 +187,7 @@ def chart_notebook(path: Path) -> None:
         ),
         title="Rows",
         description="Two bars: a with 36 rows, b with one and a half.",
-        layout={"x_max": 40, "figsize": (6, 3), "height": 300},
+        layout=BarsLayout(x_max=40, width=600, height=300),
     )
     data, metadata = show(spec)._repr_mimebundle_()
     chart = nbformat.v4.new_output("display_data", data=data, metadata=metadata)

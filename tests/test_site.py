@@ -614,8 +614,7 @@ PLOTLY = "application/vnd.plotly.v1+json"
 def bundle_notebook(path: Path, *, bundled: bool = True) -> Path:
     import pandas as pd
 
-    from marchwest.plot import ChartSpec
-    from marchwest.plot.spec import BarsLayout
+    from marchwest.plot import BarsLayout, ChartSpec
 
     spec = ChartSpec(
         kind="bars",

@@ -9,6 +9,30 @@ notebook with its description as alt text.
 # Both renderers load with the package (through display): a notebook's import cell pays for them,
 # not its first chart.
 from marchwest.plot.display import figure, show
-from marchwest.plot.spec import Annotation, ChartSpec
+from marchwest.plot.spec import (
+    Annotation,
+    BarsLayout,
+    ChartSpec,
+    ColumnsLayout,
+    GridLayout,
+    LinesLayout,
+    MapLayout,
+    NetworkLayout,
+    TimelineLayout,
+    TimelinePanel,
+)
 
-__all__ = ["Annotation", "ChartSpec", "figure", "show"]
+__all__ = [
+    "Annotation",
+    "BarsLayout",
+    "ChartSpec",
+    "ColumnsLayout",
+    "GridLayout",
+    "LinesLayout",
+    "MapLayout",
+    "NetworkLayout",
+    "TimelineLayout",
+    "TimelinePanel",
+    "figure",
+    "show",
+]
