@@ -1,5 +1,5 @@
-"""Draw a ChartSpec with matplotlib: one function per chart kind, each only drawing what the spec
-says (no data is prepared here)."""
+"""Draw a ChartSpec with matplotlib: one function per chart kind (the ``DRAW`` table at the end,
+checked against ``spec.KINDS``), each only drawing what the spec says (no data is prepared here)."""
 
 from __future__ import annotations
 

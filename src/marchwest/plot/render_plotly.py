@@ -1,6 +1,7 @@
-"""Draw a ChartSpec with plotly: one function per chart kind, each only drawing what the spec says
-(no data is prepared here). Every text taken from the data goes through ``plotly_text`` (escaped:
-plotly reads HTML in labels); only this module adds markup."""
+"""Draw a ChartSpec with plotly: one function per chart kind (the ``DRAW`` table at the end,
+checked against ``spec.KINDS``), each only drawing what the spec says (no data is prepared here).
+Every text taken from the data goes through ``plotly_text`` (escaped: plotly reads HTML in
+labels); only this module adds markup."""
 
 from __future__ import annotations
 

@@ -183,7 +183,7 @@ KINDS: dict[str, Kind] = {
             "hover",
         ),
         TimelineLayout,
-    ),  # fmt: skip
+    ),
     # places on a map, each label at its offset (points) from its place
     "map": Kind(
         ("lon", "lat", "label", "group", "symbol", "colour", "dx", "dy", "hover"), MapLayout
