@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml requirements/lock.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip==25.3
 	$(PY) -m pip install -q -r requirements/lock.txt
-	$(PY) -m pip install -q --no-deps -e .
+	$(PY) -m pip install -q -c requirements/lock.txt -e '.[build,test]'
 	@touch $@
 
 install: $(VENV)/.installed ## Create .venv with the pinned dependencies and the package (idempotent)
@@ -75,10 +75,10 @@ nbdime: lab-install ## Make git diff/merge show notebooks cell by cell (nbdime, 
 
 LOCK_TMP := $(shell mktemp -u /tmp/marchwest-lock.XXXX)
 lock: ## Regenerate requirements/lock.txt and lab-lock.txt from pyproject.toml (throw-away venvs)
-	$(PYTHON) -m venv $(LOCK_TMP) && $(LOCK_TMP)/bin/pip install -q '.[test]'
-	{ echo '# Every package of .venv (runtime + tests), exact. Regenerate with make lock.'; \
+	$(PYTHON) -m venv $(LOCK_TMP) && $(LOCK_TMP)/bin/pip install -q '.[build,test]'
+	{ echo '# Every package of .venv (runtime, build and tests), exact. Regenerate with make lock.'; \
 	  $(LOCK_TMP)/bin/pip freeze --exclude marchwest; } > requirements/lock.txt
-	$(LOCK_TMP)/bin/pip install -q '.[test,lab]'
+	$(LOCK_TMP)/bin/pip install -q '.[build,test,lab]'
 	{ echo '# Every package of .venv-lab (.venv plus JupyterLab), exact. Regenerate with make lock.'; \
 	  $(LOCK_TMP)/bin/pip freeze --exclude marchwest; } > requirements/lab-lock.txt
 	rm -rf $(LOCK_TMP)

@@ -1,4 +1,5 @@
-"""The pins agree: pyproject.toml == environment.yml, and both match the lock files and .venv."""
+"""The pins agree: pyproject.toml == environment.yml, and both match the lock files and .venv
+(make install: the package with its `build` and `test` extras)."""
 
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ def test_environment_yml_repeats_the_pyproject_pins():
 def test_every_pin_is_in_the_lock_files_with_the_same_version():
     groups = pyproject_pins()
     runtime_lock, lab_lock = lock("lock.txt"), lock("lab-lock.txt")
-    for name, version in {**groups["runtime"], **groups["test"]}.items():
+    for name, version in {**groups["runtime"], **groups["build"], **groups["test"]}.items():
         assert runtime_lock.get(name) == version, (name, version, runtime_lock.get(name))
         assert lab_lock.get(name) == version, (name, version, lab_lock.get(name))
     for name, version in groups["lab"].items():
@@ -67,7 +68,8 @@ def test_every_pin_is_in_the_lock_files_with_the_same_version():
 
 def test_the_running_environment_matches_the_lock():
     locked = lock("lock.txt")
-    for name, version in {**pyproject_pins()["runtime"], **pyproject_pins()["test"]}.items():
+    groups = pyproject_pins()
+    for name, version in {**groups["runtime"], **groups["build"], **groups["test"]}.items():
         assert metadata.version(name) == version == locked[name]
 
 

@@ -221,6 +221,27 @@ def first_line(error: BaseException) -> str:
     return next(iter(str(error).splitlines()), "")
 
 
+def missing_build_extra() -> list[str]:
+    """The distributions of the ``build`` extra (the pipeline's dependencies) not installed."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    try:
+        requirements = [Requirement(line) for line in metadata.requires("marchwest") or []]
+    except metadata.PackageNotFoundError:  # run from a source tree, not installed
+        return []
+    missing = []
+    for requirement in requirements:
+        marker = requirement.marker
+        if marker and marker.evaluate({"extra": "build"}) and not marker.evaluate({"extra": ""}):
+            try:
+                metadata.distribution(requirement.name)
+            except metadata.PackageNotFoundError:
+                missing.append(requirement.name)
+    return missing
+
+
 def main(argv: list[str] | None = None) -> int:
     from marchwest.build.outputs import OutputError
     from marchwest.errors import LedgerError
@@ -241,9 +262,16 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{error.filename}: " if error.filename else ""
         print(f"{name}: {where}{error.strerror or error}", file=sys.stderr)
     except Exception as error:
-        from marchwest.build.site import SiteError
-
-        if isinstance(error, SiteError):
+        if isinstance(error, ModuleNotFoundError) and missing_build_extra():
+            print(
+                f"{name}: {error}: the pipeline's dependencies are not installed"
+                " (pip install 'marchwest[build]')",
+                file=sys.stderr,
+            )
+            return 1
+        # Not imported here: without the extra, importing the site builder fails in turn.
+        site = sys.modules.get("marchwest.build.site")
+        if site is not None and isinstance(error, site.SiteError):
             print(f"{name}: {error}", file=sys.stderr)
         elif args.debug:
             raise

@@ -17,8 +17,8 @@ from marchwest.schema import MAX_TEXT, REFERENCES, TABLES, Column
 if TYPE_CHECKING:
     import pandas as pd
 
-    from marchwest.loaders import Ledger
     from marchwest.ledger.page import Article
+    from marchwest.loaders import Ledger
 
 LIST_SEPARATOR = "; "
 FRICTIONLESS_TYPES = {
@@ -173,8 +173,8 @@ def write_tables(
 ) -> None:
     """Write <table>.csv, <table>.parquet (unless ``parquet=False``) and datapackage.json of
     ``frames`` (the tables of ``article``'s ledger) into the existing folder ``folder``."""
-    from marchwest.csvcells import to_csv
     from marchwest.build.outputs import checkpoint
+    from marchwest.csvcells import to_csv
 
     for name, frame in frames.items():
         checkpoint("table")
@@ -193,9 +193,9 @@ def export_tables(out_dir: Path, ledger: Ledger | None = None, *, parquet: bool 
     the fact-check's verdicts as ClaimReview JSON-LD (:mod:`marchwest.claimreview`), whole:
     built beside it and swapped in (:func:`marchwest.build.outputs.replacing`, which says what is
     refused: never a folder holding files marchwest did not write)."""
+    from marchwest.build.outputs import replacing
     from marchwest.claimreview import FILE_NAME, claim_reviews  # it imports this module
     from marchwest.loaders import bundled
-    from marchwest.build.outputs import replacing
 
     ledger = ledger or bundled()
     with replacing(Path(out_dir), mark=MARK) as building:

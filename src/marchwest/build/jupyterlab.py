@@ -66,8 +66,8 @@ class InstallError(Exception):
 
 def extension_script() -> str:
     """The extension's one script: every bundled topojson, then the container."""
-    from marchwest.paths import ASSETS_DIR
     from marchwest.build.site import map_script
+    from marchwest.paths import ASSETS_DIR
 
     notice = (
         "/* marchwest-offline-maps: the world outlines of src/marchwest/assets for plotly.js.\n"

@@ -31,9 +31,9 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
-from marchwest.paths import NOTEBOOKS_DIR
-from marchwest.ledger.reader import ReadError
 from marchwest.build.stamps import MAX_FILE_BYTES, read_regular
+from marchwest.ledger.reader import ReadError
+from marchwest.paths import NOTEBOOKS_DIR
 
 # Kernel-level log lines (e.g. ipykernel's warning that it talks over local TCP) are noise here;
 # errors still show, and cell output never goes through this log.

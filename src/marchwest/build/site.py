@@ -46,8 +46,8 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
 from marchwest.build.outputs import replacing
-from marchwest.paths import ASSETS_DIR, NOTEBOOKS_DIR, PACKAGE_DIR, PROJECT_ROOT, SITE_FILES
 from marchwest.build.stamps import read_regular
+from marchwest.paths import ASSETS_DIR, NOTEBOOKS_DIR, PACKAGE_DIR, PROJECT_ROOT, SITE_FILES
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 PLOTLY_JS = (
@@ -763,8 +763,8 @@ def write_site(
     """Write every file of the site into the empty folder ``site``."""
     from bs4 import BeautifulSoup
 
-    from marchwest.claimreview import FACT_CHECK_NOTEBOOK, embed
     from marchwest.build.export import write_tables
+    from marchwest.claimreview import FACT_CHECK_NOTEBOOK, embed
     from marchwest.loaders import bundled
 
     ledger = bundled()

@@ -37,9 +37,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from marchwest.build.outputs import resolve
 from marchwest.ledger import reader
 from marchwest.ledger.folder import ARTICLE_FILE, CHECKSUM_FILE, FOLDERS
-from marchwest.build.outputs import resolve
+from marchwest.ledger.reader import ReadError, not_regular
 from marchwest.paths import (
     NOTEBOOKS_DIR,
     PACKAGE_DIR,
@@ -47,7 +48,6 @@ from marchwest.paths import (
     SITE_FILES,
     bundled_ledger_dir,
 )
-from marchwest.ledger.reader import ReadError, not_regular
 
 LOCK_FILE = PROJECT_ROOT / "requirements" / "lock.txt"
 # A notebook with many images is a few MB (the largest here: 0.7 MB); 50 MB is where GitHub
