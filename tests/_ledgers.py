@@ -227,6 +227,21 @@ def only_problem(root: Path) -> marchwest.Problem:
     return found[0]
 
 
+def case(name: str, files: dict[str, str | bytes | None], problem: str):
+    """A row of a table of bad inputs: the files changed (as make_ledger takes them) and the
+    one problem they make, written as assert_one_problem reads it."""
+    return pytest.param(files, problem, id=name)
+
+
+def assert_one_problem(root: Path, problem: str) -> None:
+    """The ledger folder has one problem, written as ``problem`` (file relative to the folder,
+    line, row, field: what is wrong), where '…' stands for any text."""
+    written = str(only_problem(root))
+    assert written.startswith(f"{root}/"), written
+    pattern = ".*".join(map(re.escape, problem.split("…")))
+    assert re.fullmatch(pattern, written.removeprefix(f"{root}/"), re.DOTALL), written
+
+
 # Keys whose value is an id, of a row or of the row it refers to (block or flow style).
 _ID_KEYS = (
     "entity_id|event_id|place_id|source_id|figure_id|claim_id|outcome_id|organisation_id"
