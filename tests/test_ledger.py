@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import textwrap
 from pathlib import Path
 
@@ -150,6 +151,10 @@ BAD_DATES = [
     "2019/2018",
     "2019-07-31/2019-07-21",
     "2019-07-21/2019-07-31/2019-08-01",
+    # Digits other than ASCII's: Arabic-Indic, full-width, one Arabic-Indic 4.
+    "\u0662\u0660\u0661\u0669-04",
+    "２０１９",
+    "2019-0\u0664",
 ]
 
 
@@ -160,9 +165,8 @@ def test_edtf_forms():
     assert dates.parse("2019-07-23").precision == "day"
     assert dates.parse("2019-07-21/2019-07-31").precision is None
     assert dates.parse("2020-02").end.day == 29
-    for bad in BAD_DATES:
-        with pytest.raises(ValueError, match="bad date"):
-            dates.parse(bad)
+    assert dates.parse("1678-01-01").start.year == 1678  # the first and last supported years
+    assert dates.parse("2261-12-31").end.year == 2261
 
 
 @pytest.mark.parametrize("text", VALID_DATES)
@@ -171,7 +175,9 @@ def test_the_fast_date_parser_agrees_with_the_edtf_package(text):
 
 
 @pytest.mark.parametrize("text", BAD_DATES)
-def test_the_edtf_package_rejects_the_same_dates(text):
+def test_a_bad_date_is_refused_by_both_parsers(text):
+    with pytest.raises(ValueError, match="bad date"):
+        dates.parse(text)
     with pytest.raises(ValueError, match="bad date"):
         dates.parse_with_edtf(text)
 
@@ -722,23 +728,21 @@ def test_external_is_optional_facts_is_not(make_ledger):
 # --- hostile input: files, YAML, numbers, ids, URLs, dates ----------------------------------
 
 
-def test_a_fifo_a_device_a_folder_or_a_loop_is_refused_not_read(make_ledger):
-    import os
-
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        # Reading a FIFO would wait for a writer forever; a device can give endless bytes.
+        pytest.param(os.mkfifo, "a FIFO", id="fifo"),
+        pytest.param(lambda path: path.symlink_to("/dev/urandom"), "a device", id="device"),
+        pytest.param(Path.mkdir, "a folder", id="folder"),
+        pytest.param(lambda path: path.symlink_to(path.name), "symbolic links", id="loop"),
+    ],
+)
+def test_a_fifo_a_device_a_folder_or_a_loop_is_refused_not_read(make_ledger, make, says):
     root = make_ledger({"facts/figures.yaml": None})
-    os.mkfifo(root / "facts" / "figures.yaml")  # reading it would wait for a writer forever
+    make(root / "facts" / "figures.yaml")
     problem = only_problem(root)
-    assert problem.file.endswith("facts/figures.yaml") and "a FIFO" in problem.message
-    (root / "facts" / "figures.yaml").unlink()
-    (root / "facts" / "figures.yaml").symlink_to("/dev/urandom")  # endless bytes
-    assert "a device" in only_problem(root).message
-    (root / "facts" / "figures.yaml").unlink()
-    (root / "facts" / "figures.yaml").mkdir()
-    assert "a folder" in only_problem(root).message
-    (root / "facts" / "figures.yaml").rmdir()
-    (root / "facts" / "figures.yaml").symlink_to("figures.yaml")
-    problem = only_problem(root)
-    assert problem.file.endswith("figures.yaml") and "symbolic links" in problem.message
+    assert problem.file.endswith("facts/figures.yaml") and says in problem.message
 
 
 def test_a_file_over_the_size_limit_is_refused_unread(make_ledger):
@@ -752,8 +756,6 @@ def test_a_file_over_the_size_limit_is_refused_unread(make_ledger):
 
 
 def test_unreadable_files_and_folders_are_problems(make_ledger, monkeypatch):
-    import os
-
     root = make_ledger()
     real_open, real_iterdir = os.open, Path.iterdir
 
@@ -816,16 +818,6 @@ def test_a_text_of_the_limit_is_accepted(make_ledger):
     text = MINIMAL["facts/entities.yaml"].replace("name: Pakistan", f"name: {'P' * MAX_TEXT}")
     names = marchwest.load(make_ledger({"facts/entities.yaml": text})).entities()["name"]
     assert names.str.len().max() == MAX_TEXT
-
-
-def test_non_ascii_digits_in_dates_are_refused():
-    for text in ("\u0662\u0660\u0661\u0669-04", "２０１９", "2019-0\u0664"):
-        with pytest.raises(ValueError, match="bad date"):
-            dates.parse(text)
-        with pytest.raises(ValueError, match="bad date"):
-            dates.parse_with_edtf(text)
-    assert dates.parse("1678-01-01").start.year == 1678
-    assert dates.parse("2261-12-31").end.year == 2261
 
 
 def test_a_crlf_article_is_read_and_its_spans_stay_exact(make_ledger):
