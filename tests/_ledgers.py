@@ -1,4 +1,5 @@
-"""Small synthetic ledgers built around a copy of the real captured page (for the tests)."""
+"""Small synthetic ledgers built around a copy of the real captured page (for the tests): MINIMAL,
+the files changed or added to it, and the problems a ledger folder is reported to have."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ import shutil
 import textwrap
 from pathlib import Path
 
+import pytest
+
+import marchwest
 from marchwest import paths
+from marchwest.ledger.folder import read_ledger
 
 ARTICLE = paths.PROJECT_ROOT / "data" / "raw" / "article.txt"
 
@@ -171,6 +176,19 @@ MINIMAL: dict[str, str] = {
 MINIMAL = {rel: textwrap.dedent(text).lstrip("\n") for rel, text in MINIMAL.items()}
 
 
+def changed(rel: str, old: str, new: str) -> dict[str, str]:
+    """MINIMAL's file ``rel`` with its one ``old`` made ``new`` (for write_ledger or make_ledger)."""
+    text = MINIMAL[rel]
+    assert text.count(old) == 1, f"{old!r} stands {text.count(old)} times in {rel}"
+    return {rel: text.replace(old, new)}
+
+
+def added(rel: str, rows: str) -> dict[str, str]:
+    """MINIMAL's file ``rel`` with more rows after its own (whole rows, dedented: indented as
+    they stand in the test)."""
+    return {rel: MINIMAL[rel] + textwrap.dedent(rows).lstrip("\n")}
+
+
 def write_ledger(root: Path, files: dict[str, str | bytes | None]) -> Path:
     """A ledger folder: the real captured page plus MINIMAL, changed by ``files``
     (text, bytes, or None to leave a file out)."""
@@ -187,6 +205,41 @@ def write_ledger(root: Path, files: dict[str, str | bytes | None]) -> Path:
         else:
             path.write_text(content, encoding="utf-8")
     return root
+
+
+def problems(root: Path) -> list[marchwest.Problem]:
+    """The problems a ledger folder is reported to have (it must have some). Loading checks
+    the column rules with pandas; the pandera schemas must find exactly the same problems."""
+    with pytest.raises(marchwest.LedgerError) as error:
+        marchwest.load(root).tables()
+    assert error.value.problems
+    assert str(error.value).count("\n  - ") == len(error.value.problems)
+    with pytest.raises(marchwest.LedgerError) as by_pandera:
+        read_ledger(root, reference_checks=True)
+    assert by_pandera.value.problems == error.value.problems
+    return error.value.problems
+
+
+def only_problem(root: Path) -> marchwest.Problem:
+    """The one problem a ledger folder is reported to have."""
+    found = problems(root)
+    assert len(found) == 1, "\n".join(map(str, found))
+    return found[0]
+
+
+def case(name: str, files: dict[str, str | bytes | None], problem: str):
+    """A row of a table of bad inputs: the files changed (as make_ledger takes them) and the
+    one problem they make, written as assert_one_problem reads it."""
+    return pytest.param(files, problem, id=name)
+
+
+def assert_one_problem(root: Path, problem: str) -> None:
+    """The ledger folder has one problem, written as ``problem`` (file relative to the folder,
+    line, row, field: what is wrong), where '…' stands for any text."""
+    written = str(only_problem(root))
+    assert written.startswith(f"{root}/"), written
+    pattern = ".*".join(map(re.escape, problem.split("…")))
+    assert re.fullmatch(pattern, written.removeprefix(f"{root}/"), re.DOTALL), written
 
 
 # Keys whose value is an id, of a row or of the row it refers to (block or flow style).

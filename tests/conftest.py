@@ -9,6 +9,8 @@ import pytest
 from _chromium import launch
 from _ledgers import write_ledger
 
+import marchwest
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _stamps_apart(tmp_path_factory: pytest.TempPathFactory):
@@ -22,6 +24,13 @@ def _stamps_apart(tmp_path_factory: pytest.TempPathFactory):
 def make_ledger(tmp_path: Path) -> Callable[..., Path]:
     """make_ledger({"facts/events.yaml": "..."}) -> a ledger folder in tmp_path."""
     return lambda files=None: write_ledger(tmp_path / "ledger", files or {})
+
+
+@pytest.fixture(scope="session")
+def load_ledger(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., marchwest.Ledger]:
+    """load_ledger({"facts/events.yaml": "..."}) -> the loaded ledger, in a folder of its own
+    (for a module-scoped ledger that several tests read)."""
+    return lambda files: marchwest.load(write_ledger(tmp_path_factory.mktemp("ledger"), files))
 
 
 @pytest.fixture(scope="module")

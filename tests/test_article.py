@@ -134,22 +134,34 @@ def test_typed_quotes_are_found_in_the_raw_text(article, typed, expected):
     assert article.raw[start:end] == expected
 
 
-def test_quote_failures(article):
-    with pytest.raises(QuoteError) as missing:
-        article.find("China is redrawing the global security map beyond Africa")
-    assert missing.value.kind == "not found"
-    with pytest.raises(QuoteError) as ambiguous:
-        article.find("CPEC")
-    assert ambiguous.value.kind == "ambiguous" and "times in the article" in str(ambiguous.value)
-    with pytest.raises(QuoteError) as chrome:
-        article.find("Popular posts from this blog")
-    assert chrome.value.kind == "in page chrome"
-    with pytest.raises(QuoteError) as chrome_top:
-        article.find("Skip to main content")
-    assert chrome_top.value.kind == "in page chrome"
-    with pytest.raises(QuoteError) as too_far:
-        article.find("Gwadar", occurrence=99)
-    assert too_far.value.kind == "bad occurrence"
+@pytest.mark.parametrize(
+    ("typed", "occurrence", "kind", "says"),
+    [
+        pytest.param(
+            "China is redrawing the global security map beyond Africa",
+            None,
+            "not found",
+            "is not in the article",
+            id="not-found",
+        ),
+        pytest.param("CPEC", None, "ambiguous", "times in the article", id="ambiguous"),
+        pytest.param(
+            "Popular posts from this blog",
+            None,
+            "in page chrome",
+            "in the page chrome",
+            id="chrome-below",
+        ),
+        pytest.param(
+            "Skip to main content", None, "in page chrome", "in the page chrome", id="chrome-above"
+        ),
+        pytest.param("Gwadar", 99, "bad occurrence", "occurrence 99", id="occurrence-too-far"),
+    ],
+)
+def test_quote_failures(article, typed, occurrence, kind, says):
+    with pytest.raises(QuoteError) as error:
+        article.find(typed, occurrence=occurrence)
+    assert error.value.kind == kind and says in str(error.value)
 
 
 def test_occurrence_picks_one_of_several(article):

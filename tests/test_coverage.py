@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import textwrap
 
 import pytest
 from _cli import run
-from _ledgers import MINIMAL
+from _ledgers import MINIMAL, added, assert_one_problem, case, changed
 
 import marchwest
 from marchwest import sentences
 from marchwest.ledger import dates
 from marchwest.ledger import spans as sentence_spans
-from marchwest.ledger.folder import read_ledger
 from marchwest.schema import TABLES
 
 
@@ -150,8 +148,7 @@ def test_a_sentence_whose_rows_only_name_what_it_speaks_of_is_named_not_cited(ma
           as_of: "2019-08-18"
           quote: China's deep relationship with Pakistan is anchored by security.
         """
-    claims = MINIMAL["facts/claims.yaml"] + textwrap.dedent(claim).lstrip("\n")
-    frame = marchwest.load(make_ledger({"facts/claims.yaml": claims})).coverage()
+    frame = marchwest.load(make_ledger(added("facts/claims.yaml", claim))).coverage()
     row = frame[frame["text"].str.startswith("China\u2019s deep relationship")].iloc[0]
     assert (row["status"], row["row_ids"], row["name_ids"]) == (
         "cited",
@@ -232,97 +229,136 @@ def test_coverage_command_on_the_bundled_ledger_and_validate_totals():
     assert f"coverage: {sentences.totals(frame)}" in validate.stdout and validate.returncode == 0
 
 
-UNCITED = MINIMAL["facts/uncited.yaml"]
+UNCITED = "facts/uncited.yaml"
+CLAIMS = "facts/claims.yaml"
+OUTCOMES = "external/outcomes.yaml"
+DATED = "external/outcomes.yaml, line 7 (row 1), field 'source_id': source 'ref_one' is dated"
+AFTER = "a hindsight verdict rests on a source published after the article (2019-08-18)"
+
+# Each bad input (the files changed) and the one problem it makes, as it is written.
+ONE_PROBLEM = [
+    # An uncited row explains one sentence that holds no fact, in the part of the page it names.
+    case(
+        "uncited-heading-in-a-paragraph",
+        added(UNCITED, "- reason: heading\n  quote: largestdefence customer\n"),
+        "facts/uncited.yaml, line 4 (row 2), field 'reason': reason 'heading': the sentence"
+        " stands in a paragraph, not in the title, the byline or a section heading",
+    ),
+    case(
+        "uncited-section-heading-as-framing",
+        added(UNCITED, "- reason: framing\n  quote: What\u2019s next\n"),
+        "facts/uncited.yaml, line 4 (row 2), field 'reason':"
+        " reason 'framing': a section heading is explained as 'heading'",
+    ),
+    case(
+        "uncited-byline-as-transition",
+        added(UNCITED, "- reason: transition\n  quote: by Matthew Johnson\n"),
+        "facts/uncited.yaml, line 4 (row 2), field 'reason':"
+        " reason 'transition': the byline is explained as 'heading'",
+    ),
+    case(
+        "uncited-sentence-holding-a-fact",
+        added(UNCITED, "- reason: transition\n  quote: followed by Bangladesh and Myanmar\n"),
+        "facts/uncited.yaml, line 4 (row 2), field 'reason': reason 'transition': the sentence"
+        " holds a fact, recorded by arms_transfers[0], claims:top_destination; an uncited row"
+        " explains a sentence that holds none",
+    ),
+    case(
+        "uncited-quote-over-two-sentences",
+        added(UNCITED, "- reason: repetition\n  quote: anchored by security. PRC officials\n"),
+        "facts/uncited.yaml, line 5 (row 2), field 'quote':"
+        " the quote runs over 2 sentences: it explains one",
+    ),
+    # ... and is checked like every row.
+    case(
+        "uncited-quote-not-found",
+        {UNCITED: "- reason: framing\n  quote: no such words\n"},
+        "facts/uncited.yaml, line 2 (row 1), field 'quote': …is not in the article…",
+    ),
+    case(
+        "uncited-without-quote",
+        {UNCITED: "- reason: framing\n"},
+        "facts/uncited.yaml, line 1 (row 1), field 'quote': …needs the article's words…",
+    ),
+    case(
+        "uncited-unknown-reason",
+        {UNCITED: "- reason: padding\n  quote: Frequent joint military\n"},
+        "facts/uncited.yaml, line 1 (row 1), field 'reason': …'padding' is not…",
+    ),
+    # A claim needs its kind and as_of.
+    case(
+        "claim-without-as-of",
+        changed(CLAIMS, 'kind: fact\n  as_of: "2019-08-18"\n', "kind: fact\n"),
+        "facts/claims.yaml, line 1 (row 1), field 'as_of': …missing field…",
+    ),
+    case(
+        "claim-as-of-not-edtf",
+        changed(CLAIMS, 'fact\n  as_of: "2019-08-18"', 'fact\n  as_of: "18 Aug 2019"'),
+        "facts/claims.yaml, line 8 (row 1), field 'as_of': …bad date…",
+    ),
+    case(
+        "claim-unknown-kind",
+        changed(CLAIMS, "kind: fact", "kind: opinion"),
+        "facts/claims.yaml, line 7 (row 1), field 'kind': …'opinion' is not one of…",
+    ),
+    # An outcome answers a forward-looking claim; a decided verdict needs its source, and a
+    # hindsight source is dated after the article.
+    case(
+        "outcome-of-a-fact",
+        changed(OUTCOMES, "claim_id: new_base_expected", "claim_id: top_destination"),
+        "external/outcomes.yaml, line 2 (row 1), field 'claim_id': …'top_destination' is a fact:"
+        " an outcome answers one of kind expectation or rumour…",
+    ),
+    case(
+        "outcome-of-an-unknown-claim",
+        changed(OUTCOMES, "claim_id: new_base_expected", "claim_id: nowhere"),
+        "external/outcomes.yaml, line 2 (row 1), field 'claim_id': …unknown id 'nowhere'…",
+    ),
+    case(
+        "decided-outcome-without-source",
+        changed(OUTCOMES, "  source_id: ref_one\n", ""),
+        "external/outcomes.yaml, line 1 (row 1), field 'source_id':"
+        " …'partly' verdict needs the source…",
+    ),
+    case(
+        "outcome-unknown-verdict",
+        changed(OUTCOMES, "verdict: partly", "verdict: maybe"),
+        "external/outcomes.yaml, line 4 (row 1), field 'verdict':"
+        " …'maybe' is not one of: happened…",
+    ),
+    case(
+        "outcome-without-as-of",
+        changed(OUTCOMES, '  as_of: "2020"\n', ""),
+        "external/outcomes.yaml, line 1 (row 1), field 'as_of': …missing field…",
+    ),
+    case(
+        "outcome-source-of-the-articles-day",
+        changed("external/sources.yaml", 'published: "2020"', 'published: "2019-08-18"'),
+        f"{DATED} …{AFTER}…",
+    ),
+    case(
+        "outcome-source-of-the-articles-year",
+        changed("external/sources.yaml", 'published: "2020"', 'published: "2019"'),
+        f"{DATED} …{AFTER}…",
+    ),
+    case(
+        "outcome-source-undated",
+        changed("external/sources.yaml", 'published: "2020"', "published:"),
+        f"{DATED} …{AFTER}…",
+    ),
+]
 
 
-@pytest.mark.parametrize(
-    ("row", "field", "message"),
-    [
-        (
-            "- reason: heading\n  quote: largestdefence customer\n",
-            "reason",
-            "reason 'heading': the sentence stands in a paragraph, not in the title, the byline"
-            " or a section heading",
-        ),
-        (
-            "- reason: framing\n  quote: What\u2019s next\n",
-            "reason",
-            "reason 'framing': a section heading is explained as 'heading'",
-        ),
-        (
-            "- reason: transition\n  quote: by Matthew Johnson\n",
-            "reason",
-            "reason 'transition': the byline is explained as 'heading'",
-        ),
-        (
-            "- reason: transition\n  quote: followed by Bangladesh and Myanmar\n",
-            "reason",
-            "reason 'transition': the sentence holds a fact, recorded by arms_transfers[0],"
-            " claims:top_destination; an uncited row explains a sentence that holds none",
-        ),
-        (
-            "- reason: repetition\n  quote: anchored by security. PRC officials\n",
-            "quote",
-            "the quote runs over 2 sentences: it explains one",
-        ),
-    ],
-)
-def test_an_uncited_row_must_explain_one_sentence_that_holds_no_fact(
-    make_ledger, row, field, message
-):
-    root = make_ledger({"facts/uncited.yaml": UNCITED + row})
-    problem = only_problem(root)
-    assert (problem.file, problem.row, problem.field) == (
-        str(root / "facts/uncited.yaml"),
-        2,
-        field,
-    )
-    assert problem.message.replace(f"{root}/", "") == message
+@pytest.mark.parametrize(("files", "problem"), ONE_PROBLEM)
+def test_one_bad_row_is_one_problem_naming_file_row_field_and_what(make_ledger, files, problem):
+    assert_one_problem(make_ledger(files), problem)
 
 
 def test_coverage_command_on_an_invalid_ledger(make_ledger):
-    root = make_ledger({"facts/uncited.yaml": MINIMAL["facts/uncited.yaml"] + "- reason: x\n"})
+    root = make_ledger(added(UNCITED, "- reason: x\n"))
     result = run("coverage", str(root))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "uncited.yaml, line 4 (row 2)" in result.stdout
-
-
-def only_problem(root) -> marchwest.Problem:
-    with pytest.raises(marchwest.LedgerError) as error:
-        read_ledger(root, reference_checks=True)
-    assert len(error.value.problems) == 1, error.value
-    return error.value.problems[0]
-
-
-@pytest.mark.parametrize(
-    ("text", "field", "message"),
-    [
-        ("- reason: framing\n  quote: no such words\n", "quote", "is not in the article"),
-        ("- reason: framing\n", "quote", "needs the article's words"),
-        ("- reason: padding\n  quote: Frequent joint military\n", "reason", "'padding' is not"),
-    ],
-)
-def test_an_explanation_is_checked_like_every_row(make_ledger, text, field, message):
-    problem = only_problem(make_ledger({"facts/uncited.yaml": text}))
-    assert problem.field == field and message in problem.message, problem
-
-
-CLAIM = MINIMAL["facts/claims.yaml"]
-
-
-@pytest.mark.parametrize(
-    ("old", "new", "field", "message"),
-    [
-        ('  as_of: "2019-08-18"\n', "", "as_of", "missing field"),
-        ('as_of: "2019-08-18"', 'as_of: "18 Aug 2019"', "as_of", "bad date"),
-        ("kind: fact", "kind: opinion", "kind", "'opinion' is not one of"),
-    ],
-)
-def test_a_claim_needs_its_kind_and_as_of(make_ledger, old, new, field, message):
-    text = CLAIM.replace(old, new, 1)
-    assert text != CLAIM
-    problem = only_problem(make_ledger({"facts/claims.yaml": text}))
-    assert problem.field == field and message in problem.message, problem
 
 
 def test_the_bundled_claims_follow_the_verdict_policy():
@@ -365,9 +401,6 @@ def test_the_bundled_outcomes_follow_the_hindsight_rules():
         assert dates.parse(sources.loc[source, "published"]).start > published
 
 
-OUTCOME = MINIMAL["external/outcomes.yaml"]
-
-
 def test_an_outcome_loads(make_ledger):
     outcomes = marchwest.load(make_ledger()).outcomes()
     row = outcomes.iloc[0]
@@ -380,46 +413,10 @@ def test_an_outcome_loads(make_ledger):
     assert row["date_start"] == dt.datetime(2020, 1, 1) and row["origin"] == "reference"
 
 
-@pytest.mark.parametrize(
-    ("old", "new", "field", "message"),
-    [
-        # An outcome answers a forward-looking claim.
-        (
-            "claim_id: new_base_expected",
-            "claim_id: top_destination",
-            "claim_id",
-            "'top_destination' is a fact: an outcome answers one of kind expectation or rumour",
-        ),
-        ("claim_id: new_base_expected", "claim_id: nowhere", "claim_id", "unknown id 'nowhere'"),
-        # A decided verdict needs its source, and a hindsight source is dated after the article.
-        ("  source_id: ref_one\n", "", "source_id", "'partly' verdict needs the source"),
-        ("verdict: partly", "verdict: maybe", "verdict", "'maybe' is not one of: happened"),
-        ('  as_of: "2020"\n', "", "as_of", "missing field"),
-    ],
-)
-def test_bad_outcomes(make_ledger, old, new, field, message):
-    text = OUTCOME.replace(old, new, 1)
-    assert text != OUTCOME
-    problem = only_problem(make_ledger({"external/outcomes.yaml": text}))
-    assert problem.field == field and message in problem.message, problem
-
-
-@pytest.mark.parametrize("published", ['"2019-08-18"', '"2019"', None])
-def test_an_outcome_source_must_postdate_the_article(make_ledger, published):
-    sources = MINIMAL["external/sources.yaml"].replace(
-        'published: "2020"', f"published: {published}" if published else "published:"
-    )
-    problem = only_problem(make_ledger({"external/sources.yaml": sources}))
-    assert problem.field == "source_id" and "published after the article (2019-08-18)" in (
-        problem.message
-    )
-
-
 def test_an_unverified_outcome_may_go_without_a_source(make_ledger):
-    text = OUTCOME.replace("verdict: partly", "verdict: unverified").replace(
-        "  source_id: ref_one\n", ""
-    )
-    outcomes = marchwest.load(make_ledger({"external/outcomes.yaml": text})).outcomes()
+    text = MINIMAL[OUTCOMES].replace("verdict: partly", "verdict: unverified")
+    text = text.replace("  source_id: ref_one\n", "")
+    outcomes = marchwest.load(make_ledger({OUTCOMES: text})).outcomes()
     assert outcomes["source_id"].isna().all()
 
 

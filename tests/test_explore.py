@@ -4,52 +4,46 @@ from __future__ import annotations
 
 import html
 import re
-import textwrap
 
 import pandas as pd
 import pytest
-from _ledgers import MINIMAL
+from _ledgers import added
 
 import marchwest
 from marchwest.explore import FOUND_COLUMNS, PROFILE_TABLES, UnknownEntity, row
 
 HOSTILE_NAME = "<b>x</b>"
 HOSTILE_ALIAS = "<script>alert('x')</script>"
-# An entity with a hostile name and alias, a source with a hostile title, an event of China and
-# Pakistan at Gwadar Port with curly quotes and a line break in its title.
-OWN = {
-    "external/entities.yaml": MINIMAL["external/entities.yaml"]
-    + textwrap.dedent(
-        """
-        - entity_id: hostile
-          name: "<b>x</b>"
-          kind: unknown
-          aliases: ["<script>alert('x')</script>"]
-          source_id: ref_one
-        """
-    ),
-    "external/events.yaml": MINIMAL["external/events.yaml"]
-    + textwrap.dedent(
-        """
-        - event_id: hostile_meeting
-          title: "<b>x</b> meets Pakistan at the \u2018Gwadar\u2019\\n  port"
-          kind: meeting
-          date: "2018"
-          place_id: gwadar_port
-          participants:
-            - {entity: hostile, role: party}
-            - {entity: pakistan, role: host}
-          source_id: ref_one
-        """
-    ),
-}
+# An entity with a hostile name and alias, and an event of it and Pakistan at Gwadar Port with
+# curly quotes and a line break in its title.
+OWN = added(
+    "external/entities.yaml",
+    """
+    - entity_id: hostile
+      name: "<b>x</b>"
+      kind: unknown
+      aliases: ["<script>alert('x')</script>"]
+      source_id: ref_one
+    """,
+) | added(
+    "external/events.yaml",
+    """
+    - event_id: hostile_meeting
+      title: "<b>x</b> meets Pakistan at the \u2018Gwadar\u2019\\n  port"
+      kind: meeting
+      date: "2018"
+      place_id: gwadar_port
+      participants:
+        - {entity: hostile, role: party}
+        - {entity: pakistan, role: host}
+      source_id: ref_one
+    """,
+)
 
 
 @pytest.fixture(scope="module")
-def own(tmp_path_factory) -> marchwest.Ledger:
-    from _ledgers import write_ledger
-
-    return marchwest.load(write_ledger(tmp_path_factory.mktemp("own"), OWN))
+def own(load_ledger) -> marchwest.Ledger:
+    return load_ledger(OWN)
 
 
 # --- profile ------------------------------------------------------------------------------

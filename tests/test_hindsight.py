@@ -8,7 +8,7 @@ import textwrap
 
 import pandas as pd
 import pytest
-from _ledgers import MINIMAL
+from _ledgers import added
 
 import marchwest
 from marchwest.hindsight import expectations_and_outcomes, verdict_counts
@@ -75,8 +75,9 @@ def test_every_forward_looking_claim_has_a_row(bundled):
 
 
 def _ledger(make_ledger, outcomes: str, sources: str = "") -> marchwest.Ledger:
-    claims = MINIMAL["facts/claims.yaml"] + textwrap.dedent(
-        """\
+    claims = added(
+        "facts/claims.yaml",
+        """
         - claim_id: cpec_rumour
           topic: outlook
           quote: Other rumoured plans for CPEC include linking the transport corridor to Afghanistan
@@ -91,13 +92,10 @@ def _ledger(make_ledger, outcomes: str, sources: str = "") -> marchwest.Ledger:
           verdict: unverified
           kind: expectation
           as_of: "2019-08-18"
-        """
+        """,
     )
-    files = {
-        "facts/claims.yaml": claims,
-        "external/outcomes.yaml": textwrap.dedent(outcomes),
-        "external/sources.yaml": MINIMAL["external/sources.yaml"] + textwrap.dedent(sources),
-    }
+    files = claims | added("external/sources.yaml", sources)
+    files["external/outcomes.yaml"] = textwrap.dedent(outcomes)
     return marchwest.load(make_ledger(files))
 
 

@@ -3,37 +3,29 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import textwrap
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from _ledgers import MINIMAL, write_ledger
+from _ledgers import (
+    ARTICLE,
+    MINIMAL,
+    added,
+    assert_one_problem,
+    case,
+    changed,
+    only_problem,
+    problems,
+    write_ledger,
+)
 
 import marchwest
 from marchwest import paths
 from marchwest.ledger import dates
 from marchwest.ledger.folder import read_ledger
 from marchwest.schema import MAX_TEXT
-
-
-def problems(root: Path) -> list[marchwest.Problem]:
-    """The problems a ledger folder is reported to have (it must have some). Loading checks
-    the column rules with pandas; the pandera schemas must find exactly the same problems."""
-    with pytest.raises(marchwest.LedgerError) as error:
-        marchwest.load(root).tables()
-    assert error.value.problems
-    assert str(error.value).count("\n  - ") == len(error.value.problems)
-    with pytest.raises(marchwest.LedgerError) as by_pandera:
-        read_ledger(root, reference_checks=True)
-    assert by_pandera.value.problems == error.value.problems
-    return error.value.problems
-
-
-def only_problem(root: Path) -> marchwest.Problem:
-    found = problems(root)
-    assert len(found) == 1, "\n".join(map(str, found))
-    return found[0]
 
 
 def test_a_valid_ledger_gives_every_table(make_ledger):
@@ -159,6 +151,10 @@ BAD_DATES = [
     "2019/2018",
     "2019-07-31/2019-07-21",
     "2019-07-21/2019-07-31/2019-08-01",
+    # Digits other than ASCII's: Arabic-Indic, full-width, one Arabic-Indic 4.
+    "\u0662\u0660\u0661\u0669-04",
+    "２０１９",
+    "2019-0\u0664",
 ]
 
 
@@ -169,9 +165,8 @@ def test_edtf_forms():
     assert dates.parse("2019-07-23").precision == "day"
     assert dates.parse("2019-07-21/2019-07-31").precision is None
     assert dates.parse("2020-02").end.day == 29
-    for bad in BAD_DATES:
-        with pytest.raises(ValueError, match="bad date"):
-            dates.parse(bad)
+    assert dates.parse("1678-01-01").start.year == 1678  # the first and last supported years
+    assert dates.parse("2261-12-31").end.year == 2261
 
 
 @pytest.mark.parametrize("text", VALID_DATES)
@@ -180,7 +175,9 @@ def test_the_fast_date_parser_agrees_with_the_edtf_package(text):
 
 
 @pytest.mark.parametrize("text", BAD_DATES)
-def test_the_edtf_package_rejects_the_same_dates(text):
+def test_a_bad_date_is_refused_by_both_parsers(text):
+    with pytest.raises(ValueError, match="bad date"):
+        dates.parse(text)
     with pytest.raises(ValueError, match="bad date"):
         dates.parse_with_edtf(text)
 
@@ -205,143 +202,435 @@ def test_a_user_ledger_may_pin_its_article(make_ledger):
 
 # --- one test for each kind of bad input ------------------------------------------------------
 
-
-def test_malformed_yaml(make_ledger):
-    root = make_ledger({"facts/figures.yaml": "- figure_id: x\n  value: [1, 2\n"})
-    problem = only_problem(root)
-    assert problem.file.endswith("facts/figures.yaml")
-    assert problem.line == 3 and "YAML syntax error" in problem.message
-
-
-def test_a_file_that_is_not_a_list(make_ledger):
-    problem = only_problem(make_ledger({"facts/figures.yaml": "figure_id: x\n"}))
-    assert "expected a YAML list" in problem.message and problem.line == 1
-
-
-def test_unknown_field(make_ledger):
-    text = MINIMAL["facts/figures.yaml"].replace("unit:", "units:")
-    problem = only_problem(make_ledger({"facts/figures.yaml": text}))
-    assert (problem.line, problem.row, problem.field) == (5, 1, "units")
-    assert "unknown field" in problem.message
-    assert str(problem).endswith(
-        "facts/figures.yaml, line 5 (row 1), field 'units': " + problem.message
-    )
-
-
-def test_missing_field(make_ledger):
-    text = MINIMAL["facts/entities.yaml"].replace("  kind: initiative\n", "")
-    problem = only_problem(make_ledger({"facts/entities.yaml": text}))
-    assert (problem.line, problem.row, problem.field) == (12, 3, "kind")
-    assert "missing field" in problem.message
+SECOND_SOURCE = """\
+- source_id: ref_two
+  title: Another reference
+  url: https://example.org/two
+  published: "2021"
+  terms: unknown
+"""
+SECOND_READINGS = "external/second_readings.yaml"
+# MINIMAL's second readings (a claim's) and an outcome's.
+READINGS = MINIMAL[SECOND_READINGS] + textwrap.dedent(
+    """\
+    - outcome_id: new_base_outcome
+      first_verdict: partly
+      verdict: did not
+      against_urls: [https://example.org/one]
+      reason: Nothing was built.
+    """
+)
+OUTCOMES = "external/outcomes.yaml"
+# MINIMAL's claims, the 'supported' one without the source that decides it.
+UNSOURCED_CLAIMS = MINIMAL["facts/claims.yaml"].replace("  source_id: ref_one\n", "")
+BOMB = "- &a [x, x, x, x, x, x, x, x, x]\n- &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
 
 
-def test_source_without_terms(make_ledger):
-    text = MINIMAL["external/sources.yaml"].replace("  terms: unknown\n", "")
-    problem = only_problem(make_ledger({"external/sources.yaml": text}))
-    assert (problem.row, problem.field) == (1, "terms")
-    assert "missing field" in problem.message
+def forum_dated(date: str) -> str:
+    """MINIMAL's events, the forum's date written ``date`` (with the interval precision)."""
+    text = MINIMAL["facts/events.yaml"].replace("date: 2019-04\n", f"date: {date}\n")
+    text = text.replace("  date_text: in April\n", "")
+    if "/" in date:
+        text = text.replace(f"date: {date}\n", f"date: {date}\n  date_precision: interval\n")
+    return text
 
 
-def test_article_row_without_quote(make_ledger):
-    text = MINIMAL["facts/figures.yaml"].replace("  quote: 60 billion dollar investment\n", "")
-    problem = only_problem(make_ledger({"facts/figures.yaml": text}))
-    assert problem.field == "quote" and "article row needs" in problem.message
+# Each bad input (the files changed) and the one problem it makes, as it is written.
+ONE_PROBLEM = [
+    # A file that is not a list of rows, not text, not there or not known.
+    case(
+        "malformed-yaml",
+        {"facts/figures.yaml": "- figure_id: x\n  value: [1, 2\n"},
+        "facts/figures.yaml, line 3: …YAML syntax error…",
+    ),
+    case(
+        "not-a-list",
+        {"facts/figures.yaml": "figure_id: x\n"},
+        "facts/figures.yaml, line 1: …expected a YAML list…",
+    ),
+    case(
+        "key-not-text",
+        {"facts/figures.yaml": MINIMAL["facts/figures.yaml"] + "  ? [a, b]\n  : x\n"},
+        "facts/figures.yaml, line 8 (row 1): a key must be plain text",
+    ),
+    case(
+        "non-utf8-fact-file",
+        {
+            "facts/figures.yaml": MINIMAL["facts/figures.yaml"]
+            .encode("utf-8")
+            .replace(b"billion US", b"billion \xff US")
+        },
+        "facts/figures.yaml, line 5: …not UTF-8…",
+    ),
+    case(
+        "non-utf8-article",
+        {"raw/article.txt": "China\u2019s".encode("cp1252")},
+        "raw/article.txt, line 1: …not UTF-8…",
+    ),
+    case("article-missing", {"raw/article.txt": None}, "raw/article.txt: …missing…"),
+    case(
+        "bad-byline-date",
+        {
+            "raw/article.txt": ARTICLE.read_text(encoding="utf-8").replace(
+                "August 18, 2019", "August 38, 2019"
+            )
+        },
+        "raw/article.txt: …'August 38, 2019'…",
+    ),
+    case("unknown-file", {"facts/event.yaml": "[]\n"}, "facts/event.yaml: …unknown file…"),
+    case(
+        "second-readings-in-facts",
+        {SECOND_READINGS: None, "facts/second_readings.yaml": MINIMAL[SECOND_READINGS]},
+        "facts/second_readings.yaml: second_readings live in external/ only",
+    ),
+    # A field unknown, or missing where a row needs it.
+    case(
+        "unknown-field",
+        changed("facts/figures.yaml", "unit:", "units:"),
+        "facts/figures.yaml, line 5 (row 1), field 'units': …unknown field…",
+    ),
+    case(
+        "missing-field",
+        changed("facts/entities.yaml", "  kind: initiative\n", ""),
+        "facts/entities.yaml, line 12 (row 3), field 'kind': …missing field…",
+    ),
+    case(
+        "source-without-terms",
+        changed("external/sources.yaml", "  terms: unknown\n", ""),
+        "external/sources.yaml, line 1 (row 1), field 'terms': …missing field…",
+    ),
+    case(
+        "article-row-without-quote",
+        changed("facts/figures.yaml", "  quote: 60 billion dollar investment\n", ""),
+        "facts/figures.yaml, line 1 (row 1), field 'quote': …article row needs…",
+    ),
+    case(
+        "reference-row-without-source",
+        changed("external/entities.yaml", "  source_id: ref_one\n", ""),
+        "external/entities.yaml, line 1 (row 1), field 'source_id': …needs its source…",
+    ),
+    # A decided verdict needs its source, on either side of the ledger.
+    case(
+        "supported-reference-claim-without-source",
+        {"facts/claims.yaml": None, "external/claims.yaml": UNSOURCED_CLAIMS},
+        "external/claims.yaml, line 1 (row 1), field 'source_id':"
+        " …'supported' verdict needs the source that decides it…",
+    ),
+    case(
+        "supported-article-claim-without-source",
+        {"external/claims.yaml": None, "facts/claims.yaml": UNSOURCED_CLAIMS},
+        "facts/claims.yaml, line 1 (row 1), field 'source_id':"
+        " …'supported' verdict needs the source that decides it…",
+    ),
+    case(
+        "coordinates-without-source",
+        changed("facts/places.yaml", "  source_id: ref_one\n", ""),
+        "facts/places.yaml, line 1 (row 1), field 'source_id': …coordinates…",
+    ),
+    # Dates.
+    case(
+        "bad-date",
+        changed("facts/events.yaml", "date: 2019-04", "date: April 2019"),
+        "facts/events.yaml, line 15 (row 2), field 'date': …bad date 'April 2019'…",
+    ),
+    case(
+        "since-after-until",
+        changed("external/memberships.yaml", "until: ../2020", "until: '1999'"),
+        "external/memberships.yaml, line 5 (row 1), field 'until': …after the end…",
+    ),
+    case(
+        "interval-start-after-end",
+        changed("facts/events.yaml", "2019-07-21/2019-07-31", "2019-07-31/2019-07-21"),
+        "facts/events.yaml, line 5 (row 1), field 'date': …start is after the end…",
+    ),
+    case(
+        "unknown-precision",
+        changed("facts/events.yaml", "part of month", "late month"),
+        "facts/events.yaml, line 6 (row 1), field 'date_precision': …unknown precision 'late month'…",
+    ),
+    case(
+        "interval-without-precision",
+        changed("facts/events.yaml", "  date_precision: part of month\n", ""),
+        "facts/events.yaml, line 1 (row 1), field 'date_precision': …needs a date_precision…",
+    ),
+    case(
+        "precision-contradicts-date",
+        changed("facts/events.yaml", "date: 2019-04\n", "date: 2019-04\n  date_precision: day\n"),
+        "facts/events.yaml, line 16 (row 2), field 'date_precision': …contradicts the date…",
+    ),
+    # A word outside its vocabulary, a code or a number out of its range.
+    case(
+        "unknown-verdict",
+        changed("facts/claims.yaml", "verdict: supported", "verdict: true"),
+        "facts/claims.yaml, line 5 (row 1), field 'verdict': …'true'…supported…",
+    ),
+    case(
+        "unknown-participant-role",
+        changed(
+            "facts/events.yaml",
+            "{entity: pakistan, role: party}",
+            "{entity: pakistan, role: guest}",
+        ),
+        "facts/events.yaml, line 9 (row 1), field 'role': …'guest'…",
+    ),
+    case(
+        "bad-iso-code",
+        changed("facts/entities.yaml", "iso3: PAK", "iso3: PAQ"),
+        "facts/entities.yaml, line 10 (row 2), field 'iso3': …ISO 3166…",
+    ),
+    case(
+        "longitude-out-of-range",
+        changed("facts/places.yaml", "lon: 62.33", "lon: 262.33"),
+        "facts/places.yaml, line 6 (row 1), field 'lon': …out of range…",
+    ),
+    case(
+        "whole-number-out-of-int64",
+        changed("facts/arms_transfers.yaml", "rank: 1", "rank: 99999999999999999999"),
+        "facts/arms_transfers.yaml, line 3 (row 1), field 'rank':"
+        " …out of range for a whole number…",
+    ),
+    case(
+        "china-beside-china",
+        added(
+            "facts/entities.yaml",
+            """
+            - entity_id: China
+              name: China again
+              kind: country
+              quote: China is redrawing the global security map
+            """,
+        ),
+        "facts/entities.yaml, line 20 (row 5), field 'entity_id': …'China'…",
+    ),
+    # Quotes.
+    case(
+        "quote-not-found",
+        changed("facts/figures.yaml", "60 billion dollar", "70 billion dollar"),
+        "facts/figures.yaml, line 7 (row 1), field 'quote': …not in the article…",
+    ),
+    case(
+        "quote-ambiguous",
+        changed("facts/figures.yaml", "quote: 60 billion dollar investment", "quote: Gwadar"),
+        "facts/figures.yaml, line 7 (row 1), field 'quote': …ambiguous…",
+    ),
+    case(
+        "quote-in-page-chrome",
+        changed("facts/figures.yaml", "quote: 60 billion dollar investment", "quote: 300,000 jobs"),
+        "facts/figures.yaml, line 7 (row 1), field 'quote': …page chrome…",
+    ),
+    # An id that names no row, a row no one names.
+    case(
+        "unknown-entity",
+        changed(
+            "facts/events.yaml", "{entity: pakistan, role: party}", "{entity: pakistn, role: party}"
+        ),
+        "facts/events.yaml, line 9 (row 1), field 'entity':"
+        " …unknown id 'pakistn' (not in entities)…",
+    ),
+    case(
+        "unknown-source",
+        changed("facts/claims.yaml", "source_id: ref_one", "source_id: ref_two"),
+        "facts/claims.yaml, line 6 (row 1), field 'source_id': …'ref_two'…",
+    ),
+    case(
+        "unknown-sipri-recipient",
+        changed("external/sipri_tiv.csv", "china,nigeria", "china,narnia"),
+        "external/sipri_tiv.csv, line 3 (row 2), field 'recipient': …'narnia'…",
+    ),
+    case(
+        "unknown-source-against-an-outcome",
+        {OUTCOMES: MINIMAL[OUTCOMES] + "  against_source_ids: [ref_one, nowhere]\n"},
+        "external/outcomes.yaml, line 8 (row 1), field 'against_source_ids':"
+        " …unknown id 'nowhere' (not in sources)…",
+    ),
+    case(
+        "sources-for-an-outcome-not-a-list",
+        {OUTCOMES: MINIMAL[OUTCOMES] + "  for_source_ids: ref_one\n"},
+        "external/outcomes.yaml, line 8 (row 1), field 'for_source_ids': …expected a list…",
+    ),
+    case(
+        "corresponds-to-a-reference-event",
+        changed(
+            "external/events.yaml",
+            "corresponds_to: forum_2019",
+            "corresponds_to: forum_2019_reference",
+        ),
+        "external/events.yaml, line 6 (row 1), field 'corresponds_to': …not an article event…",
+    ),
+    case(
+        "source-cited-by-no-row",
+        added("external/sources.yaml", SECOND_SOURCE),
+        "external/sources.yaml, line 8 (row 2), field 'source_id':"
+        " …source 'ref_two' is cited by no row…",
+    ),
+    case(
+        "two-source-ids-for-one-url",
+        added("external/sources.yaml", SECOND_SOURCE.replace("/two", "/one"))
+        | changed("facts/claims.yaml", "source_id: ref_one", "source_id: ref_two"),
+        "external/sources.yaml, line 10 (row 2), field 'url':"
+        " the URL of source 'ref_one' (line 1) again: one source id per URL",
+    ),
+    # The SIPRI file.
+    case(
+        "sipri-row-twice",
+        added("external/sipri_tiv.csv", "china,pakistan,2017,3,ref_one\n"),
+        "external/sipri_tiv.csv, line 4 (row 3): …a second row…",
+    ),
+    case(
+        "sipri-year-not-a-number",
+        changed("external/sipri_tiv.csv", "2017,514", "twenty,514"),
+        "external/sipri_tiv.csv, line 2 (row 1), field 'year': …'twenty'…",
+    ),
+    case(
+        "sipri-header",
+        changed("external/sipri_tiv.csv", "tiv,source_id", "value,source_id"),
+        "external/sipri_tiv.csv, line 1: …expected the header…",
+    ),
+    case(
+        "csv-cell-too-large-for-the-csv-reader",
+        added("external/sipri_tiv.csv", "china," + "x" * 200_000 + ",2018,1,ref_one\n"),
+        "external/sipri_tiv.csv, line 4: …not a readable CSV…",
+    ),
+    # Second readings.
+    case(
+        "second-reading-unknown-verdict",
+        changed(SECOND_READINGS, "verdict: imprecise", "verdict: maybe"),
+        "external/second_readings.yaml, line 5 (row 1), field 'verdict':"
+        " 'maybe' is not one of: supported, contradicted…",
+    ),
+    case(
+        "second-reading-of-an-unknown-claim",
+        changed(SECOND_READINGS, "claim_id: top_destination", "claim_id: top_dest"),
+        "external/second_readings.yaml, line 1 (row 1), field 'claim_id':"
+        " unknown id 'top_dest' (not in claims)",
+    ),
+    case(
+        "second-reading-verdict-unfit",
+        {SECOND_READINGS: READINGS.replace("verdict: did not", "verdict: supported")},
+        "external/second_readings.yaml, line 10 (row 2), field 'verdict':"
+        " 'supported' does not fit what is read…",
+    ),
+    case(
+        "second-reading-first-verdict-unfit",
+        changed(SECOND_READINGS, "first_verdict: supported", "first_verdict: partly"),
+        "external/second_readings.yaml, line 3 (row 1), field 'first_verdict': …",
+    ),
+    case(
+        "second-reading-of-a-claim-without-kind",
+        changed(SECOND_READINGS, "  kind: fact\n", ""),
+        "external/second_readings.yaml, line 1 (row 1), field 'kind': …",
+    ),
+    # Hostile input: YAML that could hurt is refused before it is built.
+    *(
+        case(
+            f"yaml-{name}",
+            {"facts/figures.yaml": text},
+            f"facts/figures.yaml, line {line}: …{what}…",
+        )
+        for name, text, line, what in [
+            ("alias-bomb-as-key", BOMB + "- {? *b : x}\n", 1, "anchors (&name) are not allowed"),
+            (
+                "alias",
+                "- figure_id: x\n  subject_id: *undefined\n",
+                2,
+                "aliases (*name) are not allowed",
+            ),
+            # libyaml's composer would crash on it
+            ("deep-nesting", "[" * 30_000, 1, "nested more than 8 levels deep"),
+            ("python-tag", "- !!python/object/apply:os.system ['true']\n", 1, "tags"),
+            ("custom-tag", "- figure_id: !custom x\n", 1, "YAML tags (!custom) are not allowed"),
+            ("two-docs", "- figure_id: x\n---\n- figure_id: y\n", 2, "more than one YAML document"),
+            ("nul", "- figure_id: x\u0000\n", 1, "YAML syntax error"),
+        ]
+    ),
+    # A number is plain decimal and finite, in a fact file and in the SIPRI file.
+    *(
+        case(
+            f"number-{written}",
+            changed("facts/figures.yaml", "value: 60", f"value: {written}"),
+            f"facts/figures.yaml, line 4 (row 1), field 'value': …{why}…",
+        )
+        for written, why in [
+            (".nan", "not a finite number"),
+            (".inf", "not a finite number"),
+            ("-.inf", "not a finite number"),
+            ("1.0e+400", "out of range"),
+            ("1:30", "base 60"),
+            ("0x1F", "hexadecimal"),
+            ("0o17", "hexadecimal, octal or binary"),
+            ("017", "leading zero"),
+            ("1_944", "without underscores"),
+            ("\u0666\u0660", "ASCII digits"),  # Arabic-Indic 60
+            ('"60"', "quoted text"),
+            ("true", "write it in decimal"),
+            ("[60]", "a list or mapping"),
+        ]
+    ),
+    *(
+        case(
+            f"sipri-tiv-{tiv}",
+            changed("external/sipri_tiv.csv", "2017,514", f"2017,{tiv}"),
+            "external/sipri_tiv.csv, line 2 (row 1), field 'tiv': …",
+        )
+        for tiv in ["nan", "inf", "1e400", "1_944", "0x1F", "\u0665\u0661\u0664"]
+    ),
+    # A source's URL is http or https.
+    *(
+        case(
+            f"url-{url}",
+            changed("external/sources.yaml", "https://example.org/one", url),
+            "external/sources.yaml, line 4 (row 1), field 'url': …http…",
+        )
+        for url in [
+            "javascript:alert(1)",
+            "JavaScript:alert(document.cookie)",
+            "data:text/html;base64,PHNjcmlwdD4=",
+            "vbscript:msgbox",
+            "//example.org/one",
+            "ftp://example.org/one",
+            '"https://example.org/a b"',
+            "'https://example.org/\"onmouseover=\"alert(1)'",
+        ]
+    ),
+    # A date is within the years the tables' datetime columns hold.
+    *(
+        case(
+            f"date-out-of-range-{date}",
+            {"facts/events.yaml": forum_dated(date)},
+            "facts/events.yaml, line 14 (row 2), field 'date': …years 1678 to 2261…",
+        )
+        for date in ["1500-06-01", "9999-12-31", "../1000-01-01", "1677", "2262/.."]
+    ),
+]
 
 
-def test_reference_row_without_source(make_ledger):
-    text = MINIMAL["external/entities.yaml"].replace("  source_id: ref_one\n", "")
-    problem = only_problem(make_ledger({"external/entities.yaml": text}))
-    assert problem.field == "source_id" and "needs its source" in problem.message
+@pytest.mark.parametrize(("files", "problem"), ONE_PROBLEM)
+def test_one_bad_input_is_one_problem_naming_file_row_field_and_what(make_ledger, files, problem):
+    assert_one_problem(make_ledger(files), problem)
 
 
-def test_only_an_unverified_claim_may_go_without_a_source(make_ledger):
-    claim = MINIMAL["facts/claims.yaml"].replace("  source_id: ref_one\n", "")
-    for folder in ("external", "facts"):  # an article-side claim too: the verdict needs it
-        other = "facts" if folder == "external" else "external"
-        files = {f"{other}/claims.yaml": None, f"{folder}/claims.yaml": claim}
-        problem = only_problem(make_ledger(files))
-        assert problem.field == "source_id" and problem.line == 1
-        assert "'supported' verdict needs the source that decides it" in problem.message
-    unverified = claim.replace("verdict: supported", "verdict: unverified")
+def test_an_unverified_claim_may_go_without_a_source(make_ledger):
+    unverified = UNSOURCED_CLAIMS.replace("verdict: supported", "verdict: unverified")
     claims = marchwest.load(
         make_ledger({"external/claims.yaml": unverified, "facts/claims.yaml": ""})
     ).claims()
     assert claims.loc[0, "verdict"] == "unverified" and claims["source_id"].isna().all()
 
 
-def test_bad_date(make_ledger):
-    text = MINIMAL["facts/events.yaml"].replace("date: 2019-04", "date: April 2019")
-    problem = only_problem(make_ledger({"facts/events.yaml": text}))
-    assert (problem.line, problem.row, problem.field) == (15, 2, "date")
-    assert "bad date 'April 2019'" in problem.message
-
-
-def test_start_after_end(make_ledger):
-    text = MINIMAL["external/memberships.yaml"].replace("until: ../2020", "until: '1999'")
-    problem = only_problem(make_ledger({"external/memberships.yaml": text}))
-    assert problem.field == "until" and "after the end" in problem.message
-    interval = MINIMAL["facts/events.yaml"].replace(
-        "2019-07-21/2019-07-31", "2019-07-31/2019-07-21"
-    )
-    problem = only_problem(make_ledger({"facts/events.yaml": interval}))
-    assert problem.field == "date" and "start is after the end" in problem.message
-
-
-def test_unknown_precision(make_ledger):
-    text = MINIMAL["facts/events.yaml"].replace("part of month", "late month")
-    problem = only_problem(make_ledger({"facts/events.yaml": text}))
-    assert (problem.line, problem.field) == (6, "date_precision")
-    assert "unknown precision 'late month'" in problem.message
-
-
-def test_interval_needs_precision_and_single_date_must_agree(make_ledger):
-    text = MINIMAL["facts/events.yaml"].replace("  date_precision: part of month\n", "")
-    assert (
-        "needs a date_precision" in only_problem(make_ledger({"facts/events.yaml": text})).message
-    )
-    text = MINIMAL["facts/events.yaml"].replace(
-        "date: 2019-04\n", "date: 2019-04\n  date_precision: day\n"
-    )
-    assert "contradicts the date" in only_problem(make_ledger({"facts/events.yaml": text})).message
-
-
-def test_unknown_verdict(make_ledger):
-    text = MINIMAL["facts/claims.yaml"].replace("verdict: supported", "verdict: true")
-    problem = only_problem(make_ledger({"facts/claims.yaml": text}))
-    assert (problem.line, problem.row, problem.field) == (5, 1, "verdict")
-    assert "'true'" in problem.message and "supported" in problem.message
-
-
-def test_unknown_vocabulary_in_a_participant_role(make_ledger):
-    text = MINIMAL["facts/events.yaml"].replace(
-        "{entity: pakistan, role: party}", "{entity: pakistan, role: guest}"
-    )
-    problem = only_problem(make_ledger({"facts/events.yaml": text}))
-    assert (problem.line, problem.field) == (9, "role") and "'guest'" in problem.message
-
-
-def test_quote_not_found(make_ledger):
-    text = MINIMAL["facts/figures.yaml"].replace("60 billion dollar", "70 billion dollar")
-    problem = only_problem(make_ledger({"facts/figures.yaml": text}))
-    assert (problem.line, problem.field) == (7, "quote") and "not in the article" in problem.message
-
-
-def test_quote_ambiguous(make_ledger):
+def test_an_ambiguous_quote_is_made_one_by_its_occurrence(make_ledger):
     text = MINIMAL["facts/figures.yaml"].replace(
         "quote: 60 billion dollar investment", "quote: Gwadar"
     )
-    problem = only_problem(make_ledger({"facts/figures.yaml": text}))
-    assert problem.field == "quote" and "ambiguous" in problem.message
     fixed = text + "  occurrence: 2\n"
     assert len(marchwest.load(make_ledger({"facts/figures.yaml": fixed})).figures()) == 1
 
 
-def test_quote_in_page_chrome(make_ledger):
-    text = MINIMAL["facts/figures.yaml"].replace(
-        "quote: 60 billion dollar investment", "quote: 300,000 jobs"
-    )
-    problem = only_problem(make_ledger({"facts/figures.yaml": text}))
-    assert problem.field == "quote" and "page chrome" in problem.message
+def test_a_source_named_for_or_against_an_outcome_is_cited(make_ledger):
+    sources = added("external/sources.yaml", SECOND_SOURCE)
+    for column in ("for_source_ids", "against_source_ids"):
+        outcomes = {OUTCOMES: MINIMAL[OUTCOMES] + f"  {column}: [ref_two]\n"}
+        ledger = marchwest.load(make_ledger(sources | outcomes))
+        assert ledger.outcomes().loc[0, column] == ["ref_two"]
 
 
 def test_duplicate_id_across_folders(make_ledger):
@@ -355,100 +644,6 @@ def test_duplicate_id_across_folders(make_ledger):
     assert "also at" in duplicates[0].message
     # ... and the SIPRI row naming the entity that is gone is reported too.
     assert [p.field for p in found if p not in duplicates] == ["recipient"]
-
-
-def test_dangling_reference(make_ledger):
-    text = MINIMAL["facts/events.yaml"].replace(
-        "{entity: pakistan, role: party}", "{entity: pakistn, role: party}"
-    )
-    problem = only_problem(make_ledger({"facts/events.yaml": text}))
-    assert (problem.line, problem.field) == (9, "entity")
-    assert "unknown id 'pakistn' (not in entities)" in problem.message
-    text = MINIMAL["facts/claims.yaml"].replace("source_id: ref_one", "source_id: ref_two")
-    problem = only_problem(make_ledger({"facts/claims.yaml": text}))
-    assert problem.field == "source_id" and "'ref_two'" in problem.message
-    sipri = MINIMAL["external/sipri_tiv.csv"].replace("china,nigeria", "china,narnia")
-    problem = only_problem(make_ledger({"external/sipri_tiv.csv": sipri}))
-    assert problem.file.endswith("sipri_tiv.csv") and (problem.line, problem.row) == (3, 2)
-    assert problem.field == "recipient" and "'narnia'" in problem.message
-
-
-SECOND_SOURCE = """\
-- source_id: ref_two
-  title: Another reference
-  url: https://example.org/two
-  published: "2021"
-  terms: unknown
-"""
-
-
-def test_a_source_cited_by_no_row(make_ledger):
-    sources = MINIMAL["external/sources.yaml"] + SECOND_SOURCE
-    problem = only_problem(make_ledger({"external/sources.yaml": sources}))
-    assert problem.file.endswith("external/sources.yaml") and problem.row == 2
-    assert problem.field == "source_id"
-    assert "source 'ref_two' is cited by no row" in problem.message
-    # Named in an outcome's list of sources for or against, it is cited.
-    for column in ("for_source_ids", "against_source_ids"):
-        outcomes = MINIMAL["external/outcomes.yaml"] + f"  {column}: [ref_two]\n"
-        ledger = marchwest.load(
-            make_ledger({"external/sources.yaml": sources, "external/outcomes.yaml": outcomes})
-        )
-        assert ledger.outcomes().loc[0, column] == ["ref_two"]
-
-
-def test_one_source_id_per_url(make_ledger):
-    duplicate = SECOND_SOURCE.replace("https://example.org/two", "https://example.org/one")
-    sources = MINIMAL["external/sources.yaml"] + duplicate
-    claims = MINIMAL["facts/claims.yaml"].replace("source_id: ref_one", "source_id: ref_two")
-    problem = only_problem(
-        make_ledger({"external/sources.yaml": sources, "facts/claims.yaml": claims})
-    )
-    assert (problem.row, problem.field) == (2, "url")
-    assert problem.message == "the URL of source 'ref_one' (line 1) again: one source id per URL"
-
-
-def test_an_outcomes_sources_against_must_exist(make_ledger):
-    outcomes = MINIMAL["external/outcomes.yaml"] + "  against_source_ids: [ref_one, nowhere]\n"
-    problem = only_problem(make_ledger({"external/outcomes.yaml": outcomes}))
-    assert problem.field == "against_source_ids"
-    assert "unknown id 'nowhere' (not in sources)" in problem.message
-    outcomes = MINIMAL["external/outcomes.yaml"] + "  for_source_ids: ref_one\n"
-    problem = only_problem(make_ledger({"external/outcomes.yaml": outcomes}))
-    assert problem.field == "for_source_ids" and "expected a list" in problem.message
-
-
-def test_corresponds_to_must_name_an_article_event(make_ledger):
-    text = MINIMAL["external/events.yaml"].replace(
-        "corresponds_to: forum_2019", "corresponds_to: forum_2019_reference"
-    )
-    problem = only_problem(make_ledger({"external/events.yaml": text}))
-    assert problem.field == "corresponds_to" and "not an article event" in problem.message
-
-
-def test_bad_iso_code(make_ledger):
-    text = MINIMAL["facts/entities.yaml"].replace("iso3: PAK", "iso3: PAQ")
-    problem = only_problem(make_ledger({"facts/entities.yaml": text}))
-    assert (problem.line, problem.field) == (10, "iso3") and "ISO 3166" in problem.message
-
-
-def test_coordinate_out_of_range(make_ledger):
-    text = MINIMAL["facts/places.yaml"].replace("lon: 62.33", "lon: 262.33")
-    problem = only_problem(make_ledger({"facts/places.yaml": text}))
-    assert (problem.line, problem.field) == (6, "lon") and "out of range" in problem.message
-
-
-def test_coordinates_need_a_source(make_ledger):
-    text = MINIMAL["facts/places.yaml"].replace("  source_id: ref_one\n", "")
-    problem = only_problem(make_ledger({"facts/places.yaml": text}))
-    assert problem.field == "source_id" and "coordinates" in problem.message
-
-
-def test_article_missing(make_ledger):
-    root = make_ledger()
-    (root / "raw" / "article.txt").unlink()
-    problem = only_problem(root)
-    assert problem.file.endswith("raw/article.txt") and "missing" in problem.message
 
 
 def test_article_changed(make_ledger):
@@ -472,27 +667,6 @@ def test_the_bundled_article_is_pinned(tmp_path, monkeypatch):
     assert "the article has changed" in problems(root)[0].message
 
 
-def test_non_utf8_text(make_ledger):
-    root = make_ledger(
-        {
-            "facts/figures.yaml": MINIMAL["facts/figures.yaml"]
-            .encode("utf-8")
-            .replace(b"billion US", b"billion \xff US")
-        }
-    )
-    problem = only_problem(root)
-    assert problem.file.endswith("facts/figures.yaml") and "not UTF-8" in problem.message
-    assert problem.line == 5
-    page = make_ledger({})
-    (page / "raw" / "article.txt").write_bytes("China\u2019s".encode("cp1252"))
-    assert "not UTF-8" in only_problem(page).message
-
-
-def test_unknown_file(make_ledger):
-    problem = only_problem(make_ledger({"facts/event.yaml": "[]\n"}))
-    assert problem.file.endswith("facts/event.yaml") and "unknown file" in problem.message
-
-
 def test_every_problem_is_reported_together_and_nothing_partial(make_ledger):
     root = make_ledger(
         {
@@ -511,21 +685,6 @@ def test_every_problem_is_reported_together_and_nothing_partial(make_ledger):
 def test_not_a_folder(tmp_path):
     with pytest.raises(marchwest.LedgerError, match="not a folder"):
         read_ledger(tmp_path / "nowhere")
-
-
-def test_sipri_file_problems(make_ledger):
-    good = MINIMAL["external/sipri_tiv.csv"]
-    twice = good + "china,pakistan,2017,3,ref_one\n"
-    problem = only_problem(make_ledger({"external/sipri_tiv.csv": twice}))
-    assert (problem.line, problem.row) == (4, 3) and "a second row" in problem.message
-    bad_year = good.replace("2017,514", "twenty,514")
-    problem = only_problem(make_ledger({"external/sipri_tiv.csv": bad_year}))
-    assert problem.field == "year" and "'twenty'" in problem.message
-    header = good.replace("tiv,source_id", "value,source_id")
-    assert (
-        "expected the header"
-        in only_problem(make_ledger({"external/sipri_tiv.csv": header})).message
-    )
 
 
 def test_validate_reports_a_rule_that_pandera_and_the_loader_judge_differently(
@@ -569,23 +728,21 @@ def test_external_is_optional_facts_is_not(make_ledger):
 # --- hostile input: files, YAML, numbers, ids, URLs, dates ----------------------------------
 
 
-def test_a_fifo_a_device_a_folder_or_a_loop_is_refused_not_read(make_ledger):
-    import os
-
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        # Reading a FIFO would wait for a writer forever; a device can give endless bytes.
+        pytest.param(os.mkfifo, "a FIFO", id="fifo"),
+        pytest.param(lambda path: path.symlink_to("/dev/urandom"), "a device", id="device"),
+        pytest.param(Path.mkdir, "a folder", id="folder"),
+        pytest.param(lambda path: path.symlink_to(path.name), "symbolic links", id="loop"),
+    ],
+)
+def test_a_fifo_a_device_a_folder_or_a_loop_is_refused_not_read(make_ledger, make, says):
     root = make_ledger({"facts/figures.yaml": None})
-    os.mkfifo(root / "facts" / "figures.yaml")  # reading it would wait for a writer forever
+    make(root / "facts" / "figures.yaml")
     problem = only_problem(root)
-    assert problem.file.endswith("facts/figures.yaml") and "a FIFO" in problem.message
-    (root / "facts" / "figures.yaml").unlink()
-    (root / "facts" / "figures.yaml").symlink_to("/dev/urandom")  # endless bytes
-    assert "a device" in only_problem(root).message
-    (root / "facts" / "figures.yaml").unlink()
-    (root / "facts" / "figures.yaml").mkdir()
-    assert "a folder" in only_problem(root).message
-    (root / "facts" / "figures.yaml").rmdir()
-    (root / "facts" / "figures.yaml").symlink_to("figures.yaml")
-    problem = only_problem(root)
-    assert problem.file.endswith("figures.yaml") and "symbolic links" in problem.message
+    assert problem.file.endswith("facts/figures.yaml") and says in problem.message
 
 
 def test_a_file_over_the_size_limit_is_refused_unread(make_ledger):
@@ -599,8 +756,6 @@ def test_a_file_over_the_size_limit_is_refused_unread(make_ledger):
 
 
 def test_unreadable_files_and_folders_are_problems(make_ledger, monkeypatch):
-    import os
-
     root = make_ledger()
     real_open, real_iterdir = os.open, Path.iterdir
 
@@ -628,73 +783,9 @@ def test_unreadable_files_and_folders_are_problems(make_ledger, monkeypatch):
     assert found[0].message == "cannot read the folder: Permission denied"
 
 
-BOMB = "- &a [x, x, x, x, x, x, x, x, x]\n- &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-
-
-@pytest.mark.parametrize(
-    ("text", "line", "what"),
-    [
-        (BOMB + "- {? *b : x}\n", 1, "anchors (&name) are not allowed"),
-        ("- figure_id: x\n  subject_id: *undefined\n", 2, "aliases (*name) are not allowed"),
-        ("[" * 30_000, 1, "nested more than 8 levels deep"),  # libyaml's composer would crash
-        ("- !!python/object/apply:os.system ['true']\n", 1, "tags"),
-        ("- figure_id: !custom x\n", 1, "YAML tags (!custom) are not allowed"),
-        ("- figure_id: x\n---\n- figure_id: y\n", 2, "more than one YAML document"),
-        ("- figure_id: x\u0000\n", 1, "YAML syntax error"),
-    ],
-    ids=[
-        "alias-bomb-as-key",
-        "alias",
-        "deep-nesting",
-        "python-tag",
-        "custom-tag",
-        "two-docs",
-        "nul",
-    ],
-)
-def test_yaml_that_could_hurt_is_refused_before_it_is_built(make_ledger, text, line, what):
-    problem = only_problem(make_ledger({"facts/figures.yaml": text}))
-    assert problem.file.endswith("facts/figures.yaml") and problem.line == line
-    assert what in problem.message
-
-
-def test_a_key_that_is_not_text_is_a_problem(make_ledger):
-    text = MINIMAL["facts/figures.yaml"] + "  ? [a, b]\n  : x\n"
-    problem = only_problem(make_ledger({"facts/figures.yaml": text}))
-    assert (problem.line, problem.message) == (8, "a key must be plain text")
-
-
-@pytest.mark.parametrize(
-    ("written", "why"),
-    [
-        (".nan", "not a finite number"),
-        (".inf", "not a finite number"),
-        ("-.inf", "not a finite number"),
-        ("1.0e+400", "out of range"),
-        ("1:30", "base 60"),
-        ("0x1F", "hexadecimal"),
-        ("0o17", "hexadecimal, octal or binary"),
-        ("017", "leading zero"),
-        ("1_944", "without underscores"),
-        ("\u0666\u0660", "ASCII digits"),  # Arabic-Indic 60
-        ('"60"', "quoted text"),
-        ("true", "write it in decimal"),
-        ("[60]", "a list or mapping"),
-    ],
-)
-def test_a_number_must_be_plain_decimal_and_finite(make_ledger, written, why):
-    text = MINIMAL["facts/figures.yaml"].replace("value: 60", f"value: {written}")
-    problem = only_problem(make_ledger({"facts/figures.yaml": text}))
-    assert (problem.line, problem.row, problem.field) == (4, 1, "value")
-    assert why in problem.message
-
-
-def test_whole_numbers_fit_int64_in_yaml_and_csv(make_ledger, capsys):
+def test_a_whole_number_out_of_int64_in_a_csv_is_reported_by_validate(make_ledger, capsys):
     from marchwest.cli import validate_ledger
 
-    text = MINIMAL["facts/arms_transfers.yaml"].replace("rank: 1", "rank: 99999999999999999999")
-    problem = only_problem(make_ledger({"facts/arms_transfers.yaml": text}))
-    assert problem.field == "rank" and "out of range for a whole number" in problem.message
     sipri = MINIMAL["external/sipri_tiv.csv"].replace("2017,514", "99999999999999999999,514")
     root = make_ledger({"external/sipri_tiv.csv": sipri})
     problem = only_problem(root)
@@ -702,19 +793,6 @@ def test_whole_numbers_fit_int64_in_yaml_and_csv(make_ledger, capsys):
     assert "out of range" in problem.message
     assert validate_ledger(root) == 1  # validate reports it; no traceback
     assert "field 'year'" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize("tiv", ["nan", "inf", "1e400", "1_944", "0x1F", "\u0665\u0661\u0664"])
-def test_sipri_csv_numbers_are_plain_decimal(make_ledger, tiv):
-    sipri = MINIMAL["external/sipri_tiv.csv"].replace("2017,514", f"2017,{tiv}")
-    problem = only_problem(make_ledger({"external/sipri_tiv.csv": sipri}))
-    assert (problem.line, problem.field) == (2, "tiv")
-
-
-def test_a_csv_cell_too_large_for_the_csv_reader_is_a_problem(make_ledger):
-    sipri = MINIMAL["external/sipri_tiv.csv"] + "china," + "x" * 200_000 + ",2018,1,ref_one\n"
-    problem = only_problem(make_ledger({"external/sipri_tiv.csv": sipri}))
-    assert problem.file.endswith("sipri_tiv.csv") and "not a readable CSV" in problem.message
 
 
 @pytest.mark.parametrize("bad_id", ["C PEC", '"cpec\\nx"', "x" * 200_000, "Cpec", "cpéc", "cpec-1"])
@@ -740,67 +818,6 @@ def test_a_text_of_the_limit_is_accepted(make_ledger):
     text = MINIMAL["facts/entities.yaml"].replace("name: Pakistan", f"name: {'P' * MAX_TEXT}")
     names = marchwest.load(make_ledger({"facts/entities.yaml": text})).entities()["name"]
     assert names.str.len().max() == MAX_TEXT
-
-
-def test_china_beside_china_is_refused(make_ledger):
-    text = MINIMAL["facts/entities.yaml"] + (
-        "- entity_id: China\n  name: China again\n  kind: country\n"
-        "  quote: China is redrawing the global security map\n"
-    )
-    problem = only_problem(make_ledger({"facts/entities.yaml": text}))
-    assert (problem.line, problem.field) == (20, "entity_id") and "'China'" in problem.message
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "javascript:alert(1)",
-        "JavaScript:alert(document.cookie)",
-        "data:text/html;base64,PHNjcmlwdD4=",
-        "vbscript:msgbox",
-        "//example.org/one",
-        "ftp://example.org/one",
-        '"https://example.org/a b"',
-        "'https://example.org/\"onmouseover=\"alert(1)'",
-    ],
-)
-def test_source_urls_must_be_http_or_https(make_ledger, url):
-    text = MINIMAL["external/sources.yaml"].replace("https://example.org/one", url)
-    problem = only_problem(make_ledger({"external/sources.yaml": text}))
-    assert problem.file.endswith("external/sources.yaml")
-    assert (problem.line, problem.field) == (4, "url") and "http" in problem.message
-
-
-@pytest.mark.parametrize("date", ["1500-06-01", "9999-12-31", "../1000-01-01", "1677", "2262/.."])
-def test_dates_outside_the_supported_years_are_refused(make_ledger, date):
-    text = MINIMAL["facts/events.yaml"].replace("date: 2019-04\n", f"date: {date}\n")
-    text = text.replace("  date_text: in April\n", "")
-    if "/" in date:
-        text = text.replace(f"date: {date}\n", f"date: {date}\n  date_precision: interval\n")
-    problem = only_problem(make_ledger({"facts/events.yaml": text}))
-    assert (problem.line, problem.field) == (14, "date")
-    assert "years 1678 to 2261" in problem.message
-
-
-def test_non_ascii_digits_in_dates_are_refused():
-    for text in ("\u0662\u0660\u0661\u0669-04", "２０１９", "2019-0\u0664"):
-        with pytest.raises(ValueError, match="bad date"):
-            dates.parse(text)
-        with pytest.raises(ValueError, match="bad date"):
-            dates.parse_with_edtf(text)
-    assert dates.parse("1678-01-01").start.year == 1678
-    assert dates.parse("2261-12-31").end.year == 2261
-
-
-def test_an_article_with_a_bad_byline_date_is_a_problem(make_ledger):
-    root = make_ledger()
-    page = root / "raw" / "article.txt"
-    page.write_text(
-        page.read_text(encoding="utf-8").replace("August 18, 2019", "August 38, 2019"),
-        encoding="utf-8",
-    )
-    problem = only_problem(root)
-    assert problem.file.endswith("raw/article.txt") and "'August 38, 2019'" in problem.message
 
 
 def test_a_crlf_article_is_read_and_its_spans_stay_exact(make_ledger):
@@ -872,50 +889,12 @@ def test_row_rules_live_in_the_schema_and_both_checkers_run_them():
     assert sorted(pandera_failures("arms_transfers", frame), key=expected.index) == expected
 
 
-SECOND_READINGS = "external/second_readings.yaml"
-# MINIMAL's second readings (a claim's) and an outcome's.
-READINGS = MINIMAL[SECOND_READINGS] + textwrap.dedent(
-    """\
-    - outcome_id: new_base_outcome
-      first_verdict: partly
-      verdict: did not
-      against_urls: [https://example.org/one]
-      reason: Nothing was built.
-    """
-)
-
-
 def test_a_second_reading_of_a_claim_and_of_an_outcome(make_ledger):
     readings = marchwest.load(make_ledger({SECOND_READINGS: READINGS})).second_readings()
     assert readings["claim_id"].tolist()[0] == "top_destination"
     assert readings["outcome_id"].tolist()[1] == "new_base_outcome"
     assert readings["against_urls"].tolist() == [[], ["https://example.org/one"]]
     assert readings["verdict"].astype(str).tolist() == ["imprecise", "did not"]
-
-
-def test_a_second_reading_with_a_verdict_outside_the_vocabulary(make_ledger):
-    text = MINIMAL[SECOND_READINGS].replace("verdict: imprecise", "verdict: maybe")
-    problem = only_problem(make_ledger({SECOND_READINGS: text}))
-    assert problem.file.endswith(SECOND_READINGS)
-    assert (problem.row, problem.line, problem.field) == (1, 5, "verdict")
-    assert problem.message.startswith("'maybe' is not one of: supported, contradicted")
-
-
-def test_a_second_reading_of_an_unknown_claim(make_ledger):
-    text = MINIMAL[SECOND_READINGS].replace("claim_id: top_destination", "claim_id: top_dest")
-    problem = only_problem(make_ledger({SECOND_READINGS: text}))
-    assert (problem.row, problem.line, problem.field) == (1, 1, "claim_id")
-    assert problem.message == "unknown id 'top_dest' (not in claims)"
-
-
-def test_a_second_readings_verdict_fits_what_it_reads(make_ledger):
-    text = READINGS.replace("verdict: did not", "verdict: supported")
-    problem = only_problem(make_ledger({SECOND_READINGS: text}))
-    assert (problem.row, problem.field) == (2, "verdict")
-    assert problem.message.startswith("'supported' does not fit what is read")
-    text = MINIMAL[SECOND_READINGS].replace("first_verdict: supported", "first_verdict: partly")
-    problem = only_problem(make_ledger({SECOND_READINGS: text}))
-    assert (problem.row, problem.field) == (1, "first_verdict")
 
 
 def test_a_second_reading_reads_one_claim_or_one_outcome(make_ledger):
@@ -926,13 +905,3 @@ def test_a_second_reading_reads_one_claim_or_one_outcome(make_ledger):
     found = problems(make_ledger({SECOND_READINGS: both}))
     assert [(p.row, p.field) for p in found] == [(2, "claim_id"), (2, "kind")], found
     assert "exactly one" in found[0].message and "an outcome's neither" in found[1].message
-    no_kind = MINIMAL[SECOND_READINGS].replace("  kind: fact\n", "", 1)
-    problem = only_problem(make_ledger({SECOND_READINGS: no_kind}))
-    assert (problem.row, problem.field) == (1, "kind")
-
-
-def test_second_readings_live_in_external_only(make_ledger):
-    problem = only_problem(
-        make_ledger({SECOND_READINGS: None, "facts/second_readings.yaml": MINIMAL[SECOND_READINGS]})
-    )
-    assert problem.message == "second_readings live in external/ only"

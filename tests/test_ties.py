@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import textwrap
 
 import pandas as pd
 import pytest
-from _ledgers import MINIMAL, scaled_ledger, write_ledger
+from _ledgers import added, scaled_ledger
 
 import marchwest
 from marchwest.explore import row
@@ -140,31 +139,22 @@ EVENTS = """
     - {entity: nigeria, role: signatory}
     - {entity: pakistan, role: target}
 """
-MEMBERSHIPS = textwrap.dedent(
-    """
-    - organisation_id: sco
-      member_id: nigeria
-      status: member
-      since: "1990"
-      until: "2000"
-      source_id: ref_one
-    - organisation_id: sco
-      member_id: china
-      status: founding member
-      since: "2001-06-15"
-      until: ../2020
-      source_id: ref_one
-    """
-)
+# After MINIMAL's row (China in the SCO from 2001): Nigeria, a member from 1990 to 2000.
+MEMBERSHIPS = """
+- organisation_id: sco
+  member_id: nigeria
+  status: member
+  since: "1990"
+  until: "2000"
+  source_id: ref_one
+"""
 
 
 @pytest.fixture(scope="module")
-def own(tmp_path_factory) -> marchwest.Ledger:
-    files = {
-        "external/events.yaml": MINIMAL["external/events.yaml"] + EVENTS,
-        "external/memberships.yaml": MEMBERSHIPS,
-    }
-    return marchwest.load(write_ledger(tmp_path_factory.mktemp("own"), files))
+def own(load_ledger) -> marchwest.Ledger:
+    return load_ledger(
+        added("external/events.yaml", EVENTS) | added("external/memberships.yaml", MEMBERSHIPS)
+    )
 
 
 def test_own_ledger_ties(own):
