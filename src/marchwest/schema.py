@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -136,9 +136,24 @@ PATTERNS = {
 }
 
 
+# How a column is written in a fact file (Column.written).
+WRITTEN = {
+    "value": "the value of its key, converted to the column's type",
+    "edtf": "EDTF text under its key, kept as written (the loader checks it is a date)",
+    "start": "the first day of the EDTF date under the key `of`",
+    "end": "the last day of the EDTF date under the key `of`",
+    "precision": "the precision of the EDTF date under the key `of` (day, month or year from the"
+    " date itself; an interval's given under the column's own key)",
+    "quote": "from `quote` (and `occurrence`): the article's words as they stand, and their span",
+    "origin": "the folder of the file: facts/ 'article', external/ 'reference'",
+    "parent": "the value of the row it is written in (a nested row's event and provenance)",
+    "computed": "not in any fact file: computed from the other tables",
+}
+
+
 @dataclass(frozen=True)
 class Column:
-    """One column of a public table."""
+    """One column of a public table, and how a fact file gives it."""
 
     name: str
     dtype: str  # string | Int64 | Float64 | datetime64[ns] | category | list
@@ -149,6 +164,9 @@ class Column:
     iso3: bool = False  # an ISO 3166 alpha-3 country code
     bounds: tuple[float, float] | None = None  # inclusive range
     pattern: str | None = None  # a regular expression every value matches in full (PATTERNS)
+    written: str = "value"  # how a fact file gives it: a key of WRITTEN
+    key: str | None = None  # its key in a fact file, when not its name ("value", "edtf")
+    of: str | None = None  # the EDTF key a "start", "end" or "precision" column comes from
 
     @property
     def free_text(self) -> bool:
@@ -159,13 +177,28 @@ class Column:
             and self.pattern != ID_PATTERN
         )
 
+    @property
+    def keys(self) -> tuple[Key, ...]:
+        """The keys a fact file writes it with (none for a derived column)."""
+        if self.written == "value":
+            return (Key(self.key or self.name, KEY_KINDS[self.dtype], self.required),)
+        if self.written == "edtf":
+            return (Key(self.key or self.name, "edtf", self.required),)
+        if self.written in ("start", "end"):
+            return (Key(self.of or "", "edtf"),)
+        if self.written == "precision":
+            return (Key(self.of or "", "edtf"), Key(self.name, "text"))
+        if self.written == "quote":
+            return (Key("quote", "text"), Key("occurrence", "int"))
+        return ()
+
 
 @dataclass(frozen=True)
 class Key:
     """One YAML key a curator may write in a row of the table's files."""
 
     name: str
-    kind: str  # text | edtf | int | number | list | participants
+    kind: str  # text | edtf | int | number | list | rows (a nested table's rows)
     required: bool = False
 
 
@@ -220,12 +253,17 @@ class Table:
     name: str
     row: str  # what one row is
     own_columns: tuple[Column, ...]
-    own_keys: tuple[Key, ...] | None = None  # None: one key per own column, typed by its dtype
     id_column: str | None = None
     external_only: bool = False  # lives only in external/ (sources)
     provenance: bool = True  # rows carry origin, evidence and source_id
-    rows_of_its_own: bool = True  # False: rows written inside another table's (participants)
+    written_in: str | None = None  # its rows are written inside that table's, under its name
+    derived: bool = False  # computed from the stored tables (no fact file)
     own_rules: tuple[RowRule, ...] = ()
+
+    @property
+    def rows_of_its_own(self) -> bool:
+        """Rows written in files of their own (not inside another table's, not derived)."""
+        return self.written_in is None and not self.derived
 
     @property
     def rules(self) -> tuple[RowRule, ...]:
@@ -238,17 +276,22 @@ class Table:
 
     @property
     def columns(self) -> tuple[Column, ...]:
-        return self.own_columns + PROVENANCE if self.provenance else self.own_columns
+        if not self.provenance:
+            return self.own_columns
+        if self.written_in is not None:  # the provenance of the row it is written in
+            return self.own_columns + tuple(replace(c, written="parent") for c in PROVENANCE)
+        return self.own_columns + PROVENANCE
 
     @property
     def keys(self) -> tuple[Key, ...]:
-        """The YAML keys of a row: the table's own plus quote, occurrence and source_id."""
-        own = self.own_keys
-        if own is None:
-            own = tuple(Key(c.name, KEY_KINDS[c.dtype], c.required) for c in self.own_columns)
-        if self.provenance and self.rows_of_its_own:
-            return own + PROVENANCE_KEYS
-        return own
+        """The YAML keys of a row, in column order: each column's, and a key per table whose
+        rows are written inside this one's."""
+        keys = [key for column in self.columns for key in column.keys]
+        keys += [Key(t.name, "rows") for t in TABLES.values() if t.written_in == self.name]
+        first: dict[str, Key] = {}
+        for key in keys:
+            first.setdefault(key.name, key)
+        return tuple(first.values())
 
     @property
     def column_names(self) -> list[str]:
@@ -265,18 +308,21 @@ PROVENANCE = (
         "Where the row comes from: 'article' (facts/, quoted) or 'reference' (external/, sourced).",
         ORIGINS,
         required=True,
+        written="origin",
     ),
     Column(
         "evidence",
         "string",
         "The article's words exactly as they stand in the page"
         " (article().raw[char_start:char_end]).",
+        written="quote",
     ),
-    Column("char_start", "Int64", "Offset of the evidence in article().raw."),
-    Column("char_end", "Int64", "Offset just after the evidence in article().raw."),
+    Column("char_start", "Int64", "Offset of the evidence in article().raw.", written="quote"),
+    Column(
+        "char_end", "Int64", "Offset just after the evidence in article().raw.", written="quote"
+    ),
     Column("source_id", "string", "The reference source (sources.source_id).", pattern=ID_PATTERN),
 )
-PROVENANCE_KEYS = (Key("quote", "text"), Key("occurrence", "int"), Key("source_id", "text"))
 
 
 def _id(name: str, what: str, **kw: Any) -> Column:
@@ -289,16 +335,21 @@ def _dates(prefix: str, what: str) -> tuple[Column, ...]:
             prefix,
             "string",
             f"{what} as EDTF text ('2019-07', '2019-07-21/2019-07-31', '2018/..').",
+            written="edtf",
         ),
         Column(
             f"{prefix}_start",
             "datetime64[ns]",
             f"First day {what.lower()} can mean (empty for an open start or no date).",
+            written="start",
+            of=prefix,
         ),
         Column(
             f"{prefix}_end",
             "datetime64[ns]",
             f"Last day {what.lower()} can mean (empty for an open end or no date).",
+            written="end",
+            of=prefix,
         ),
         Column(
             f"{prefix}_precision",
@@ -307,6 +358,8 @@ def _dates(prefix: str, what: str) -> tuple[Column, ...]:
             " month, part of year, interval; undated when there is no date.",
             DATE_PRECISIONS,
             required=True,
+            written="precision",
+            of=prefix,
         ),
     )
 
@@ -337,8 +390,8 @@ TABLES: dict[str, Table] = {
                 Column("title", "string", "Title of the source.", required=True),
                 Column("publisher", "string", "Who publishes it."),
                 Column("url", "string", "Where to find it (http or https).", pattern=URL_PATTERN),
-                Column("published", "string", "When it was published (EDTF text)."),
-                Column("accessed", "string", "When it was consulted (EDTF text)."),
+                Column("published", "string", "When it was published (EDTF text).", written="edtf"),
+                Column("accessed", "string", "When it was consulted (EDTF text).", written="edtf"),
                 Column("note", "string", "What the source is used for, caveats."),
                 Column(
                     "terms",
@@ -346,17 +399,14 @@ TABLES: dict[str, Table] = {
                     "Its licence or terms of use as far as known ('unknown' where none was found).",
                     required=True,
                 ),
-                Column("origin", "category", "Always 'reference'.", ORIGINS, required=True),
-            ),
-            (
-                Key("source_id", "text", True),
-                Key("title", "text", True),
-                Key("publisher", "text"),
-                Key("url", "text"),
-                Key("published", "edtf"),
-                Key("accessed", "edtf"),
-                Key("note", "text"),
-                Key("terms", "text", True),
+                Column(
+                    "origin",
+                    "category",
+                    "Always 'reference'.",
+                    ORIGINS,
+                    required=True,
+                    written="origin",
+                ),
             ),
             id_column="source_id",
             external_only=True,
@@ -423,32 +473,29 @@ TABLES: dict[str, Table] = {
                     pattern=ID_PATTERN,
                 ),
             ),
-            (
-                Key("event_id", "text", True),
-                Key("title", "text", True),
-                Key("kind", "text", True),
-                Key("date_text", "text"),
-                Key("date", "edtf"),
-                Key("date_precision", "text"),
-                Key("place_id", "text"),
-                Key("participants", "participants"),
-                Key("corresponds_to", "text"),
-            ),
             id_column="event_id",
+            own_rules=(
+                RowRule(
+                    "date_text_dated",
+                    "date_text",
+                    ("date_text", "date"),
+                    lambda text, date: text is None or date is not None,
+                    "date_text without a date: give the EDTF `date` too",
+                ),
+            ),
         ),
         Table(
             "participants",
             "One entity taking part in one event, with its role (from the events' participant"
             " lists; the row carries the event's provenance).",
             (
-                _id("event_id", "The event (events.event_id)."),
-                _id("entity_id", "The entity (entities.entity_id)."),
+                _id("event_id", "The event (events.event_id).", written="parent"),
+                _id("entity_id", "The entity (entities.entity_id).", key="entity"),
                 Column(
                     "role", "category", "What the entity does in the event.", ROLES, required=True
                 ),
             ),
-            (Key("entity", "text", True), Key("role", "text", True)),
-            rows_of_its_own=False,
+            written_in="events",
         ),
         Table(
             "memberships",
@@ -459,29 +506,49 @@ TABLES: dict[str, Table] = {
                 Column(
                     "status", "category", "Membership status.", MEMBERSHIP_STATUSES, required=True
                 ),
-                Column("since", "datetime64[ns]", "Earliest day the status can have begun."),
+                Column(
+                    "since",
+                    "datetime64[ns]",
+                    "Earliest day the status can have begun.",
+                    written="start",
+                    of="since",
+                ),
                 Column(
                     "until",
                     "datetime64[ns]",
                     "Latest day the status can have ended (empty: still holds or open).",
+                    written="end",
+                    of="until",
                 ),
                 Column(
                     "known_on",
                     "datetime64[ns]",
                     "First day of the date on which the source"
                     " attests the status (when `since` is unknown).",
+                    written="start",
+                    of="known_on",
                 ),
-                Column("since_edtf", "string", "`since` as written (EDTF)."),
-                Column("until_edtf", "string", "`until` as written (EDTF)."),
-                Column("known_on_edtf", "string", "`known_on` as written (EDTF)."),
-            ),
-            (
-                Key("organisation_id", "text", True),
-                Key("member_id", "text", True),
-                Key("status", "text", True),
-                Key("since", "edtf"),
-                Key("until", "edtf"),
-                Key("known_on", "edtf"),
+                Column(
+                    "since_edtf",
+                    "string",
+                    "`since` as written (EDTF).",
+                    written="edtf",
+                    key="since",
+                ),
+                Column(
+                    "until_edtf",
+                    "string",
+                    "`until` as written (EDTF).",
+                    written="edtf",
+                    key="until",
+                ),
+                Column(
+                    "known_on_edtf",
+                    "string",
+                    "`known_on` as written (EDTF).",
+                    written="edtf",
+                    key="known_on",
+                ),
             ),
             own_rules=(
                 RowRule(
@@ -541,16 +608,6 @@ TABLES: dict[str, Table] = {
                 Column("qualifier", "category", "How exact the number is.", QUALIFIERS),
                 *_dates("date", "The date"),
             ),
-            (
-                Key("figure_id", "text", True),
-                Key("subject_id", "text", True),
-                Key("measure", "text", True),
-                Key("value", "number", True),
-                Key("unit", "text"),
-                Key("qualifier", "text"),
-                Key("date", "edtf"),
-                Key("date_precision", "text"),
-            ),
             id_column="figure_id",
         ),
         Table(
@@ -577,15 +634,8 @@ TABLES: dict[str, Table] = {
                     "The date the verdict is judged at (EDTF; the publication date for the"
                     " fact-check).",
                     required=True,
+                    written="edtf",
                 ),
-            ),
-            (
-                Key("claim_id", "text", True),
-                Key("topic", "text"),
-                Key("verdict", "text", True),
-                Key("reference", "text", True),
-                Key("kind", "text", True),
-                Key("as_of", "edtf", True),
             ),
             id_column="claim_id",
             own_rules=(
@@ -619,6 +669,7 @@ TABLES: dict[str, Table] = {
                     "string",
                     "The date the verdict is judged at (EDTF): the latest source read.",
                     required=True,
+                    written="edtf",
                 ),
                 *_dates("date", "When it happened"),
                 Column(
@@ -632,17 +683,6 @@ TABLES: dict[str, Table] = {
                     "Sources that weigh against the verdict (sources.source_id); empty when"
                     " none was found after searching, as the summary then says.",
                 ),
-            ),
-            (
-                Key("outcome_id", "text", True),
-                Key("claim_id", "text", True),
-                Key("summary", "text", True),
-                Key("verdict", "text", True),
-                Key("as_of", "edtf", True),
-                Key("date", "edtf"),
-                Key("date_precision", "text"),
-                Key("for_source_ids", "list"),
-                Key("against_source_ids", "list"),
             ),
             id_column="outcome_id",
             external_only=True,
@@ -705,18 +745,14 @@ TABLES: dict[str, Table] = {
                 Column("urls", "list", "The pages the second reader cites (for an outcome: for)."),
                 Column("against_urls", "list", "For an outcome: the pages it cites against."),
                 Column("reason", "string", "The second reader's reason.", required=True),
-                Column("origin", "category", "Always 'reference'.", ORIGINS, required=True),
-            ),
-            (
-                Key("claim_id", "text"),
-                Key("outcome_id", "text"),
-                Key("kind", "text"),
-                Key("verdict", "text", True),
-                Key("first_kind", "text"),
-                Key("first_verdict", "text", True),
-                Key("urls", "list"),
-                Key("against_urls", "list"),
-                Key("reason", "text", True),
+                Column(
+                    "origin",
+                    "category",
+                    "Always 'reference'.",
+                    ORIGINS,
+                    required=True,
+                    written="origin",
+                ),
             ),
             external_only=True,
             provenance=False,
