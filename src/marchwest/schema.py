@@ -902,29 +902,20 @@ def pandera_failures(name: str, frame: pd.DataFrame) -> list[RuleFailure]:
     """Every failure the pandera schema of table ``name`` finds in ``frame`` (dtypes too)."""
     import pandera.errors
 
+    schema = pandera_schemas()[name]
     try:
-        pandera_schemas()[name].validate(frame, lazy=True)
+        schema.validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as error:
         table = TABLES[name]
-        rules = {rule.message: rule for rule in table.rules}  # pandera names a check by its error
+        rules = {rule.name: rule for rule in table.rules}
         failures = []
         for case in error.failure_cases.itertuples(index=False):
-            if case.check in rules:  # a row rule: one case per column of the failing row
-                rule = rules[case.check]
-                failures.append(RuleFailure(int(case.index), rule.field, rule.name))
-                continue
-            column = table.column(case.column)
-            if case.check == LONGER_THAN_MAX:
-                rule = "length"
-            elif case.check == "not_nullable":
-                rule = "required"
-            elif case.check == "field_uniqueness":
-                rule = "unique"
-            elif str(case.check).startswith("dtype("):
-                rule = "dtype"
-            else:
-                rule = _value_rule(column) or str(case.check)
+            check = _check_name(schema, case)
             index = -1 if case.index is None or case.index != case.index else int(case.index)
+            if check in rules:  # a row rule: one case per column of the failing row
+                failures.append(RuleFailure(index, rules[check].field, check))
+                continue
+            rule = PANDERA_BUILT_INS.get(check.split("(")[0], check)
             failures.append(
                 RuleFailure(
                     index, case.column, rule, None if rule == "required" else case.failure_case
@@ -932,6 +923,21 @@ def pandera_failures(name: str, frame: pd.DataFrame) -> list[RuleFailure]:
             )
         return list(dict.fromkeys(failures))
     return []
+
+
+# pandera's own checks (not named by us) -> the loader's rules.
+PANDERA_BUILT_INS = {"not_nullable": "required", "field_uniqueness": "unique", "dtype": "dtype"}
+
+
+def _check_name(schema: pa.DataFrameSchema, case: Any) -> str:
+    """The name of the check a pandera failure case comes from: a Check of ours by its position
+    (pandera reports a Check's error text, not its name), or pandera's own (not_nullable, ...)."""
+    number = case.check_number
+    if number is None or number != number:
+        return str(case.check)
+    if case.schema_context == "DataFrameSchema":
+        return schema.checks[int(number)].name
+    return schema.columns[case.column].checks[int(number)].name
 
 
 @cache
@@ -944,18 +950,29 @@ def pandera_schemas() -> dict[str, pa.DataFrameSchema]:
     def column(c: Column) -> pa.Column:
         checks = []
         if c.vocabulary is not None:
+            vocabulary = ", ".join(c.vocabulary)
             checks.append(
-                pa.Check.isin(c.vocabulary, error=f"not one of {', '.join(c.vocabulary)}")
+                pa.Check.isin(c.vocabulary, name="vocabulary", error=f"not one of {vocabulary}")
             )
         if c.iso3:
-            checks.append(pa.Check.isin(iso3_codes(), error="not an ISO 3166-1 alpha-3 code"))
+            checks.append(
+                pa.Check.isin(iso3_codes(), name="iso3", error="not an ISO 3166-1 alpha-3 code")
+            )
         if c.bounds is not None:
             lo, hi = c.bounds
-            checks.append(pa.Check.in_range(lo, hi, error=f"out of range [{lo}, {hi}]"))
+            checks.append(
+                pa.Check.in_range(lo, hi, name="bounds", error=f"out of range [{lo}, {hi}]")
+            )
         if c.pattern is not None:
-            checks.append(pa.Check.str_matches(rf"(?:{c.pattern})\Z", error=PATTERNS[c.pattern]))
+            checks.append(
+                pa.Check.str_matches(
+                    rf"(?:{c.pattern})\Z", name="pattern", error=PATTERNS[c.pattern]
+                )
+            )
         if c.free_text:
-            checks.append(pa.Check.str_length(max_value=MAX_TEXT, error=LONGER_THAN_MAX))
+            checks.append(
+                pa.Check.str_length(max_value=MAX_TEXT, name="length", error=LONGER_THAN_MAX)
+            )
         dtype = {"category": "string", "list": None}.get(c.dtype, c.dtype)
         return pa.Column(
             dtype,
