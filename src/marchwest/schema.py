@@ -113,6 +113,20 @@ UNCITED_REASONS = (
     "attribution",
     "conclusion",
 )
+# The kinds of tie of marchwest.partnerships (ties.kind).
+TIE_KINDS = (
+    "same organisation",
+    "agreement",
+    "security cooperation",
+    "aid",
+    "arms transfer",
+    "joint event",
+    "rivalry",
+    "attack",
+)
+# Where a sentence of the article stands, and how far the ledger covers it (coverage).
+COVERAGE_PARTS = ("title", "byline", "heading", "body")
+COVERAGE_STATUSES = ("cited", "explained", "named", "uncovered")
 # Single dates get day/month/year from the date itself; intervals must say which they are.
 SINGLE_PRECISIONS = ("day", "month", "year")
 INTERVAL_PRECISIONS = ("part of month", "part of year", "interval")
@@ -327,6 +341,10 @@ PROVENANCE = (
 
 def _id(name: str, what: str, **kw: Any) -> Column:
     return Column(name, "string", what, required=True, pattern=ID_PATTERN, **kw)
+
+
+def _computed_id(name: str, what: str) -> Column:
+    return Column(name, "string", what, required=True, pattern=ID_PATTERN, written="computed")
 
 
 def _dates(prefix: str, what: str) -> tuple[Column, ...]:
@@ -778,9 +796,152 @@ TABLES: dict[str, Table] = {
                 *(_verdict_fits(column) for column in ("verdict", "first_verdict")),
             ),
         ),
+        Table(
+            "ties",
+            "One tie between two entities of one kind through one thing (an organisation, an"
+            " event, a supplier-recipient pair), derived from memberships, participants and"
+            " events, and arms_transfers (see marchwest.partnerships).",
+            (
+                _computed_id(
+                    "entity_a",
+                    "An entity (China when it is one of the two, else the"
+                    " first in alphabetical order).",
+                ),
+                _computed_id("entity_b", "The other entity."),
+                Column(
+                    "kind",
+                    "category",
+                    "What sort of tie it is.",
+                    TIE_KINDS,
+                    required=True,
+                    written="computed",
+                ),
+                Column(
+                    "via",
+                    "string",
+                    "The organisation or event it runs through (empty for arms transfers).",
+                    pattern=ID_PATTERN,
+                    written="computed",
+                ),
+                Column("detail", "string", "What the tie is, in words.", written="computed"),
+                Column(
+                    "start",
+                    "datetime64[ns]",
+                    "First day of its period (empty: unknown).",
+                    written="computed",
+                ),
+                Column(
+                    "end",
+                    "datetime64[ns]",
+                    "Last day of its period (empty: unknown or open).",
+                    written="computed",
+                ),
+                Column(
+                    "row_ids",
+                    "list",
+                    'The rows it comes from ("table:id", or "table[N]" in a table without ids).',
+                    written="computed",
+                ),
+                Column(
+                    "evidence", "list", "The article's words among those rows.", written="computed"
+                ),
+                Column("source_ids", "list", "The sources of those rows.", written="computed"),
+            ),
+            provenance=False,
+            derived=True,
+        ),
+        Table(
+            "coverage",
+            "One sentence of the article (the title, byline and each heading count as one), with"
+            " the rows whose evidence lies in it and its status (see marchwest.sentences).",
+            (
+                Column(
+                    "part",
+                    "category",
+                    "Where it stands.",
+                    COVERAGE_PARTS,
+                    required=True,
+                    written="computed",
+                ),
+                Column(
+                    "section",
+                    "string",
+                    "The section heading it stands under (empty before the first).",
+                    written="computed",
+                ),
+                Column(
+                    "paragraph",
+                    "Int64",
+                    "Its paragraph, 1-based (empty outside the body).",
+                    written="computed",
+                ),
+                Column(
+                    "sentence",
+                    "Int64",
+                    "Its place in the paragraph (or part), 1-based.",
+                    required=True,
+                    written="computed",
+                ),
+                Column(
+                    "char_start",
+                    "Int64",
+                    "Offset of the sentence in article().raw.",
+                    required=True,
+                    written="computed",
+                ),
+                Column(
+                    "char_end",
+                    "Int64",
+                    "Offset just after the sentence in article().raw.",
+                    required=True,
+                    written="computed",
+                ),
+                Column("text", "string", "The sentence as it stands.", written="computed"),
+                Column(
+                    "row_ids",
+                    "list",
+                    "The rows that record what it says (events, memberships, arms_transfers,"
+                    ' figures, claims, outcomes): "table:id", or "table[N]" in a table without'
+                    " ids.",
+                    written="computed",
+                ),
+                Column(
+                    "name_ids",
+                    "list",
+                    "The entities and places rows that only name what it speaks of.",
+                    written="computed",
+                ),
+                Column(
+                    "status",
+                    "category",
+                    "cited: a row records it; explained: an `uncited` row says why it holds no"
+                    " fact; named: only names; uncovered.",
+                    COVERAGE_STATUSES,
+                    required=True,
+                    written="computed",
+                ),
+                Column(
+                    "reason",
+                    "category",
+                    "For an explained sentence: why it holds no fact (uncited.reason).",
+                    UNCITED_REASONS,
+                    written="computed",
+                ),
+                Column(
+                    "note",
+                    "string",
+                    "For an explained sentence: the curator's words (uncited.note).",
+                    written="computed",
+                ),
+            ),
+            provenance=False,
+            derived=True,
+        ),
     )
 }
-TABLE_NAMES = tuple(TABLES)  # the order the tables are built in (sources first)
+# The stored tables, in the order they are built in (sources first); then the derived ones.
+TABLE_NAMES = tuple(name for name, table in TABLES.items() if not table.derived)
+DERIVED_NAMES = tuple(name for name, table in TABLES.items() if table.derived)
 # external/sipri_tiv.csv, one row per supplier, recipient and year: arms_transfers rows of TIV.
 SIPRI_COLUMNS = ["supplier", "recipient", "year", "tiv", "source_id"]
 
@@ -942,12 +1103,13 @@ def _check_name(schema: pa.DataFrameSchema, case: Any) -> str:
 
 @cache
 def pandera_schemas() -> dict[str, pa.DataFrameSchema]:
-    """The pandera schema of each table, as built by the ledger (before category columns
-    become pandas Categoricals: there a value outside the vocabulary is still visible)."""
+    """The pandera schema of each table: a stored table's as built by the ledger (before
+    category columns become pandas Categoricals: there a value outside the vocabulary is still
+    visible), a derived table's as its function returns it."""
     import pandas as pd
     import pandera.pandas as pa
 
-    def column(c: Column) -> pa.Column:
+    def column(c: Column, final: bool) -> pa.Column:
         checks = []
         if c.vocabulary is not None:
             vocabulary = ", ".join(c.vocabulary)
@@ -973,7 +1135,7 @@ def pandera_schemas() -> dict[str, pa.DataFrameSchema]:
             checks.append(
                 pa.Check.str_length(max_value=MAX_TEXT, name="length", error=LONGER_THAN_MAX)
             )
-        dtype = {"category": "string", "list": None}.get(c.dtype, c.dtype)
+        dtype = {"category": "category" if final else "string", "list": None}.get(c.dtype, c.dtype)
         return pa.Column(
             dtype,
             checks=checks,
@@ -993,7 +1155,7 @@ def pandera_schemas() -> dict[str, pa.DataFrameSchema]:
 
     return {
         name: pa.DataFrameSchema(
-            {c.name: column(c) for c in t.columns},
+            {c.name: column(c, t.derived) for c in t.columns},
             checks=[row_rule(rule) for rule in t.rules],
             strict=True,
             ordered=True,

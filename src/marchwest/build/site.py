@@ -674,7 +674,7 @@ def headline_numbers(ledger) -> dict[str, Any]:
     facts), the expectations' outcomes by hindsight verdict, and the sentences covered."""
     from marchwest import factcheck, hindsight
     from marchwest.schema import FORWARD_KINDS
-    from marchwest.sentences import STATUSES
+    from marchwest.schema import COVERAGE_STATUSES as STATUSES
 
     claims = ledger.claims()
     facts = claims[claims["kind"] == "fact"]
