@@ -9,6 +9,7 @@ pandera and pycountry are imported only when the schemas are built (they are slo
 from __future__ import annotations
 
 import re
+import textwrap
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -95,7 +96,8 @@ PLACE_KINDS = (
     "sea",
     "ocean",
 )
-VERDICTS = ("supported", "contradicted", "imprecise", "unverified")
+# From right to wrong, then not decided: the order every table and chart lists them in.
+VERDICTS = ("supported", "imprecise", "contradicted", "unverified")
 # What sort of statement a claim is: a checkable fact, the author's judgement, a forecast, a
 # report the article itself calls unconfirmed.
 CLAIM_KINDS = ("fact", "assessment", "expectation", "rumour")
@@ -669,8 +671,8 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "outcomes",
-            "What happened next: one later event bearing on an expectation (or rumour) of the"
-            " article, with a hindsight verdict from a source dated after the article.",
+            "One later event bearing on an expectation (or rumour) of the article, what happened"
+            " next, with a hindsight verdict from a source dated after the article.",
             (
                 _id("outcome_id", "Outcome id.", unique=True),
                 _id("claim_id", "The expectation it answers (claims.claim_id)."),
@@ -1164,3 +1166,100 @@ def pandera_schemas() -> dict[str, pa.DataFrameSchema]:
         )
         for name, t in TABLES.items()
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Documentation generated from TABLES: the loaders' docstrings and the READMEs' column tables
+# (tools/schema_docs.py rewrites the README sections; a test fails when they drift).
+
+
+def _meaning(column: Column) -> str:
+    vocabulary = f" One of: {', '.join(column.vocabulary)}." if column.vocabulary else ""
+    return column.description + vocabulary
+
+
+def loader_doc(name: str) -> str:
+    """The docstring of the loader of table ``name``: what one row is, then every column."""
+    table = TABLES[name]
+    lines = [f"One row per {table.row.removeprefix('One ')}", "", "Columns:"]
+    for column in table.columns:
+        item = f"- ``{column.name}`` ({column.dtype}): {_meaning(column)}"
+        lines += textwrap.wrap(item, 92, subsequent_indent="  ")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def tables_markdown() -> str:
+    """README.md's table of the loaders: the function, what one row is, its own columns."""
+    lines = ["| function | one row is | columns |", "|---|---|---|"]
+    for name, table in TABLES.items():
+        columns = ", ".join(f"`{c.name}`" for c in table.own_columns)
+        lines.append(f"| `{name}()` | {_cell(table.row)} | {columns} |")
+    return "\n".join(lines)
+
+
+def _where(table: Table) -> str:
+    if table.written_in is not None:
+        return f"inside each row of `{table.written_in}`, under `{table.name}`"
+    if table.external_only:
+        return f"`external/{table.name}.yaml` only"
+    return f"`facts/{table.name}.yaml`, `external/{table.name}.yaml`"
+
+
+def keys_markdown() -> str:
+    """data/README.md's keys of each fact file: one table per table that has fact files."""
+    parts = []
+    for table in TABLES.values():
+        if table.derived:
+            continue
+        lines = [f"### `{table.name}` ({_where(table)})", "", table.row, ""]
+        lines += ["| key | required | meaning |", "|---|---|---|"]
+        for key in table.keys:
+            if key.name in ("quote", "occurrence") or (
+                key.name == "source_id" and table.provenance
+            ):
+                continue  # the keys of every row (above)
+            if key.kind == "rows":
+                inner = ", ".join(f"`{k.name}`" for k in TABLES[key.name].keys)
+                meaning = f"A list of rows of `{key.name}` (below), each {{{inner}}}."
+            else:
+                column = next(c for c in table.columns if key in c.keys)
+                meaning = _meaning(column)
+                if key.kind == "edtf" and "EDTF" not in meaning:
+                    meaning += " Written as EDTF."
+                if column.written == "precision":
+                    meaning = (
+                        "Given for an interval (part of month, part of year, interval); a single"
+                        " date's is its own (day, month, year)."
+                    )
+            lines.append(f"| `{key.name}` | {'yes' if key.required else ''} | {_cell(meaning)} |")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
+# The generated sections: (file, section name) -> the text between its begin and end markers.
+SECTIONS = {("README.md", "tables"): tables_markdown, ("data/README.md", "keys"): keys_markdown}
+
+
+def _markers(section: str) -> tuple[str, str]:
+    return (
+        f"<!-- begin {section}: generated from marchwest.schema by tools/schema_docs.py -->",
+        f"<!-- end {section} -->",
+    )
+
+
+def with_sections(text: str, file: str) -> str:
+    """``text`` (of ``file``) with its generated sections written anew from the schema."""
+    for (name, section), generate in SECTIONS.items():
+        if name != file:
+            continue
+        begin, end = _markers(section)
+        head, found, rest = text.partition(begin)
+        _, found_end, tail = rest.partition(end)
+        if not (found and found_end):
+            raise ValueError(f"{file}: no {begin} ... {end} section")
+        text = f"{head}{begin}\n{generate()}\n{end}{tail}"
+    return text

@@ -678,7 +678,7 @@ def headline_numbers(ledger) -> dict[str, Any]:
 
     claims = ledger.claims()
     facts = claims[claims["kind"] == "fact"]
-    verdicts = factcheck.verdict_counts(facts)
+    verdicts = factcheck.claims_per_verdict(facts)
     forward_rows = hindsight.expectations_and_outcomes(ledger)
     outcomes = hindsight.verdict_counts(forward_rows)
     coverage = ledger.coverage()
