@@ -898,7 +898,7 @@ def test_a_second_reading_with_a_verdict_outside_the_vocabulary(make_ledger):
     problem = only_problem(make_ledger({SECOND_READINGS: text}))
     assert problem.file.endswith(SECOND_READINGS)
     assert (problem.row, problem.line, problem.field) == (1, 5, "verdict")
-    assert problem.message.startswith("'maybe' is not one of: supported, contradicted")
+    assert problem.message.startswith("'maybe' is not one of: supported, imprecise, contradicted")
 
 
 def test_a_second_reading_of_an_unknown_claim(make_ledger):

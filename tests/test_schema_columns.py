@@ -89,3 +89,11 @@ def test_an_added_column_is_checked_like_the_others(make_ledger, added_columns):
         load(make_ledger({"facts/memberships.yaml": bad}))
     [problem] = caught.value.problems
     assert (problem.file.endswith("memberships.yaml"), problem.field) == (True, "ratified")
+
+
+@pytest.mark.parametrize(
+    ("written", "of"), [("as a poem", None), ("start", None), ("value", "date")]
+)
+def test_a_column_says_how_it_is_written_in_words_the_schema_knows(written, of):
+    with pytest.raises(ValueError, match="column when"):
+        Column("when", "string", "When.", written=written, of=of)

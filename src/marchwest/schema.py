@@ -184,6 +184,12 @@ class Column:
     key: str | None = None  # its key in a fact file, when not its name ("value", "edtf")
     of: str | None = None  # the EDTF key a "start", "end" or "precision" column comes from
 
+    def __post_init__(self) -> None:
+        if self.written not in WRITTEN:
+            raise ValueError(f"column {self.name}: written {self.written!r} is not in WRITTEN")
+        if (self.of is None) == (self.written in ("start", "end", "precision")):
+            raise ValueError(f"column {self.name}: `of` goes with start, end and precision only")
+
     @property
     def free_text(self) -> bool:
         """Text that no vocabulary or id pattern bounds: at most MAX_TEXT characters a value."""
