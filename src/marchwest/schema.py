@@ -13,7 +13,7 @@ import textwrap
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from marchwest.errors import shown
@@ -296,7 +296,7 @@ class Table:
         inherited = (r for r in (ARTICLE_QUOTED, REFERENCE_SOURCED) if r.name not in own)
         return (*inherited, *self.own_rules)
 
-    @property
+    @cached_property
     def columns(self) -> tuple[Column, ...]:
         if not self.provenance:
             return self.own_columns
@@ -304,7 +304,7 @@ class Table:
             return self.own_columns + tuple(replace(c, written="parent") for c in PROVENANCE)
         return self.own_columns + PROVENANCE
 
-    @property
+    @cached_property
     def keys(self) -> tuple[Key, ...]:
         """The YAML keys of a row, in column order: each column's, and a key per table whose
         rows are written inside this one's."""
