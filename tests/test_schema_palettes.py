@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from marchwest import schema
-from marchwest.plot import membership, style, timeline
+from marchwest.plot import maps, membership, style, timeline
 
 VOCABULARY_OF = {
     "VERDICT_COLOURS": schema.VERDICTS,
@@ -55,3 +55,8 @@ def test_the_membership_cells_colour_every_status():
     # The matrix draws its legend in CELL_COLOURS' order (founding member, member, observer,
     # dialogue partner, suspended, ...); the keys are the vocabulary's.
     assert set(membership.CELL_COLOURS) == set(schema.MEMBERSHIP_STATUSES)
+
+
+def test_the_map_styles_place_kinds_of_the_vocabulary():
+    # Kinds without a style of their own (region, border, sea, ocean) are drawn in the default.
+    assert set(maps.KIND_STYLE) < set(schema.PLACE_KINDS)

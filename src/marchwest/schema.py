@@ -1,9 +1,12 @@
 """Every table's columns, vocabularies and rules, in one place.
 
-``TABLES`` describes each table (what one row is, its columns with dtype and description, the
-YAML keys a curator writes). :func:`pandera_schemas` turns it into the pandera schemas that check
-the frames the ledger builds; :mod:`marchwest.build.export` turns it into the Frictionless descriptor.
-pandera and pycountry are imported only when the schemas are built (they are slow to import).
+``TABLES`` describes each table, stored (read from fact files) or derived (``ties``,
+``coverage``): what one row is, its columns with dtype, description and how a fact file writes
+each (``Column.written``: the ledger builds records from that alone). :func:`pandera_schemas`
+turns it into the pandera schemas that check the frames; :mod:`marchwest.build.export` into the
+Frictionless descriptor; :func:`loader_doc` into the loaders' docstrings and
+:func:`with_sections` into the READMEs' column tables. pandera and pycountry are imported only
+when the schemas are built (they are slow to import).
 """
 
 from __future__ import annotations
