@@ -86,7 +86,7 @@ def test_stacked_bars_by_origin():
 def test_stacked_bars_of_sentence_coverage_sum_their_own_total():
     import pandas as pd
 
-    from marchwest.plot.style import TABLE_COLOURS
+    from marchwest.plot.style import COVERAGE_COLOURS
 
     counts = pd.DataFrame(
         {"section": ["A", "B"], "cited": [3, 5], "explained": [2, 0], "uncovered": [0, 1]}
@@ -95,7 +95,9 @@ def test_stacked_bars_of_sentence_coverage_sum_their_own_total():
     totals = spec.marks.drop_duplicates("category").set_index("category")["text"]
     assert totals.to_dict() == {"A": "5", "B": "6"}
     colours = spec.marks.drop_duplicates("segment").set_index("segment")["colour"]
-    assert colours.to_dict() == {s: TABLE_COLOURS[s] for s in ("cited", "explained", "uncovered")}
+    assert colours.to_dict() == {
+        s: COVERAGE_COLOURS[s] for s in ("cited", "explained", "uncovered")
+    }
     assert "B 6 (5 cited, 1 uncovered)" in spec.description
 
 

@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 from marchwest import factcheck
-from marchwest.factcheck import VERDICT_ORDER
 from marchwest.plot import factcheck as charts
 from marchwest.plot.contrast import darkened
 from marchwest.plot.style import VERDICT_COLOURS
+from marchwest.schema import VERDICTS
 
 
 def _claims() -> pd.DataFrame:
@@ -36,9 +36,9 @@ def _sources() -> pd.DataFrame:
     )
 
 
-def test_verdict_counts_lists_every_verdict_in_order():
-    counts = factcheck.verdict_counts(_claims())
-    assert counts["verdict"].tolist() == VERDICT_ORDER
+def test_claims_per_verdict_lists_every_verdict_in_order():
+    counts = factcheck.claims_per_verdict(_claims())
+    assert counts["verdict"].tolist() == list(VERDICTS)
     assert dict(zip(counts["verdict"], counts["claims"], strict=True)) == {
         "supported": 1,
         "imprecise": 1,
@@ -47,11 +47,11 @@ def test_verdict_counts_lists_every_verdict_in_order():
     }
 
 
-def test_verdict_counts_rejects_an_unknown_verdict():
+def test_claims_per_verdict_rejects_an_unknown_verdict():
     claims = _claims()
     claims.loc[0, "verdict"] = "false"
     with pytest.raises(ValueError, match="unknown verdict.*false"):
-        factcheck.verdict_counts(claims)
+        factcheck.claims_per_verdict(claims)
 
 
 def test_by_verdict_orders_claims_by_verdict_then_topic():
@@ -63,7 +63,7 @@ def test_by_verdict_orders_claims_by_verdict_then_topic():
 def test_verdict_bars_draw_one_block_per_claim_in_verdict_order():
     spec = charts.verdict_bars(_claims(), caption="Sources: synthetic")
     marks = spec.marks
-    assert list(dict.fromkeys(marks["category"])) == VERDICT_ORDER
+    assert list(dict.fromkeys(marks["category"])) == list(VERDICTS)
     assert marks.groupby("category")["value"].sum().to_dict() == {
         "supported": 1,
         "imprecise": 1,
@@ -173,14 +173,14 @@ def test_confusion_lists_every_label_with_agreement_on_the_diagonal():
     counts = factcheck.confusion(
         ["supported", "imprecise", "supported"],
         ["supported", "contradicted", "supported"],
-        VERDICT_ORDER,
+        list(VERDICTS),
     )
-    assert list(counts.index) == list(counts.columns) == VERDICT_ORDER
+    assert list(counts.index) == list(counts.columns) == list(VERDICTS)
     assert counts.loc["supported", "supported"] == 2
     assert counts.loc["imprecise", "contradicted"] == 1
     assert counts.to_numpy().sum() == 3
     with pytest.raises(ValueError, match="unknown label.*'maybe'"):
-        factcheck.confusion(["maybe"], ["supported"], VERDICT_ORDER)
+        factcheck.confusion(["maybe"], ["supported"], list(VERDICTS))
 
 
 def test_reading_disagreements_finds_a_verdict_or_a_kind_that_differs():

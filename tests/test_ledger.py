@@ -496,7 +496,7 @@ ONE_PROBLEM = [
         "second-reading-unknown-verdict",
         changed(SECOND_READINGS, "verdict: imprecise", "verdict: maybe"),
         "external/second_readings.yaml, line 5 (row 1), field 'verdict':"
-        " 'maybe' is not one of: supported, contradicted…",
+        " 'maybe' is not one of: supported, imprecise, contradicted…",
     ),
     case(
         "second-reading-of-an-unknown-claim",

@@ -11,9 +11,9 @@ import pytest
 from _ledgers import write_ledger
 
 import marchwest
-from marchwest.schema import REFERENCES, TABLES
+from marchwest.schema import REFERENCES, TABLE_NAMES, TABLES
 
-FUNCTIONS = {name: getattr(marchwest, name) for name in TABLES}
+FUNCTIONS = {name: getattr(marchwest, name) for name in TABLE_NAMES}
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def tables() -> dict[str, pd.DataFrame]:
 
 
 def test_tables_by_name(tables):
-    assert list(tables) == list(TABLES)
+    assert list(tables) == list(TABLE_NAMES)
     for name, function in FUNCTIONS.items():
         pd.testing.assert_frame_equal(function(), tables[name])
 

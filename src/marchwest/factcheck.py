@@ -14,23 +14,25 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-VERDICT_ORDER = ["supported", "imprecise", "contradicted", "unverified"]
+from marchwest.schema import VERDICTS
+
 NO_SOURCE = "no source found"
 
 
-def verdict_counts(claims: pd.DataFrame) -> pd.DataFrame:
-    """Claims per verdict, every verdict listed (0 when none): ``verdict``, ``claims``."""
-    unknown = set(claims["verdict"]) - set(VERDICT_ORDER)
+def claims_per_verdict(claims: pd.DataFrame) -> pd.DataFrame:
+    """Claims per verdict, every verdict listed in ``VERDICTS`` order (0 when none):
+    ``verdict``, ``claims``. (Outcomes per hindsight verdict: ``hindsight.verdict_counts``.)"""
+    unknown = set(claims["verdict"]) - set(VERDICTS)
     if unknown:
         raise ValueError(f"unknown verdict(s) in claims: {sorted(unknown)}")
-    counts = claims["verdict"].value_counts().reindex(VERDICT_ORDER, fill_value=0)
+    counts = claims["verdict"].value_counts().reindex(VERDICTS, fill_value=0)
     return counts.rename_axis("verdict").reset_index(name="claims")
 
 
 def by_verdict(claims: pd.DataFrame) -> pd.DataFrame:
     """The claims in verdict order (supported, imprecise, contradicted, unverified), then by
     topic and claim id."""
-    verdict = pd.Categorical(claims["verdict"], categories=VERDICT_ORDER, ordered=True)
+    verdict = pd.Categorical(claims["verdict"], categories=VERDICTS, ordered=True)
     ordered = claims.assign(_verdict=verdict).sort_values(["_verdict", "topic", "claim_id"])
     return ordered.drop(columns="_verdict").reset_index(drop=True)
 

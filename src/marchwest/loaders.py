@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from marchwest import paths
-from marchwest.schema import TABLES
+from marchwest.schema import TABLES, loader_doc
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -19,11 +19,6 @@ if TYPE_CHECKING:
     from marchwest.explore import Profile, SearchIndex
     from marchwest.ledger.folder import LedgerData
     from marchwest.ledger.page import Article
-
-_PROVENANCE_DOC = """
-    Every row has ``origin`` ('article' or 'reference'); article rows have ``evidence``, the
-    article's words exactly as in the page, at ``article().raw[char_start:char_end]``; reference
-    rows have ``source_id`` (see ``sources()``)."""
 
 
 class Ledger:
@@ -61,136 +56,50 @@ class Ledger:
         return self._checked().article
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Every table by name (new frames)."""
+        """Every stored table by name (new frames); ``ties()`` and ``coverage()`` are derived
+        from them."""
         return {name: self._table(name) for name in self._checked().frames}
 
     def entities(self) -> pd.DataFrame:
-        """One row per entity (country, person, organisation, company, ...).
-
-        Columns: entity_id, name, kind, iso3 (countries), aliases (list), origin, evidence,
-        char_start, char_end, source_id.
-        """
         return self._table("entities")
 
     def events(self) -> pd.DataFrame:
-        """One row per event (meeting, agreement, patrol, attack, ...).
-
-        Columns: event_id, title, kind, date_text (the article's words), date (EDTF text),
-        date_start, date_end (first and last day the date can mean; NaT for an open end or no
-        date), date_precision (day, month, year, part of month, part of year, interval,
-        undated), place_id, corresponds_to (a reference row dating an article event), origin,
-        evidence, char_start, char_end, source_id.
-        """
         return self._table("events")
 
     def participants(self) -> pd.DataFrame:
-        """One row per entity taking part in an event, with the event's provenance.
-
-        Columns: event_id, entity_id, role, origin, evidence, char_start, char_end, source_id.
-        """
         return self._table("participants")
 
     def memberships(self) -> pd.DataFrame:
-        """One row per entity's status in an organisation or agreement over a period.
-
-        Columns: organisation_id, member_id, status, since (earliest start), until (latest
-        end; NaT: open), known_on, since_edtf, until_edtf, known_on_edtf, origin, evidence,
-        char_start, char_end, source_id.
-        """
         return self._table("memberships")
 
     def arms_transfers(self) -> pd.DataFrame:
-        """One row per measure of arms transfers from a supplier to a recipient over years:
-        ranks and shares stated by the article or a reference, and SIPRI TIV per year.
-
-        Columns: supplier_id, recipient_id, rank, period_start, period_end (years), measure
-        (rank, share of exports, share of imports, TIV), value, unit, origin, evidence,
-        char_start, char_end, source_id.
-        """
         return self._table("arms_transfers")
 
     def figures(self) -> pd.DataFrame:
-        """One row per number stated about a subject (an entity, place or event).
-
-        Columns: figure_id, subject_id, measure, value, unit, qualifier (exactly, about, at
-        least, more than, up to, nearly), date, date_start, date_end, date_precision, origin,
-        evidence, char_start, char_end, source_id.
-        """
         return self._table("figures")
 
     def places(self) -> pd.DataFrame:
-        """One row per place (city, port, base, strait, corridor, ...).
-
-        Columns: place_id, name, kind, iso3 (the country it lies in), lat, lon, origin,
-        evidence, char_start, char_end, source_id.
-        """
         return self._table("places")
 
     def claims(self) -> pd.DataFrame:
-        """One row per claim of the article checked against a reference.
-
-        Columns: claim_id, topic, verdict (supported, contradicted, imprecise, unverified),
-        reference (what the reference says), kind (fact, assessment, expectation, rumour),
-        as_of (EDTF: the date the verdict is judged at), origin, evidence (the claim's words),
-        char_start, char_end, source_id (the source that decides the verdict).
-        """
         return self._table("claims")
 
     def coverage(self) -> pd.DataFrame:
-        """One row per sentence of the article (the title, byline and headings count as one
-        each), with the rows whose evidence lies in it.
-
-        Columns: part (title, byline, heading, body), section, paragraph and sentence (1-based;
-        paragraph empty outside the body), char_start, char_end (into article().raw), text,
-        row_ids (the rows that record what it says: events, memberships, arms_transfers,
-        figures, claims, outcomes; a list of "table:id", or "table[N]" for a table without ids),
-        name_ids (the entities and places rows that only name what it speaks of), status (cited:
-        a row records it; explained: an `uncited` row says why it holds no fact; named: only
-        names; uncovered), reason, note.
-        """
         from marchwest.sentences import coverage
 
         data = self._checked()
         return coverage(data.article, data.frames)
 
     def outcomes(self) -> pd.DataFrame:
-        """One row per later event bearing on an expectation of the article.
-
-        Columns: outcome_id, claim_id (an expectation or rumour claim), summary, verdict
-        (happened, partly, not yet, did not, unverified), as_of, date, date_start, date_end,
-        date_precision, for_source_ids and against_source_ids (lists of source ids: more
-        sources for the summary, and those against the verdict), origin, evidence, char_start,
-        char_end, source_id (published after the article).
-        """
         return self._table("outcomes")
 
     def uncited(self) -> pd.DataFrame:
-        """One row per sentence the curator left without facts, and why.
-
-        Columns: reason (heading, transition, framing, repetition, attribution, conclusion),
-        note, origin, evidence, char_start, char_end, source_id.
-        """
         return self._table("uncited")
 
     def second_readings(self) -> pd.DataFrame:
-        """One row per claim or outcome judged again by the blind second reading (issue 19):
-        what a reader given only the words, the verdict policy and the stored sources said,
-        beside the ledger's verdict at that time (agreement: marchwest.factcheck.agreement).
-
-        Columns: claim_id or outcome_id (the row read), kind (claims only), verdict (the second
-        reader's), first_kind, first_verdict (the ledger's when the second reading was taken),
-        urls (the pages the second reader cites; for an outcome, for its verdict),
-        against_urls (for an outcome, against it), reason (the second reader's words), origin
-        (always 'reference').
-        """
         return self._table("second_readings")
 
     def sources(self) -> pd.DataFrame:
-        """One row per reference source.
-
-        Columns: source_id, title, publisher, url, published (EDTF text), accessed, note,
-        terms (licence or terms of use; "unknown" where not found), origin.
-        """
         return self._table("sources")
 
     def profile(self, entity: str) -> Profile:
@@ -222,14 +131,6 @@ class Ledger:
         return find(self._index, text)
 
     def ties(self) -> pd.DataFrame:
-        """One row per tie between two entities: same organisation, agreement, security
-        cooperation, aid, arms transfer, joint event, rivalry or attack (derived from
-        memberships, participants and events, and arms_transfers; see marchwest.partnerships).
-
-        Columns: entity_a, entity_b (China first when present, else alphabetical), kind, via
-        (the organisation or event), detail, start, end (NaT: unknown or open), row_ids (the
-        rows it comes from, "table:id" or "table[N]"), evidence, source_ids.
-        """
         if self._ties is None:
             from marchwest.partnerships import ties
 
@@ -243,19 +144,8 @@ class Ledger:
         return frame
 
 
-for _method in (
-    "entities",
-    "events",
-    "participants",
-    "memberships",
-    "arms_transfers",
-    "figures",
-    "places",
-    "claims",
-    "outcomes",
-    "uncited",
-):
-    getattr(Ledger, _method).__doc__ += _PROVENANCE_DOC
+for _name in TABLES:  # each table's docstring is written from the schema
+    getattr(Ledger, _name).__doc__ = loader_doc(_name)
 
 
 def load(path: str | Path) -> Ledger:

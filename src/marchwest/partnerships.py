@@ -28,29 +28,8 @@ import pandas as pd
 
 from marchwest.explore import row_ids
 from marchwest.ledger.records import collector_paused
+from marchwest.schema import TABLES, TIE_KINDS
 
-TIE_COLUMNS = [
-    "entity_a",
-    "entity_b",
-    "kind",
-    "via",
-    "detail",
-    "start",
-    "end",
-    "row_ids",
-    "evidence",
-    "source_ids",
-]
-TIE_KINDS = (
-    "same organisation",
-    "agreement",
-    "security cooperation",
-    "aid",
-    "arms transfer",
-    "joint event",
-    "rivalry",
-    "attack",
-)
 TIED_STATUSES = ("founding member", "member", "party", "signatory", "host")
 SECURITY_EVENTS = ("exercise", "patrol", "deployment")
 AGREEMENT_EVENTS = ("agreement", "accession", "founding")
@@ -100,16 +79,10 @@ def _ties(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
                 _unique(provenance[i][1] for i in ids),
             )
         )
-    table = pd.DataFrame(rows, columns=TIE_COLUMNS)
+    schema = TABLES["ties"]
+    table = pd.DataFrame(rows, columns=schema.column_names)
     table = table.astype(
-        {
-            "entity_a": "string",
-            "entity_b": "string",
-            "via": "string",
-            "detail": "string",
-            "start": "datetime64[ns]",
-            "end": "datetime64[ns]",
-        }
+        {c.name: c.dtype for c in schema.columns if c.dtype in ("string", "datetime64[ns]")}
     )
     table["kind"] = pd.Categorical(table["kind"], categories=TIE_KINDS)
     table = table.sort_values(["entity_a", "entity_b", "kind", "start", "via"], kind="stable")

@@ -1,18 +1,22 @@
 """Every table's columns, vocabularies and rules, in one place.
 
-``TABLES`` describes each table (what one row is, its columns with dtype and description, the
-YAML keys a curator writes). :func:`pandera_schemas` turns it into the pandera schemas that check
-the frames the ledger builds; :mod:`marchwest.build.export` turns it into the Frictionless descriptor.
-pandera and pycountry are imported only when the schemas are built (they are slow to import).
+``TABLES`` describes each table, stored (read from fact files) or derived (``ties``,
+``coverage``): what one row is, its columns with dtype, description and how a fact file writes
+each (``Column.written``: the ledger builds records from that alone). :func:`pandera_schemas`
+turns it into the pandera schemas that check the frames; :mod:`marchwest.build.export` into the
+Frictionless descriptor; :func:`loader_doc` into the loaders' docstrings and
+:func:`with_sections` into the READMEs' column tables. pandera and pycountry are imported only
+when the schemas are built (they are slow to import).
 """
 
 from __future__ import annotations
 
 import re
+import textwrap
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, replace
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from marchwest.errors import shown
@@ -95,7 +99,8 @@ PLACE_KINDS = (
     "sea",
     "ocean",
 )
-VERDICTS = ("supported", "contradicted", "imprecise", "unverified")
+# From right to wrong, then not decided: the order every table and chart lists them in.
+VERDICTS = ("supported", "imprecise", "contradicted", "unverified")
 # What sort of statement a claim is: a checkable fact, the author's judgement, a forecast, a
 # report the article itself calls unconfirmed.
 CLAIM_KINDS = ("fact", "assessment", "expectation", "rumour")
@@ -113,6 +118,20 @@ UNCITED_REASONS = (
     "attribution",
     "conclusion",
 )
+# The kinds of tie of marchwest.partnerships (ties.kind).
+TIE_KINDS = (
+    "same organisation",
+    "agreement",
+    "security cooperation",
+    "aid",
+    "arms transfer",
+    "joint event",
+    "rivalry",
+    "attack",
+)
+# Where a sentence of the article stands, and how far the ledger covers it (coverage).
+COVERAGE_PARTS = ("title", "byline", "heading", "body")
+COVERAGE_STATUSES = ("cited", "explained", "named", "uncovered")
 # Single dates get day/month/year from the date itself; intervals must say which they are.
 SINGLE_PRECISIONS = ("day", "month", "year")
 INTERVAL_PRECISIONS = ("part of month", "part of year", "interval")
@@ -136,9 +155,24 @@ PATTERNS = {
 }
 
 
+# How a column is written in a fact file (Column.written).
+WRITTEN = {
+    "value": "the value of its key, converted to the column's type",
+    "edtf": "EDTF text under its key, kept as written (the loader checks it is a date)",
+    "start": "the first day of the EDTF date under the key `of`",
+    "end": "the last day of the EDTF date under the key `of`",
+    "precision": "the precision of the EDTF date under the key `of` (day, month or year from the"
+    " date itself; an interval's given under the column's own key)",
+    "quote": "from `quote` (and `occurrence`): the article's words as they stand, and their span",
+    "origin": "the folder of the file: facts/ 'article', external/ 'reference'",
+    "parent": "the value of the row it is written in (a nested row's event and provenance)",
+    "computed": "not in any fact file: computed from the other tables",
+}
+
+
 @dataclass(frozen=True)
 class Column:
-    """One column of a public table."""
+    """One column of a public table, and how a fact file gives it."""
 
     name: str
     dtype: str  # string | Int64 | Float64 | datetime64[ns] | category | list
@@ -149,6 +183,15 @@ class Column:
     iso3: bool = False  # an ISO 3166 alpha-3 country code
     bounds: tuple[float, float] | None = None  # inclusive range
     pattern: str | None = None  # a regular expression every value matches in full (PATTERNS)
+    written: str = "value"  # how a fact file gives it: a key of WRITTEN
+    key: str | None = None  # its key in a fact file, when not its name ("value", "edtf")
+    of: str | None = None  # the EDTF key a "start", "end" or "precision" column comes from
+
+    def __post_init__(self) -> None:
+        if self.written not in WRITTEN:
+            raise ValueError(f"column {self.name}: written {self.written!r} is not in WRITTEN")
+        if (self.of is None) == (self.written in ("start", "end", "precision")):
+            raise ValueError(f"column {self.name}: `of` goes with start, end and precision only")
 
     @property
     def free_text(self) -> bool:
@@ -159,13 +202,28 @@ class Column:
             and self.pattern != ID_PATTERN
         )
 
+    @property
+    def keys(self) -> tuple[Key, ...]:
+        """The keys a fact file writes it with (none for a derived column)."""
+        if self.written == "value":
+            return (Key(self.key or self.name, KEY_KINDS[self.dtype], self.required),)
+        if self.written == "edtf":
+            return (Key(self.key or self.name, "edtf", self.required),)
+        if self.written in ("start", "end"):
+            return (Key(self.of or "", "edtf"),)
+        if self.written == "precision":
+            return (Key(self.of or "", "edtf"), Key(self.name, "text"))
+        if self.written == "quote":
+            return (Key("quote", "text"), Key("occurrence", "int"))
+        return ()
+
 
 @dataclass(frozen=True)
 class Key:
     """One YAML key a curator may write in a row of the table's files."""
 
     name: str
-    kind: str  # text | edtf | int | number | list | participants
+    kind: str  # text | edtf | int | number | list | rows (a nested table's rows)
     required: bool = False
 
 
@@ -220,12 +278,17 @@ class Table:
     name: str
     row: str  # what one row is
     own_columns: tuple[Column, ...]
-    own_keys: tuple[Key, ...] | None = None  # None: one key per own column, typed by its dtype
     id_column: str | None = None
     external_only: bool = False  # lives only in external/ (sources)
     provenance: bool = True  # rows carry origin, evidence and source_id
-    rows_of_its_own: bool = True  # False: rows written inside another table's (participants)
+    written_in: str | None = None  # its rows are written inside that table's, under its name
+    derived: bool = False  # computed from the stored tables (no fact file)
     own_rules: tuple[RowRule, ...] = ()
+
+    @property
+    def rows_of_its_own(self) -> bool:
+        """Rows written in files of their own (not inside another table's, not derived)."""
+        return self.written_in is None and not self.derived
 
     @property
     def rules(self) -> tuple[RowRule, ...]:
@@ -236,19 +299,24 @@ class Table:
         inherited = (r for r in (ARTICLE_QUOTED, REFERENCE_SOURCED) if r.name not in own)
         return (*inherited, *self.own_rules)
 
-    @property
+    @cached_property
     def columns(self) -> tuple[Column, ...]:
-        return self.own_columns + PROVENANCE if self.provenance else self.own_columns
+        if not self.provenance:
+            return self.own_columns
+        if self.written_in is not None:  # the provenance of the row it is written in
+            return self.own_columns + tuple(replace(c, written="parent") for c in PROVENANCE)
+        return self.own_columns + PROVENANCE
 
-    @property
+    @cached_property
     def keys(self) -> tuple[Key, ...]:
-        """The YAML keys of a row: the table's own plus quote, occurrence and source_id."""
-        own = self.own_keys
-        if own is None:
-            own = tuple(Key(c.name, KEY_KINDS[c.dtype], c.required) for c in self.own_columns)
-        if self.provenance and self.rows_of_its_own:
-            return own + PROVENANCE_KEYS
-        return own
+        """The YAML keys of a row, in column order: each column's, and a key per table whose
+        rows are written inside this one's."""
+        keys = [key for column in self.columns for key in column.keys]
+        keys += [Key(t.name, "rows") for t in TABLES.values() if t.written_in == self.name]
+        first: dict[str, Key] = {}
+        for key in keys:
+            first.setdefault(key.name, key)
+        return tuple(first.values())
 
     @property
     def column_names(self) -> list[str]:
@@ -265,22 +333,29 @@ PROVENANCE = (
         "Where the row comes from: 'article' (facts/, quoted) or 'reference' (external/, sourced).",
         ORIGINS,
         required=True,
+        written="origin",
     ),
     Column(
         "evidence",
         "string",
         "The article's words exactly as they stand in the page"
         " (article().raw[char_start:char_end]).",
+        written="quote",
     ),
-    Column("char_start", "Int64", "Offset of the evidence in article().raw."),
-    Column("char_end", "Int64", "Offset just after the evidence in article().raw."),
+    Column("char_start", "Int64", "Offset of the evidence in article().raw.", written="quote"),
+    Column(
+        "char_end", "Int64", "Offset just after the evidence in article().raw.", written="quote"
+    ),
     Column("source_id", "string", "The reference source (sources.source_id).", pattern=ID_PATTERN),
 )
-PROVENANCE_KEYS = (Key("quote", "text"), Key("occurrence", "int"), Key("source_id", "text"))
 
 
 def _id(name: str, what: str, **kw: Any) -> Column:
     return Column(name, "string", what, required=True, pattern=ID_PATTERN, **kw)
+
+
+def _computed_id(name: str, what: str) -> Column:
+    return Column(name, "string", what, required=True, pattern=ID_PATTERN, written="computed")
 
 
 def _dates(prefix: str, what: str) -> tuple[Column, ...]:
@@ -289,16 +364,21 @@ def _dates(prefix: str, what: str) -> tuple[Column, ...]:
             prefix,
             "string",
             f"{what} as EDTF text ('2019-07', '2019-07-21/2019-07-31', '2018/..').",
+            written="edtf",
         ),
         Column(
             f"{prefix}_start",
             "datetime64[ns]",
             f"First day {what.lower()} can mean (empty for an open start or no date).",
+            written="start",
+            of=prefix,
         ),
         Column(
             f"{prefix}_end",
             "datetime64[ns]",
             f"Last day {what.lower()} can mean (empty for an open end or no date).",
+            written="end",
+            of=prefix,
         ),
         Column(
             f"{prefix}_precision",
@@ -307,6 +387,8 @@ def _dates(prefix: str, what: str) -> tuple[Column, ...]:
             " month, part of year, interval; undated when there is no date.",
             DATE_PRECISIONS,
             required=True,
+            written="precision",
+            of=prefix,
         ),
     )
 
@@ -337,8 +419,8 @@ TABLES: dict[str, Table] = {
                 Column("title", "string", "Title of the source.", required=True),
                 Column("publisher", "string", "Who publishes it."),
                 Column("url", "string", "Where to find it (http or https).", pattern=URL_PATTERN),
-                Column("published", "string", "When it was published (EDTF text)."),
-                Column("accessed", "string", "When it was consulted (EDTF text)."),
+                Column("published", "string", "When it was published (EDTF text).", written="edtf"),
+                Column("accessed", "string", "When it was consulted (EDTF text).", written="edtf"),
                 Column("note", "string", "What the source is used for, caveats."),
                 Column(
                     "terms",
@@ -346,17 +428,14 @@ TABLES: dict[str, Table] = {
                     "Its licence or terms of use as far as known ('unknown' where none was found).",
                     required=True,
                 ),
-                Column("origin", "category", "Always 'reference'.", ORIGINS, required=True),
-            ),
-            (
-                Key("source_id", "text", True),
-                Key("title", "text", True),
-                Key("publisher", "text"),
-                Key("url", "text"),
-                Key("published", "edtf"),
-                Key("accessed", "edtf"),
-                Key("note", "text"),
-                Key("terms", "text", True),
+                Column(
+                    "origin",
+                    "category",
+                    "Always 'reference'.",
+                    ORIGINS,
+                    required=True,
+                    written="origin",
+                ),
             ),
             id_column="source_id",
             external_only=True,
@@ -423,32 +502,29 @@ TABLES: dict[str, Table] = {
                     pattern=ID_PATTERN,
                 ),
             ),
-            (
-                Key("event_id", "text", True),
-                Key("title", "text", True),
-                Key("kind", "text", True),
-                Key("date_text", "text"),
-                Key("date", "edtf"),
-                Key("date_precision", "text"),
-                Key("place_id", "text"),
-                Key("participants", "participants"),
-                Key("corresponds_to", "text"),
-            ),
             id_column="event_id",
+            own_rules=(
+                RowRule(
+                    "date_text_dated",
+                    "date_text",
+                    ("date_text", "date"),
+                    lambda text, date: text is None or date is not None,
+                    "date_text without a date: give the EDTF `date` too",
+                ),
+            ),
         ),
         Table(
             "participants",
             "One entity taking part in one event, with its role (from the events' participant"
             " lists; the row carries the event's provenance).",
             (
-                _id("event_id", "The event (events.event_id)."),
-                _id("entity_id", "The entity (entities.entity_id)."),
+                _id("event_id", "The event (events.event_id).", written="parent"),
+                _id("entity_id", "The entity (entities.entity_id).", key="entity"),
                 Column(
                     "role", "category", "What the entity does in the event.", ROLES, required=True
                 ),
             ),
-            (Key("entity", "text", True), Key("role", "text", True)),
-            rows_of_its_own=False,
+            written_in="events",
         ),
         Table(
             "memberships",
@@ -459,29 +535,49 @@ TABLES: dict[str, Table] = {
                 Column(
                     "status", "category", "Membership status.", MEMBERSHIP_STATUSES, required=True
                 ),
-                Column("since", "datetime64[ns]", "Earliest day the status can have begun."),
+                Column(
+                    "since",
+                    "datetime64[ns]",
+                    "Earliest day the status can have begun.",
+                    written="start",
+                    of="since",
+                ),
                 Column(
                     "until",
                     "datetime64[ns]",
                     "Latest day the status can have ended (empty: still holds or open).",
+                    written="end",
+                    of="until",
                 ),
                 Column(
                     "known_on",
                     "datetime64[ns]",
                     "First day of the date on which the source"
                     " attests the status (when `since` is unknown).",
+                    written="start",
+                    of="known_on",
                 ),
-                Column("since_edtf", "string", "`since` as written (EDTF)."),
-                Column("until_edtf", "string", "`until` as written (EDTF)."),
-                Column("known_on_edtf", "string", "`known_on` as written (EDTF)."),
-            ),
-            (
-                Key("organisation_id", "text", True),
-                Key("member_id", "text", True),
-                Key("status", "text", True),
-                Key("since", "edtf"),
-                Key("until", "edtf"),
-                Key("known_on", "edtf"),
+                Column(
+                    "since_edtf",
+                    "string",
+                    "`since` as written (EDTF).",
+                    written="edtf",
+                    key="since",
+                ),
+                Column(
+                    "until_edtf",
+                    "string",
+                    "`until` as written (EDTF).",
+                    written="edtf",
+                    key="until",
+                ),
+                Column(
+                    "known_on_edtf",
+                    "string",
+                    "`known_on` as written (EDTF).",
+                    written="edtf",
+                    key="known_on",
+                ),
             ),
             own_rules=(
                 RowRule(
@@ -541,16 +637,6 @@ TABLES: dict[str, Table] = {
                 Column("qualifier", "category", "How exact the number is.", QUALIFIERS),
                 *_dates("date", "The date"),
             ),
-            (
-                Key("figure_id", "text", True),
-                Key("subject_id", "text", True),
-                Key("measure", "text", True),
-                Key("value", "number", True),
-                Key("unit", "text"),
-                Key("qualifier", "text"),
-                Key("date", "edtf"),
-                Key("date_precision", "text"),
-            ),
             id_column="figure_id",
         ),
         Table(
@@ -577,15 +663,8 @@ TABLES: dict[str, Table] = {
                     "The date the verdict is judged at (EDTF; the publication date for the"
                     " fact-check).",
                     required=True,
+                    written="edtf",
                 ),
-            ),
-            (
-                Key("claim_id", "text", True),
-                Key("topic", "text"),
-                Key("verdict", "text", True),
-                Key("reference", "text", True),
-                Key("kind", "text", True),
-                Key("as_of", "edtf", True),
             ),
             id_column="claim_id",
             own_rules=(
@@ -601,8 +680,8 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "outcomes",
-            "What happened next: one later event bearing on an expectation (or rumour) of the"
-            " article, with a hindsight verdict from a source dated after the article.",
+            "One later event bearing on an expectation (or rumour) of the article, what happened"
+            " next, with a hindsight verdict from a source dated after the article.",
             (
                 _id("outcome_id", "Outcome id.", unique=True),
                 _id("claim_id", "The expectation it answers (claims.claim_id)."),
@@ -619,6 +698,7 @@ TABLES: dict[str, Table] = {
                     "string",
                     "The date the verdict is judged at (EDTF): the latest source read.",
                     required=True,
+                    written="edtf",
                 ),
                 *_dates("date", "When it happened"),
                 Column(
@@ -632,17 +712,6 @@ TABLES: dict[str, Table] = {
                     "Sources that weigh against the verdict (sources.source_id); empty when"
                     " none was found after searching, as the summary then says.",
                 ),
-            ),
-            (
-                Key("outcome_id", "text", True),
-                Key("claim_id", "text", True),
-                Key("summary", "text", True),
-                Key("verdict", "text", True),
-                Key("as_of", "edtf", True),
-                Key("date", "edtf"),
-                Key("date_precision", "text"),
-                Key("for_source_ids", "list"),
-                Key("against_source_ids", "list"),
             ),
             id_column="outcome_id",
             external_only=True,
@@ -705,18 +774,14 @@ TABLES: dict[str, Table] = {
                 Column("urls", "list", "The pages the second reader cites (for an outcome: for)."),
                 Column("against_urls", "list", "For an outcome: the pages it cites against."),
                 Column("reason", "string", "The second reader's reason.", required=True),
-                Column("origin", "category", "Always 'reference'.", ORIGINS, required=True),
-            ),
-            (
-                Key("claim_id", "text"),
-                Key("outcome_id", "text"),
-                Key("kind", "text"),
-                Key("verdict", "text", True),
-                Key("first_kind", "text"),
-                Key("first_verdict", "text", True),
-                Key("urls", "list"),
-                Key("against_urls", "list"),
-                Key("reason", "text", True),
+                Column(
+                    "origin",
+                    "category",
+                    "Always 'reference'.",
+                    ORIGINS,
+                    required=True,
+                    written="origin",
+                ),
             ),
             external_only=True,
             provenance=False,
@@ -742,9 +807,152 @@ TABLES: dict[str, Table] = {
                 *(_verdict_fits(column) for column in ("verdict", "first_verdict")),
             ),
         ),
+        Table(
+            "ties",
+            "One tie between two entities of one kind through one thing (an organisation, an"
+            " event, a supplier-recipient pair), derived from memberships, participants and"
+            " events, and arms_transfers (see marchwest.partnerships).",
+            (
+                _computed_id(
+                    "entity_a",
+                    "An entity (China when it is one of the two, else the"
+                    " first in alphabetical order).",
+                ),
+                _computed_id("entity_b", "The other entity."),
+                Column(
+                    "kind",
+                    "category",
+                    "What sort of tie it is.",
+                    TIE_KINDS,
+                    required=True,
+                    written="computed",
+                ),
+                Column(
+                    "via",
+                    "string",
+                    "The organisation or event it runs through (empty for arms transfers).",
+                    pattern=ID_PATTERN,
+                    written="computed",
+                ),
+                Column("detail", "string", "What the tie is, in words.", written="computed"),
+                Column(
+                    "start",
+                    "datetime64[ns]",
+                    "First day of its period (empty: unknown).",
+                    written="computed",
+                ),
+                Column(
+                    "end",
+                    "datetime64[ns]",
+                    "Last day of its period (empty: unknown or open).",
+                    written="computed",
+                ),
+                Column(
+                    "row_ids",
+                    "list",
+                    'The rows it comes from ("table:id", or "table[N]" in a table without ids).',
+                    written="computed",
+                ),
+                Column(
+                    "evidence", "list", "The article's words among those rows.", written="computed"
+                ),
+                Column("source_ids", "list", "The sources of those rows.", written="computed"),
+            ),
+            provenance=False,
+            derived=True,
+        ),
+        Table(
+            "coverage",
+            "One sentence of the article (the title, byline and each heading count as one), with"
+            " the rows whose evidence lies in it and its status (see marchwest.sentences).",
+            (
+                Column(
+                    "part",
+                    "category",
+                    "Where it stands.",
+                    COVERAGE_PARTS,
+                    required=True,
+                    written="computed",
+                ),
+                Column(
+                    "section",
+                    "string",
+                    "The section heading it stands under (empty before the first).",
+                    written="computed",
+                ),
+                Column(
+                    "paragraph",
+                    "Int64",
+                    "Its paragraph, 1-based (empty outside the body).",
+                    written="computed",
+                ),
+                Column(
+                    "sentence",
+                    "Int64",
+                    "Its place in the paragraph (or part), 1-based.",
+                    required=True,
+                    written="computed",
+                ),
+                Column(
+                    "char_start",
+                    "Int64",
+                    "Offset of the sentence in article().raw.",
+                    required=True,
+                    written="computed",
+                ),
+                Column(
+                    "char_end",
+                    "Int64",
+                    "Offset just after the sentence in article().raw.",
+                    required=True,
+                    written="computed",
+                ),
+                Column("text", "string", "The sentence as it stands.", written="computed"),
+                Column(
+                    "row_ids",
+                    "list",
+                    "The rows that record what it says (events, memberships, arms_transfers,"
+                    ' figures, claims, outcomes): "table:id", or "table[N]" in a table without'
+                    " ids.",
+                    written="computed",
+                ),
+                Column(
+                    "name_ids",
+                    "list",
+                    "The entities and places rows that only name what it speaks of.",
+                    written="computed",
+                ),
+                Column(
+                    "status",
+                    "category",
+                    "cited: a row records it; explained: an `uncited` row says why it holds no"
+                    " fact; named: only names; uncovered.",
+                    COVERAGE_STATUSES,
+                    required=True,
+                    written="computed",
+                ),
+                Column(
+                    "reason",
+                    "category",
+                    "For an explained sentence: why it holds no fact (uncited.reason).",
+                    UNCITED_REASONS,
+                    written="computed",
+                ),
+                Column(
+                    "note",
+                    "string",
+                    "For an explained sentence: the curator's words (uncited.note).",
+                    written="computed",
+                ),
+            ),
+            provenance=False,
+            derived=True,
+        ),
     )
 }
-TABLE_NAMES = tuple(TABLES)  # the order the tables are built in (sources first)
+# The stored tables, in the order they are built in (sources first); then the derived ones.
+TABLE_NAMES = tuple(name for name, table in TABLES.items() if not table.derived)
+DERIVED_NAMES = tuple(name for name, table in TABLES.items() if table.derived)
 # external/sipri_tiv.csv, one row per supplier, recipient and year: arms_transfers rows of TIV.
 SIPRI_COLUMNS = ["supplier", "recipient", "year", "tiv", "source_id"]
 
@@ -866,29 +1074,20 @@ def pandera_failures(name: str, frame: pd.DataFrame) -> list[RuleFailure]:
     """Every failure the pandera schema of table ``name`` finds in ``frame`` (dtypes too)."""
     import pandera.errors
 
+    schema = pandera_schemas()[name]
     try:
-        pandera_schemas()[name].validate(frame, lazy=True)
+        schema.validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as error:
         table = TABLES[name]
-        rules = {rule.message: rule for rule in table.rules}  # pandera names a check by its error
+        rules = {rule.name: rule for rule in table.rules}
         failures = []
         for case in error.failure_cases.itertuples(index=False):
-            if case.check in rules:  # a row rule: one case per column of the failing row
-                rule = rules[case.check]
-                failures.append(RuleFailure(int(case.index), rule.field, rule.name))
-                continue
-            column = table.column(case.column)
-            if case.check == LONGER_THAN_MAX:
-                rule = "length"
-            elif case.check == "not_nullable":
-                rule = "required"
-            elif case.check == "field_uniqueness":
-                rule = "unique"
-            elif str(case.check).startswith("dtype("):
-                rule = "dtype"
-            else:
-                rule = _value_rule(column) or str(case.check)
+            check = _check_name(schema, case)
             index = -1 if case.index is None or case.index != case.index else int(case.index)
+            if check in rules:  # a row rule: one case per column of the failing row
+                failures.append(RuleFailure(index, rules[check].field, check))
+                continue
+            rule = PANDERA_BUILT_INS.get(check.split("(")[0], check)
             failures.append(
                 RuleFailure(
                     index, case.column, rule, None if rule == "required" else case.failure_case
@@ -898,29 +1097,56 @@ def pandera_failures(name: str, frame: pd.DataFrame) -> list[RuleFailure]:
     return []
 
 
+# pandera's own checks (not named by us) -> the loader's rules.
+PANDERA_BUILT_INS = {"not_nullable": "required", "field_uniqueness": "unique", "dtype": "dtype"}
+
+
+def _check_name(schema: pa.DataFrameSchema, case: Any) -> str:
+    """The name of the check a pandera failure case comes from: a Check of ours by its position
+    (pandera reports a Check's error text, not its name), or pandera's own (not_nullable, ...)."""
+    number = case.check_number
+    if number is None or number != number:
+        return str(case.check)
+    if case.schema_context == "DataFrameSchema":
+        return schema.checks[int(number)].name
+    return schema.columns[case.column].checks[int(number)].name
+
+
 @cache
 def pandera_schemas() -> dict[str, pa.DataFrameSchema]:
-    """The pandera schema of each table, as built by the ledger (before category columns
-    become pandas Categoricals: there a value outside the vocabulary is still visible)."""
+    """The pandera schema of each table: a stored table's as built by the ledger (before
+    category columns become pandas Categoricals: there a value outside the vocabulary is still
+    visible), a derived table's as its function returns it."""
     import pandas as pd
     import pandera.pandas as pa
 
-    def column(c: Column) -> pa.Column:
+    def column(c: Column, final: bool) -> pa.Column:
         checks = []
         if c.vocabulary is not None:
+            vocabulary = ", ".join(c.vocabulary)
             checks.append(
-                pa.Check.isin(c.vocabulary, error=f"not one of {', '.join(c.vocabulary)}")
+                pa.Check.isin(c.vocabulary, name="vocabulary", error=f"not one of {vocabulary}")
             )
         if c.iso3:
-            checks.append(pa.Check.isin(iso3_codes(), error="not an ISO 3166-1 alpha-3 code"))
+            checks.append(
+                pa.Check.isin(iso3_codes(), name="iso3", error="not an ISO 3166-1 alpha-3 code")
+            )
         if c.bounds is not None:
             lo, hi = c.bounds
-            checks.append(pa.Check.in_range(lo, hi, error=f"out of range [{lo}, {hi}]"))
+            checks.append(
+                pa.Check.in_range(lo, hi, name="bounds", error=f"out of range [{lo}, {hi}]")
+            )
         if c.pattern is not None:
-            checks.append(pa.Check.str_matches(rf"(?:{c.pattern})\Z", error=PATTERNS[c.pattern]))
+            checks.append(
+                pa.Check.str_matches(
+                    rf"(?:{c.pattern})\Z", name="pattern", error=PATTERNS[c.pattern]
+                )
+            )
         if c.free_text:
-            checks.append(pa.Check.str_length(max_value=MAX_TEXT, error=LONGER_THAN_MAX))
-        dtype = {"category": "string", "list": None}.get(c.dtype, c.dtype)
+            checks.append(
+                pa.Check.str_length(max_value=MAX_TEXT, name="length", error=LONGER_THAN_MAX)
+            )
+        dtype = {"category": "category" if final else "string", "list": None}.get(c.dtype, c.dtype)
         return pa.Column(
             dtype,
             checks=checks,
@@ -940,7 +1166,7 @@ def pandera_schemas() -> dict[str, pa.DataFrameSchema]:
 
     return {
         name: pa.DataFrameSchema(
-            {c.name: column(c) for c in t.columns},
+            {c.name: column(c, t.derived) for c in t.columns},
             checks=[row_rule(rule) for rule in t.rules],
             strict=True,
             ordered=True,
@@ -949,3 +1175,100 @@ def pandera_schemas() -> dict[str, pa.DataFrameSchema]:
         )
         for name, t in TABLES.items()
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Documentation generated from TABLES: the loaders' docstrings and the READMEs' column tables
+# (tools/schema_docs.py rewrites the README sections; a test fails when they drift).
+
+
+def _meaning(column: Column) -> str:
+    vocabulary = f" One of: {', '.join(column.vocabulary)}." if column.vocabulary else ""
+    return column.description + vocabulary
+
+
+def loader_doc(name: str) -> str:
+    """The docstring of the loader of table ``name``: what one row is, then every column."""
+    table = TABLES[name]
+    lines = [f"One row per {table.row.removeprefix('One ')}", "", "Columns:"]
+    for column in table.columns:
+        item = f"- ``{column.name}`` ({column.dtype}): {_meaning(column)}"
+        lines += textwrap.wrap(item, 92, subsequent_indent="  ")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def tables_markdown() -> str:
+    """README.md's table of the loaders: the function, what one row is, its own columns."""
+    lines = ["| function | one row is | columns |", "|---|---|---|"]
+    for name, table in TABLES.items():
+        columns = ", ".join(f"`{c.name}`" for c in table.own_columns)
+        lines.append(f"| `{name}()` | {_cell(table.row)} | {columns} |")
+    return "\n".join(lines)
+
+
+def _where(table: Table) -> str:
+    if table.written_in is not None:
+        return f"inside each row of `{table.written_in}`, under `{table.name}`"
+    if table.external_only:
+        return f"`external/{table.name}.yaml` only"
+    return f"`facts/{table.name}.yaml`, `external/{table.name}.yaml`"
+
+
+def keys_markdown() -> str:
+    """data/README.md's keys of each fact file: one table per table that has fact files."""
+    parts = []
+    for table in TABLES.values():
+        if table.derived:
+            continue
+        lines = [f"### `{table.name}` ({_where(table)})", "", table.row, ""]
+        lines += ["| key | required | meaning |", "|---|---|---|"]
+        for key in table.keys:
+            if key.name in ("quote", "occurrence") or (
+                key.name == "source_id" and table.provenance
+            ):
+                continue  # the keys of every row (above)
+            if key.kind == "rows":
+                inner = ", ".join(f"`{k.name}`" for k in TABLES[key.name].keys)
+                meaning = f"A list of rows of `{key.name}` (below), each {{{inner}}}."
+            else:
+                column = next(c for c in table.columns if key in c.keys)
+                meaning = _meaning(column)
+                if key.kind == "edtf" and "EDTF" not in meaning:
+                    meaning += " Written as EDTF."
+                if column.written == "precision":
+                    meaning = (
+                        "Given for an interval (part of month, part of year, interval); a single"
+                        " date's is its own (day, month, year)."
+                    )
+            lines.append(f"| `{key.name}` | {'yes' if key.required else ''} | {_cell(meaning)} |")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
+# The generated sections: (file, section name) -> the text between its begin and end markers.
+SECTIONS = {("README.md", "tables"): tables_markdown, ("data/README.md", "keys"): keys_markdown}
+
+
+def _markers(section: str) -> tuple[str, str]:
+    return (
+        f"<!-- begin {section}: generated from marchwest.schema by tools/schema_docs.py -->",
+        f"<!-- end {section} -->",
+    )
+
+
+def with_sections(text: str, file: str) -> str:
+    """``text`` (of ``file``) with its generated sections written anew from the schema."""
+    for (name, section), generate in SECTIONS.items():
+        if name != file:
+            continue
+        begin, end = _markers(section)
+        head, found, rest = text.partition(begin)
+        _, found_end, tail = rest.partition(end)
+        if not (found and found_end):
+            raise ValueError(f"{file}: no {begin} ... {end} section")
+        text = f"{head}{begin}\n{generate()}\n{end}{tail}"
+    return text

@@ -14,30 +14,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from marchwest.ledger.spans import NAMES, RECORDS_CONTENT, of_article, overlapping, row_spans
-from marchwest.schema import TABLES
+from marchwest.schema import COVERAGE_STATUSES, TABLES
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from marchwest.ledger.page import Article
 
-STATUSES = ("cited", "explained", "named", "uncovered")
 NOT_COVERED = ("named", "uncovered")
-PARTS = ("title", "byline", "heading", "body")
-COLUMNS = (
-    "part",
-    "section",
-    "paragraph",
-    "sentence",
-    "char_start",
-    "char_end",
-    "text",
-    "row_ids",
-    "name_ids",
-    "status",
-    "reason",
-    "note",
-)
 
 
 def coverage(article: Article, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -52,6 +36,8 @@ def coverage(article: Article, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def _coverage(article: Article, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     import pandas as pd
+
+    from marchwest.ledger.records import build_frame
 
     uncited = frames["uncited"]
     explanations = list(
@@ -89,17 +75,7 @@ def _coverage(article: Article, frames: dict[str, pd.DataFrame]) -> pd.DataFrame
                 "note": None if note is pd.NA else note,
             }
         )
-    frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
-    frame["part"] = pd.Categorical(frame["part"], categories=PARTS)
-    frame["status"] = pd.Categorical(frame["status"], categories=STATUSES)
-    for column in ("section", "text", "note"):
-        frame[column] = frame[column].astype("string")
-    frame["reason"] = pd.Categorical(
-        frame["reason"], categories=TABLES["uncited"].column("reason").vocabulary
-    )
-    for column in ("paragraph", "sentence", "char_start", "char_end"):
-        frame[column] = frame[column].astype("Int64")
-    return frame
+    return build_frame(TABLES["coverage"], records, categories=True)
 
 
 def by_section(frame: pd.DataFrame) -> pd.DataFrame:
@@ -111,7 +87,7 @@ def by_section(frame: pd.DataFrame) -> pd.DataFrame:
 
     sections = frame["section"].fillna("(before the first heading)")
     counts = pd.crosstab(pd.Categorical(sections, categories=sections.unique()), frame["status"])
-    return counts.reindex(columns=list(STATUSES), fill_value=0).rename_axis(
+    return counts.reindex(columns=list(COVERAGE_STATUSES), fill_value=0).rename_axis(
         index="section", columns="status"
     )
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from marchwest.credits import CONTRIBUTORS, CREATED
-from marchwest.schema import MAX_TEXT, REFERENCES, TABLES, Column
+from marchwest.schema import DERIVED_NAMES, MAX_TEXT, REFERENCES, TABLES, Column
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -107,8 +107,8 @@ def _sources(
         publisher = f", {row['publisher']}" if isinstance(row["publisher"], str) else ""
         by_id[row["source_id"]] = _source(row["title"] + publisher, row["url"])
     cited = {}
-    for name, table in TABLES.items():
-        frame = frames[name]
+    for name, frame in frames.items():
+        table = TABLES[name]
         ids = [] if not table.provenance else list(dict.fromkeys(frame["source_id"].dropna()))
         if table.provenance and frame["evidence"].notna().any():  # rows quoting the article
             ids.insert(0, "article")
@@ -120,10 +120,11 @@ def descriptor(
     frames: dict[str, pd.DataFrame], article: Article, *, parquet: bool = True
 ) -> dict[str, Any]:
     """The Frictionless data package descriptor of the CSV files exported from ``frames`` (the
-    tables of the ledger around ``article``)."""
+    tables of the ledger around ``article``, stored and derived)."""
     by_id, cited = _sources(frames, article)
     resources = []
-    for name, table in TABLES.items():
+    for name in frames:
+        table = TABLES[name]
         schema: dict[str, Any] = {
             "fields": [_field(c) for c in table.columns],
             "missingValues": [""],
@@ -199,7 +200,8 @@ def export_tables(out_dir: Path, ledger: Ledger | None = None, *, parquet: bool 
 
     ledger = ledger or bundled()
     with replacing(Path(out_dir), mark=MARK) as building:
-        write_tables(building, ledger.tables(), ledger.article(), parquet=parquet)
+        derived = {name: getattr(ledger, name)() for name in DERIVED_NAMES}
+        write_tables(building, ledger.tables() | derived, ledger.article(), parquet=parquet)
         reviews = claim_reviews(ledger.claims(), ledger.article())  # the verdicts, as JSON-LD
         text = json.dumps(reviews, indent=2, ensure_ascii=False) + "\n"
         (building / FILE_NAME).write_text(text, encoding="utf-8")

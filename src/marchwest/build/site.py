@@ -673,12 +673,12 @@ def headline_numbers(ledger) -> dict[str, Any]:
     article's statements of fact by verdict (and how many other statements are not judged as
     facts), the expectations' outcomes by hindsight verdict, and the sentences covered."""
     from marchwest import factcheck, hindsight
+    from marchwest.schema import COVERAGE_STATUSES as STATUSES
     from marchwest.schema import FORWARD_KINDS
-    from marchwest.sentences import STATUSES
 
     claims = ledger.claims()
     facts = claims[claims["kind"] == "fact"]
-    verdicts = factcheck.verdict_counts(facts)
+    verdicts = factcheck.claims_per_verdict(facts)
     forward_rows = hindsight.expectations_and_outcomes(ledger)
     outcomes = hindsight.verdict_counts(forward_rows)
     coverage = ledger.coverage()

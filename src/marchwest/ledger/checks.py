@@ -33,10 +33,11 @@ def check_tables(
 ) -> None:
     """Every rule over every table, adding to ``problems`` (the reading and building ones)."""
     # A bad value is reported once: not again as the empty column derived from it.
+    derived_from = _derived()
     reported = {
         (p.file, p.row, derived)
         for p in problems.items
-        for derived in _DERIVED.get(p.field, (p.field,))
+        for derived in derived_from.get(p.field, (p.field,))
     }
     if article is None:  # no evidence anywhere: not reported again as rows without quotes
         reported |= {(r.file, r.row, "quote") for table_rows in rows.values() for r in table_rows}
@@ -51,12 +52,14 @@ def check_tables(
         _check_dates_with_edtf(problems)
 
 
-_DERIVED = {
-    "date": ("date", "date_precision"),
-    "since": ("since",),
-    "until": ("until",),
-    "occurrence": ("occurrence", "quote"),  # no evidence: not reported again as no quote
-}
+def _derived() -> dict[str, tuple[str, ...]]:
+    """Each key -> itself and the columns built from it (a date's start, end and precision)."""
+    derived: dict[str, tuple[str, ...]] = {"occurrence": ("occurrence", "quote")}
+    for table in TABLES.values():
+        for column in table.columns:
+            if column.of is not None:
+                derived[column.of] = (*derived.get(column.of, (column.of,)), column.name)
+    return derived
 
 
 def _check_columns(

@@ -23,12 +23,11 @@ from marchwest.ledger.checks import check_tables
 from marchwest.ledger.page import Article, ArticleError, parse_article
 from marchwest.ledger.reader import ReadError, Sequence
 from marchwest.ledger.records import (
-    PROVENANCE_COLUMNS,
     SIPRI_FILE,
     Problems,
     Row,
     build_frame,
-    build_record,
+    build_records,
     collector_paused,
     rows_from_nodes,
     sipri_records,
@@ -153,19 +152,9 @@ def _read_tables(
                 continue
             nodes = _yaml_rows(path, rel, problems)
             for row in rows_from_nodes(nodes, rel, table, problems):
-                record = build_record(table, row, origin, article, problems)
-                records[table.name].append(record)
-                rows[table.name].append(row)
-                for participant in row.values.get("participants") or []:
-                    records["participants"].append(
-                        {
-                            **{k: record.get(k) for k in PROVENANCE_COLUMNS},
-                            "event_id": record.get("event_id"),
-                            "entity_id": participant.values.get("entity"),
-                            "role": participant.values.get("role"),
-                        }
-                    )
-                    rows["participants"].append(participant)
+                for name, built_row, record in build_records(table, row, origin, article, problems):
+                    records[name].append(record)
+                    rows[name].append(built_row)
     sipri = root / SIPRI_FILE
     text = _read_text(sipri, SIPRI_FILE, problems) if sipri.exists() or sipri.is_symlink() else None
     for row, record in [] if text is None else sipri_records(text, problems):

@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 SIPRI_FILE = "external/sipri_tiv.csv"
-PROVENANCE_COLUMNS = ("origin", "source_id", "evidence", "char_start", "char_end")
 
 
 @dataclass
@@ -186,8 +185,8 @@ def _read_mapping(node: Mapping, row: Row, keys: dict[str, Key], problems: Probl
             )
             continue
         key = keys[name]
-        if key.kind == "participants":
-            row.values[name] = _participants(value_node, row, problems)
+        if key.kind == "rows":
+            row.values[name] = _nested_rows(value_node, row, TABLES[name], problems)
             continue
         try:
             row.values[name] = _value(value_node, key)
@@ -203,17 +202,20 @@ def _read_mapping(node: Mapping, row: Row, keys: dict[str, Key], problems: Probl
     return row
 
 
-def _participants(node: Any, event: Row, problems: Problems) -> list[Row]:
-    """An event's `participants` list -> one Row per participant."""
-    keys = {k.name: k for k in TABLES["participants"].keys}
+def _nested_rows(node: Any, parent: Row, table: Table, problems: Problems) -> list[Row]:
+    """A list of ``table``'s rows written inside a row of another table (an event's
+    `participants`) -> one Row each."""
+    keys = {k.name: k for k in table.keys}
+    written = "{" + ", ".join(f"{k}: {k.upper()}" for k in keys) + "}"
+    names = {c.name: c.key for c in table.columns if c.key is not None}
     if not isinstance(node, Sequence):
-        problems.at(event, "expected a list of {entity: ID, role: ROLE}", "participants")
+        problems.at(parent, f"expected a list of {written}", table.name)
         return []
     items = []
     for item in node.items:
-        row = Row(event.file, item.line, event.row, names={"entity_id": "entity"})
+        row = Row(parent.file, item.line, parent.row, names=names)
         if not isinstance(item, Mapping):
-            problems.at(row, "expected a mapping {entity: ID, role: ROLE}", "participants")
+            problems.at(row, f"expected a mapping {written}", table.name)
             continue
         items.append(_read_mapping(item, row, keys, problems))
     return items
@@ -236,38 +238,38 @@ def _date(row: Row, key: str, problems: Problems) -> EdtfDate | None:
     return parsed
 
 
-def _precision(row: Row, date: EdtfDate | None, problems: Problems) -> str | None:
-    """date_precision: derived for a single date, given (and checked) for an interval."""
-    given = row.values.get("date_precision")
+def _precision(
+    row: Row, name: str, key: str, date: EdtfDate | None, problems: Problems
+) -> str | None:
+    """A precision column ``name`` of the EDTF date under ``key``: derived for a single date,
+    given (and checked) for an interval."""
+    given = row.values.get(name)
     if given is not None and given not in DATE_PRECISIONS:
         problems.at(
             row,
             f"unknown precision {shown(given)} (expected one of: {', '.join(DATE_PRECISIONS)})",
-            "date_precision",
+            name,
         )
         return None
     if date is None:
-        if row.values.get("date") is not None:
+        if row.values.get(key) is not None:
             return None  # the date itself is bad (reported)
         if given not in (None, "undated"):
-            problems.at(row, f"precision {shown(given)} without a date", "date_precision")
-        if row.values.get("date_text") is not None:
-            problems.at(row, "date_text without a date: give the EDTF `date` too", "date_text")
+            problems.at(row, f"precision {shown(given)} without a date", name)
         return "undated"
     if date.precision is not None:
         if given is not None and given != date.precision:
             problems.at(
                 row,
                 f"precision {shown(given)} contradicts the date {date.text!r} (a {date.precision})",
-                "date_precision",
+                name,
             )
         return date.precision
     if given not in INTERVAL_PRECISIONS:
         problems.at(
             row,
-            f"the interval {date.text!r} needs a date_precision: one of"
-            f" {', '.join(INTERVAL_PRECISIONS)}",
-            "date_precision",
+            f"the interval {date.text!r} needs a {name}: one of {', '.join(INTERVAL_PRECISIONS)}",
+            name,
         )
         return None
     same = {"part of month": lambda d: (d.year, d.month), "part of year": lambda d: d.year}
@@ -280,7 +282,7 @@ def _precision(row: Row, date: EdtfDate | None, problems: Problems) -> str | Non
         problems.at(
             row,
             f"precision {shown(given)} but the interval {date.text!r} spans more",
-            "date_precision",
+            name,
         )
     return given
 
@@ -289,17 +291,10 @@ def _precision(row: Row, date: EdtfDate | None, problems: Problems) -> str | Non
 # Rows -> records
 
 
-def _provenance(
-    row: Row, origin: str, table: Table, article: Article | None, problems: Problems
-) -> dict[str, Any]:
+def _quoted(row: Row, article: Article | None, problems: Problems) -> dict[str, Any]:
+    """The row's quote found in the article: evidence, char_start, char_end (None when none)."""
     values = row.values
-    record: dict[str, Any] = {
-        "origin": origin,
-        "source_id": values.get("source_id"),
-        "evidence": None,
-        "char_start": None,
-        "char_end": None,
-    }
+    found: dict[str, Any] = {"evidence": None, "char_start": None, "char_end": None}
     quote = values.get("quote")
     if quote is None:  # whether the row needs one is a rule of the schema
         if values.get("occurrence") is not None:
@@ -312,39 +307,64 @@ def _provenance(
                 row, str(error), "occurrence" if error.kind == "bad occurrence" else "quote"
             )
         else:
-            record.update(evidence=article.raw[start:end], char_start=start, char_end=end)
-    return record
+            found.update(evidence=article.raw[start:end], char_start=start, char_end=end)
+    return found
+
+
+def build_records(
+    table: Table, row: Row, origin: str, article: Article | None, problems: Problems
+) -> list[tuple[str, Row, dict[str, Any]]]:
+    """A row of ``table`` -> its record, then the records of the rows written inside it
+    (an event's participants): (table name, row, record) each."""
+    record = build_record(table, row, origin, article, problems)
+    built = [(table.name, row, record)]
+    for name, nested in TABLES.items():
+        if nested.written_in == table.name:
+            for item in row.values.get(name) or []:
+                item_record = build_record(nested, item, origin, article, problems, parent=record)
+                built.append((name, item, item_record))
+    return built
 
 
 def build_record(
-    table: Table, row: Row, origin: str, article: Article | None, problems: Problems
+    table: Table,
+    row: Row,
+    origin: str,
+    article: Article | None,
+    problems: Problems,
+    parent: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """One row -> its record, each column built as the schema says it is written."""
     values = row.values
-    own = {c.name for c in table.columns}
-    record = {k: v for k, v in values.items() if k in own}
-    if table.name == "sources":
-        record["origin"] = origin
-        _date(row, "published", problems)
-        _date(row, "accessed", problems)
-        return record
-    record.update(_provenance(row, origin, table, article, problems))
-    if "date_precision" in own:
-        date = _date(row, "date", problems)
-        record["date_start"] = date.start if date else None
-        record["date_end"] = date.end if date else None
-        record["date_precision"] = _precision(row, date, problems)
-    if "as_of" in own:
-        _date(row, "as_of", problems)
-    if table.name == "memberships":
-        since, until, known = (_date(row, k, problems) for k in ("since", "until", "known_on"))
-        record.update(
-            since=since.start if since else None,
-            until=until.end if until else None,
-            known_on=known.start if known else None,
-            since_edtf=values.get("since"),
-            until_edtf=values.get("until"),
-            known_on_edtf=values.get("known_on"),
-        )
+    parsed: dict[str, EdtfDate | None] = {}
+
+    def date(key: str) -> EdtfDate | None:  # each EDTF key parsed (and reported) once
+        if key not in parsed:
+            parsed[key] = _date(row, key, problems)
+        return parsed[key]
+
+    quoted: dict[str, Any] = {}
+    record: dict[str, Any] = {}
+    for column in table.columns:
+        name, written, key = column.name, column.written, column.key or column.name
+        if written == "value":
+            record[name] = values.get(key)
+        elif written == "edtf":
+            date(key)
+            record[name] = values.get(key)
+        elif written in ("start", "end"):
+            parsed_date = date(column.of or "")
+            record[name] = getattr(parsed_date, written) if parsed_date else None
+        elif written == "precision":
+            key = column.of or ""
+            record[name] = _precision(row, name, key, date(key), problems)
+        elif written == "quote":
+            quoted = quoted or _quoted(row, article, problems)
+            record[name] = quoted[name]
+        elif written == "origin":
+            record[name] = origin
+        elif written == "parent":
+            record[name] = (parent or {}).get(name)
     return record
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from marchwest.plot.spec import BarsLayout, ChartSpec
-from marchwest.plot.style import OTHER_COLOUR, TABLE_COLOURS
+from marchwest.plot.style import OTHER_COLOUR, SEGMENT_COLOURS
 
 
 def stacked_bars(
@@ -29,7 +29,7 @@ def stacked_bars(
             "category": long[label].astype(str),
             "segment": long["segment"],
             "value": long["value"].astype(int),
-            "colour": long["segment"].map(lambda part: TABLE_COLOURS.get(part, OTHER_COLOUR)),
+            "colour": long["segment"].map(lambda part: SEGMENT_COLOURS.get(part, OTHER_COLOUR)),
             "text": long["total"].astype(int).astype(str),
             "hover": [
                 f"{c}: {n} {s} rows"

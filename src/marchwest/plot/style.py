@@ -44,7 +44,10 @@ ENTITY_COLOURS = palette(
 )
 OTHER_COLOUR = "#BBBBBB"
 
-# In the order the fact-check lists verdicts.
+# Each palette below colours one vocabulary, in the vocabulary's order (tests/test_schema_palettes.py
+# checks every palette's keys against it).
+
+# schema.VERDICTS
 VERDICT_COLOURS = palette(
     """
     supported     #009E73
@@ -54,7 +57,7 @@ VERDICT_COLOURS = palette(
     """
 )
 
-# Hindsight verdicts of the article's expectations (notebook 06), in their order.
+# schema.OUTCOME_VERDICTS: hindsight verdicts of the article's expectations (notebook 06).
 OUTCOME_COLOURS = palette(
     """
     happened    #009E73
@@ -65,19 +68,21 @@ OUTCOME_COLOURS = palette(
     """
 )
 
+# schema.MEMBERSHIP_STATUSES
 STATUS_COLOURS = palette(
     """
     founding member   #08306B
     member            #2171B5
     observer          #9ECAE1
     dialogue partner  #DEEBF7
-    suspended         #BBBBBB
     party             #41AB5D
     signatory         #C7E9C0
     host              #FDAE6B
+    suspended         #BBBBBB
     """
 )
 
+# The themes of plot.timeline.EVENT_THEMES.
 EVENT_THEME_COLOURS = palette(
     """
     diplomacy                      #0072B2
@@ -87,7 +92,7 @@ EVENT_THEME_COLOURS = palette(
     """
 )
 
-# The kinds of tie of marchwest.partnerships, in its order.
+# schema.TIE_KINDS: the kinds of tie of marchwest.partnerships.
 TIE_KIND_COLOURS = palette(
     """
     same organisation     #0072B2
@@ -101,26 +106,40 @@ TIE_KIND_COLOURS = palette(
     """
 )
 
-# One colour per table, per origin and per coverage status, fixed by name so a table looks the
-# same in every chart.
-TABLE_COLOURS = palette(
+# schema.ORIGINS, schema.TABLE_NAMES and schema.COVERAGE_STATUSES: fixed by name so a table
+# looks the same in every chart (the tables no chart draws, and `named`, in OTHER_COLOUR).
+ORIGIN_COLOURS = palette(
     """
-    article         #0072B2
-    reference       #E69F00
-    entities        #0072B2
-    events          #E69F00
-    participants    #56B4E9
-    memberships     #009E73
-    arms_transfers  #D55E00
-    figures         #CC79A7
-    places          #F0E442
-    claims          #999999
-    sources         #444444
-    cited           #009E73
-    explained       #56B4E9
-    uncovered       #D55E00
+    article    #0072B2
+    reference  #E69F00
     """
 )
+TABLE_COLOURS = palette(
+    f"""
+    sources          #444444
+    entities         #0072B2
+    places           #F0E442
+    events           #E69F00
+    participants     #56B4E9
+    memberships      #009E73
+    arms_transfers   #D55E00
+    figures          #CC79A7
+    claims           #999999
+    outcomes         {OTHER_COLOUR}
+    uncited          {OTHER_COLOUR}
+    second_readings  {OTHER_COLOUR}
+    """
+)
+COVERAGE_COLOURS = palette(
+    f"""
+    cited      #009E73
+    explained  #56B4E9
+    named      {OTHER_COLOUR}
+    uncovered  #D55E00
+    """
+)
+# The segments of plot.overview's stacked bars: origins, tables or coverage statuses.
+SEGMENT_COLOURS = ORIGIN_COLOURS | TABLE_COLOURS | COVERAGE_COLOURS
 
 # Maps: land, water, borders, coasts, and a corridor drawn as a line.
 LAND, WATER, BORDER, COAST = "#EFEDE6", "#DCEAF4", "#B5B5B5", "#7A8C99"
