@@ -47,7 +47,7 @@ def ledger_arg(args: argparse.Namespace) -> Path | None:
     if given is None:
         return None
     if not given.exists():
-        raise UsageError(f"--ledger {given}: no such folder")
+        raise UsageError(f"the ledger {given}: no such folder")
     if not given.is_dir():
         raise UsageError(
             f"--ledger {given}: not a folder (a ledger is a folder laid out like data/)"
