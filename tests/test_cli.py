@@ -203,10 +203,10 @@ def test_a_ledger_fault_in_export_is_one_line_on_stderr(monkeypatch, tmp_path, c
     from marchwest.cli import main
     from marchwest.errors import LedgerError, Problem
 
-    def broken():
-        raise LedgerError([Problem("facts/events.yaml", "bad", line=3)], Path("data"))
+    def broken(path):
+        raise LedgerError([Problem("facts/events.yaml", "bad", line=3)], Path(path))
 
-    monkeypatch.setattr(importlib.import_module("marchwest.loaders"), "bundled", broken)
+    monkeypatch.setattr(importlib.import_module("marchwest.loaders"), "load", broken)
     assert main(["export", str(tmp_path / "out")]) == 1
     captured = capsys.readouterr()
     assert captured.err == "marchwest export: 1 problem(s) in the ledger\n"

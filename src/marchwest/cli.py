@@ -50,7 +50,7 @@ def ledger_arg(args: argparse.Namespace) -> Path | None:
         raise UsageError(f"the ledger {given}: no such folder")
     if not given.is_dir():
         raise UsageError(
-            f"--ledger {given}: not a folder (a ledger is a folder laid out like data/)"
+            f"the ledger {given}: not a folder (a ledger is a folder laid out like data/)"
         )
     return given
 
