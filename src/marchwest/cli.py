@@ -4,7 +4,9 @@ Each command lives in its own module and is imported only when used. Every comma
 exit 0 (done) or 1 (refused or failed, one line on stderr saying why), 130 when interrupted
 (Ctrl-C; nothing half-written is left), 2 for a wrong command line. A bug of marchwest's own shows
 its traceback only under ``--debug``. Each command skips a step whose inputs and outputs did not
-change since it last succeeded (``marchwest.build.stamps``); ``--force`` runs it anyway.
+change since it last succeeded (``marchwest.build.stamps``, through :func:`stamped`); ``--force``
+runs it anyway. Every command takes ``--ledger DIR`` (default: the bundled ledger); ``run`` then
+writes the notebooks to ``--out DIR``, and ``site`` renders them from ``--notebooks DIR``.
 """
 
 from __future__ import annotations
@@ -156,7 +158,15 @@ def run_stamped(
     return _run_steps(steps, force, jobs, timeout, ledger_dir, on_event)
 
 
-def _run_steps(steps, force, jobs, timeout, ledger_dir, on_event, prepare=None) -> int:
+def _run_steps(
+    steps: dict[Path, Step],
+    force: bool,
+    jobs: int | None,
+    timeout: int | None,
+    ledger_dir: Path | None,
+    on_event: Callable[[Path, str], None] | None,
+    prepare: Callable[[Path], None] | None = None,
+) -> int:
     """Run the notebooks of ``steps`` (notebook -> Step) whose step is not up to date, each
     written first by ``prepare`` if given; stamp each one that runs through."""
     todo = [nb for nb, step in steps.items() if not step.skip(force)]
