@@ -57,6 +57,33 @@ def test_a_bad_ledger_is_one_line_and_exit_1(tmp_path, command, ledger, reason):
     assert not (tmp_path / "site").exists()
 
 
+def test_run_on_another_ledger_never_writes_the_projects_notebooks_nor_a_users_files(tmp_path):
+    from marchwest.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+
+    ledger = str(PROJECT_ROOT / "tests" / "data" / "any_ledger")
+    before = {p: p.read_bytes() for p in NOTEBOOKS_DIR.glob("*.ipynb")}
+    result = run("run", "--ledger", ledger, "--out", str(NOTEBOOKS_DIR))
+    assert_one_line_refusal(result, "the project's own notebooks/ folder; never an output folder")
+    assert {p: p.read_bytes() for p in NOTEBOOKS_DIR.glob("*.ipynb")} == before
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "00-reading-the-article.ipynb").write_text("my own notes", encoding="utf-8")
+    result = run("run", "--ledger", ledger, "--out", str(mine))
+    assert_one_line_refusal(result, "holds files marchwest did not write (00-reading-the-article")
+    assert (mine / "00-reading-the-article.ipynb").read_text(encoding="utf-8") == "my own notes"
+    result = run(
+        "run",
+        "notebooks/01-arms-transfers.ipynb",
+        "--ledger",
+        ledger,
+        "--out",
+        str(tmp_path / "runs"),
+        cwd=PROJECT_ROOT,
+    )
+    assert_one_line_refusal(result, "no notebook given applies to another ledger")
+    assert result.stdout.startswith("skipped 01-arms-transfers.ipynb: it ranks")
+
+
 def test_run_and_site_on_another_ledger_need_a_folder_of_their_own(tmp_path):
     result = run("run", "--ledger", str(tmp_path))
     assert result.returncode == 2 and "run --ledger needs --out DIR" in result.stderr
