@@ -9,6 +9,11 @@ that notebook fails and says so). Notebooks are read as regular files of at most
 (``marchwest.build.stamps.MAX_FILE_BYTES``): a FIFO, a device or a larger file is refused by name.
 
 Each result carries the digest of the bytes its run wrote, for its stamp (``marchwest.build.stamps``).
+
+Every kernel reads the ledger the run is given through ``$MARCHWEST_LEDGER``
+(:func:`kernel_environment`). On another ledger than the bundled one, ``run --ledger DIR --out
+DIR`` executes copies (:func:`ledger_copy`: the cells tagged :data:`BUNDLED_TAG` left out) and
+skips the notebooks of :data:`BUNDLED_ONLY`.
 """
 
 from __future__ import annotations
