@@ -65,6 +65,11 @@ def pipeline_run(tmp_path_factory):
         "site", str(folders["site"]), "--ledger", str(ledger), "--notebooks", str(folders["runs"])
     )
     results["run again"] = run("run", "--ledger", str(ledger), "--out", str(folders["runs"]))
+    ran = digests(folders["runs"])
+    results["run --force"] = run(
+        "run", "--ledger", str(ledger), "--out", str(folders["runs"]), "--force", timeout=600
+    )
+    assert digests(folders["runs"]) == ran  # executed twice, the same bytes
     return results, folders, committed
 
 
@@ -76,6 +81,7 @@ def test_every_command_succeeds_on_the_test_ledger(pipeline_run):
     assert "not covered: 0 named only, 0 uncovered" in results["coverage"].stdout
     assert "4 notebooks ran" in results["run"].stdout
     assert "4 notebooks up to date, none ran" in results["run again"].stdout
+    assert "4 notebooks ran" in results["run --force"].stdout  # and wrote the same bytes
 
 
 def test_run_skips_the_notebooks_of_the_bundled_article_saying_why(pipeline_run):
