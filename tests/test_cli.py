@@ -36,10 +36,61 @@ def test_validate_reports_every_problem_without_a_traceback(make_ledger, tmp_pat
     )
 
 
-def test_validate_a_folder_that_is_not_a_ledger(tmp_path):
-    result = run("validate", str(tmp_path / "nowhere"))
-    assert result.returncode == 1 and "not a folder" in result.stdout
-    assert "Traceback" not in result.stderr
+@pytest.mark.parametrize("command", ["validate", "coverage", "export", "run", "site"])
+@pytest.mark.parametrize(
+    ("ledger", "reason"),
+    [
+        ("nowhere", "the ledger {path}: no such folder"),
+        ("a-file", "the ledger {path}: not a folder (a ledger is a folder laid out like data/)"),
+        ("empty", "1 problem(s) in the ledger"),  # a folder without raw/article.txt nor facts/
+    ],
+)
+def test_a_bad_ledger_is_one_line_and_exit_1(tmp_path, command, ledger, reason):
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    (tmp_path / "empty" / "facts").mkdir(parents=True)
+    path = tmp_path / ledger
+    where = {"export": [str(tmp_path / "out")], "site": [str(tmp_path / "site")]}
+    extra = {"run": ["--out", str(tmp_path / "runs")], "site": ["--notebooks", str(tmp_path)]}
+    result = run(command, *where.get(command, []), "--ledger", str(path), *extra.get(command, []))
+    assert_one_line_refusal(result, f"marchwest {command}: {reason.format(path=path)}")
+    assert not (tmp_path / "out").exists() and not (tmp_path / "runs").exists()
+    assert not (tmp_path / "site").exists()
+
+
+def test_run_on_another_ledger_never_writes_the_projects_notebooks_nor_a_users_files(tmp_path):
+    from marchwest.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+
+    ledger = str(PROJECT_ROOT / "tests" / "data" / "any_ledger")
+    before = {p: p.read_bytes() for p in NOTEBOOKS_DIR.glob("*.ipynb")}
+    result = run("run", "--ledger", ledger, "--out", str(NOTEBOOKS_DIR))
+    assert_one_line_refusal(result, "the project's own notebooks/ folder; never an output folder")
+    assert {p: p.read_bytes() for p in NOTEBOOKS_DIR.glob("*.ipynb")} == before
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "00-reading-the-article.ipynb").write_text("my own notes", encoding="utf-8")
+    result = run("run", "--ledger", ledger, "--out", str(mine))
+    assert_one_line_refusal(result, "holds files marchwest did not write (00-reading-the-article")
+    assert (mine / "00-reading-the-article.ipynb").read_text(encoding="utf-8") == "my own notes"
+    result = run(
+        "run",
+        "notebooks/01-arms-transfers.ipynb",
+        "--ledger",
+        ledger,
+        "--out",
+        str(tmp_path / "runs"),
+        cwd=PROJECT_ROOT,
+    )
+    assert_one_line_refusal(result, "no notebook given applies to another ledger")
+    assert result.stdout.startswith("skipped 01-arms-transfers.ipynb: it ranks")
+
+
+def test_run_and_site_on_another_ledger_need_a_folder_of_their_own(tmp_path):
+    result = run("run", "--ledger", str(tmp_path))
+    assert result.returncode == 2 and "run --ledger needs --out DIR" in result.stderr
+    result = run("site", str(tmp_path / "site"), "--ledger", str(tmp_path))
+    assert result.returncode == 2 and "site --ledger needs --notebooks DIR" in result.stderr
+    result = run("validate", str(tmp_path), "--ledger", str(tmp_path))
+    assert_one_line_refusal(result, "two ledgers given")
 
 
 def test_validate_the_repository_data_folder():
@@ -179,10 +230,10 @@ def test_a_ledger_fault_in_export_is_one_line_on_stderr(monkeypatch, tmp_path, c
     from marchwest.cli import main
     from marchwest.errors import LedgerError, Problem
 
-    def broken():
-        raise LedgerError([Problem("facts/events.yaml", "bad", line=3)], Path("data"))
+    def broken(path):
+        raise LedgerError([Problem("facts/events.yaml", "bad", line=3)], Path(path))
 
-    monkeypatch.setattr(importlib.import_module("marchwest.loaders"), "bundled", broken)
+    monkeypatch.setattr(importlib.import_module("marchwest.loaders"), "load", broken)
     assert main(["export", str(tmp_path / "out")]) == 1
     captured = capsys.readouterr()
     assert captured.err == "marchwest export: 1 problem(s) in the ledger\n"

@@ -18,9 +18,13 @@ from marchwest.schema import OUTCOME_VERDICTS
 PUBLISHED = dt.date(2019, 8, 18)
 
 
+def joined(ledger: marchwest.Ledger) -> pd.DataFrame:
+    return expectations_and_outcomes(ledger.claims(), ledger.outcomes(), ledger.sources())
+
+
 @pytest.fixture(scope="module")
 def bundled() -> pd.DataFrame:
-    return expectations_and_outcomes()
+    return joined(marchwest.loaders.bundled())
 
 
 def test_every_bundled_outcome_is_in_the_frame_once(bundled):
@@ -131,7 +135,7 @@ OUTCOMES = """\
 
 
 def test_rows_follow_the_article_then_the_outcome_dates(make_ledger):
-    frame = expectations_and_outcomes(_ledger(make_ledger, OUTCOMES))
+    frame = joined(_ledger(make_ledger, OUTCOMES))
     # The rumour stands before "What's next" in the article; undated outcomes come last.
     assert list(frame["outcome_id"].fillna("-")) == [
         "rumour_done",
@@ -158,14 +162,14 @@ def test_rows_follow_the_article_then_the_outcome_dates(make_ledger):
 
 
 def test_a_claim_without_outcomes_has_one_empty_row(make_ledger):
-    frame = expectations_and_outcomes(_ledger(make_ledger, OUTCOMES))
+    frame = joined(_ledger(make_ledger, OUTCOMES))
     empty = frame[frame["claim_id"] == "pan_turkic"]
     assert len(empty) == 1
     assert empty[["outcome_id", "summary", "source_id", "source_title"]].isna().all(axis=None)
 
 
 def test_verdicts_are_ordered_and_counted(make_ledger):
-    frame = expectations_and_outcomes(_ledger(make_ledger, OUTCOMES))
+    frame = joined(_ledger(make_ledger, OUTCOMES))
     assert list(frame["verdict"].cat.categories) == list(OUTCOME_VERDICTS)
     assert frame["verdict"].cat.ordered
     counts = verdict_counts(frame)
@@ -187,7 +191,7 @@ def test_verdicts_are_ordered_and_counted(make_ledger):
 
 
 def test_verdict_counts_of_a_frame_without_outcomes_are_zero(make_ledger):
-    frame = expectations_and_outcomes(_ledger(make_ledger, "[]\n"))
+    frame = joined(_ledger(make_ledger, "[]\n"))
     assert frame["outcome_id"].isna().all()
     counts = verdict_counts(frame)
     assert list(counts["verdict"]) == list(OUTCOME_VERDICTS)
@@ -196,7 +200,7 @@ def test_verdict_counts_of_a_frame_without_outcomes_are_zero(make_ledger):
 
 def test_the_frame_is_new_each_call(bundled):
     bundled.loc[0, "summary"] = "changed"
-    assert expectations_and_outcomes().loc[0, "summary"] != "changed"
+    assert joined(marchwest.loaders.bundled()).loc[0, "summary"] != "changed"
 
 
 def test_the_timeline_draws_each_dated_outcome_in_its_verdicts_colour(make_ledger):
@@ -204,7 +208,7 @@ def test_the_timeline_draws_each_dated_outcome_in_its_verdicts_colour(make_ledge
     from marchwest.plot.hindsight import outcome_timeline
     from marchwest.plot.style import OUTCOME_COLOURS
 
-    frame = expectations_and_outcomes(_ledger(make_ledger, OUTCOMES))
+    frame = joined(_ledger(make_ledger, OUTCOMES))
     spec = outcome_timeline(frame, published=PUBLISHED, title="What next", caption="Sources.")
     marks = spec.marks
     assert spec.kind == "timeline"
@@ -241,7 +245,7 @@ def test_the_timeline_draws_each_dated_outcome_in_its_verdicts_colour(make_ledge
 def test_the_outcome_table_links_each_source_and_leaves_out_unanswered_claims(make_ledger):
     from marchwest.hindsight import outcome_table, unanswered
 
-    frame = expectations_and_outcomes(_ledger(make_ledger, OUTCOMES))
+    frame = joined(_ledger(make_ledger, OUTCOMES))
     table = outcome_table(frame)
     assert list(table.columns) == [
         "expectation",
@@ -276,7 +280,7 @@ def test_the_sources_for_and_against_an_outcome_are_named(make_ledger):
         """
     lists = "      for_source_ids: [ref_one]\n      against_source_ids: [ref_two, ref_one]\n"
     outcomes = OUTCOMES.replace('      date: "2022"\n', '      date: "2022"\n' + lists)
-    frame = expectations_and_outcomes(_ledger(make_ledger, outcomes, second))
+    frame = joined(_ledger(make_ledger, outcomes, second))
     later = frame.set_index("outcome_id").loc["base_later"]
     assert later["for_source_ids"] == ["ref_one"]
     assert later["against_source_ids"] == ["ref_two", "ref_one"]

@@ -102,6 +102,34 @@ def test_an_output_folder_changed_or_deleted_is_built_again(tmp_path, monkeypatc
     assert stamps.export_step(tmp_path / "elsewhere").changes() == ["no stamp"]
 
 
+def test_every_step_digests_the_ledger_it_is_given(tmp_path, monkeypatch, make_ledger):
+    monkeypatch.setenv("MARCHWEST_STAMPS", str(tmp_path / "stamps"))
+    ledger = make_ledger()
+    notebook = tmp_path / "nb.ipynb"
+    notebook.write_text("{}", encoding="utf-8")
+    (tmp_path / "notebooks").mkdir()
+    made = {
+        "validate": lambda: stamps.validate_step(ledger),
+        "export": lambda: stamps.export_step(tmp_path / "export", ledger),
+        "site": lambda: stamps.site_step(
+            tmp_path / "site", tmp_path / "notebooks", ledger_dir=ledger
+        ),
+        "run": lambda: stamps.notebook_steps([notebook], ledger)[0],
+        "run --out": lambda: stamps.copy_steps([notebook], tmp_path / "runs", ledger)[0],
+    }
+    for make in made.values():
+        make().record()
+    assert {kind: make().changes() for kind, make in made.items()} == dict.fromkeys(made, [])
+    bundled = stamps.digests(stamps.shared_inputs())["ledger"]
+    assert made["validate"]().inputs["ledger"] != bundled
+    (ledger / "facts" / "figures.yaml").write_text("[]\n", encoding="utf-8")
+    assert {kind: make().changes() for kind, make in made.items()} == dict.fromkeys(
+        made, ["ledger"]
+    )
+    notebook.write_text('{"cells": []}', encoding="utf-8")
+    assert made["run --out"]().changes() == ["ledger", "source notebook"]
+
+
 def test_a_damaged_stamp_counts_as_none(tmp_path, monkeypatch):
     monkeypatch.setenv("MARCHWEST_STAMPS", str(tmp_path / "stamps"))
     step = stamps.validate_step(None)

@@ -8,14 +8,9 @@ cites, for the verdict and against it; :func:`verdict_counts` tallies the hindsi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from marchwest.schema import FORWARD_KINDS, OUTCOME_VERDICTS
-
-if TYPE_CHECKING:
-    from marchwest.loaders import Ledger
 
 CLAIM_COLUMNS = ["claim_id", "kind", "topic", "evidence", "char_start"]
 OUTCOME_COLUMNS = [
@@ -41,7 +36,9 @@ SOURCE_COLUMNS = {
 }
 
 
-def expectations_and_outcomes(ledger: Ledger | None = None) -> pd.DataFrame:
+def expectations_and_outcomes(
+    claims: pd.DataFrame, outcomes: pd.DataFrame, sources: pd.DataFrame
+) -> pd.DataFrame:
     """One row per outcome of each forward-looking claim, with the claim and the source.
 
     Columns: claim_id, kind (expectation, rumour), topic, evidence (the article's words),
@@ -51,18 +48,13 @@ def expectations_and_outcomes(ledger: Ledger | None = None) -> pd.DataFrame:
     and more_sources and sources_against: each list's sources as "title (publisher, published)"
     joined by "; " (empty text when the list is). A claim no outcome answers yet has one row
     with the outcome columns empty. Sorted by the claim's place in the article, then by
-    when the outcome happened (undated last), then outcome_id. ``ledger`` defaults to the
-    bundled one.
+    when the outcome happened (undated last), then outcome_id. ``claims``, ``outcomes`` and
+    ``sources`` are the ledger's tables (``marchwest.claims()``, ...).
     """
-    if ledger is None:
-        from marchwest.loaders import bundled
-
-        ledger = bundled()
-    claims = ledger.claims()
     claims = claims.loc[claims["kind"].isin(FORWARD_KINDS), CLAIM_COLUMNS]
     claims["kind"] = claims["kind"].astype("string")
-    sources = ledger.sources()[list(SOURCE_COLUMNS)].rename(columns=SOURCE_COLUMNS)
-    frame = claims.merge(ledger.outcomes()[OUTCOME_COLUMNS], on="claim_id", how="left")
+    sources = sources[list(SOURCE_COLUMNS)].rename(columns=SOURCE_COLUMNS)
+    frame = claims.merge(outcomes[OUTCOME_COLUMNS], on="claim_id", how="left")
     frame = frame.merge(sources, on="source_id", how="left")
     cited = sources.set_index("source_id")
     labels = (

@@ -6,6 +6,7 @@ changing a returned frame never changes what the next call returns.
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -159,10 +160,20 @@ def load(path: str | Path) -> Ledger:
     return ledger
 
 
-@cache
+# The folder the module-level functions read instead of the bundled ledger, when set:
+# `python -m marchwest run` sets it in every notebook's kernel to the ledger it runs on.
+LEDGER_ENV = "MARCHWEST_LEDGER"
+
+
 def bundled() -> Ledger:
-    """The ledger shipped with the package."""
-    return Ledger(paths.bundled_ledger_dir())
+    """The ledger the module-level functions (``marchwest.events()``, ...) read: the folder
+    ``$MARCHWEST_LEDGER`` names, else the one shipped with the package."""
+    return _ledger_at(os.environ.get(LEDGER_ENV) or str(paths.bundled_ledger_dir()))
+
+
+@cache
+def _ledger_at(path: str) -> Ledger:
+    return Ledger(path)
 
 
 def article() -> Article:

@@ -147,8 +147,7 @@ def descriptor(
         )
     return {
         "name": "marchwest",
-        "title": "China's International Partnerships: Pakistan, CPEC, and Central Asia"
-        " (Matthew Johnson, 2019) as sourced tables",
+        "title": f"{article.title} ({article.author}, {article.published:%Y}) as sourced tables",
         "description": "The facts of the article as tidy tables. Rows with origin 'article'"
         " quote the article (evidence, char_start, char_end index the captured"
         " page); rows with origin 'reference' cite sources.source_id."

@@ -9,6 +9,11 @@ that notebook fails and says so). Notebooks are read as regular files of at most
 (``marchwest.build.stamps.MAX_FILE_BYTES``): a FIFO, a device or a larger file is refused by name.
 
 Each result carries the digest of the bytes its run wrote, for its stamp (``marchwest.build.stamps``).
+
+Every kernel reads the ledger the run is given through ``$MARCHWEST_LEDGER``
+(:func:`kernel_environment`). On another ledger than the bundled one, ``run --ledger DIR --out
+DIR`` executes copies (:func:`ledger_copy`: the cells tagged :data:`BUNDLED_TAG` left out) and
+skips the notebooks of :data:`BUNDLED_ONLY`.
 """
 
 from __future__ import annotations
@@ -33,7 +38,8 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
 from marchwest.build.stamps import MAX_FILE_BYTES, read_regular
 from marchwest.ledger.reader import ReadError
-from marchwest.paths import NOTEBOOKS_DIR
+from marchwest.loaders import LEDGER_ENV
+from marchwest.paths import NOTEBOOKS_DIR, bundled_ledger_dir
 
 # Kernel-level log lines (e.g. ipykernel's warning that it talks over local TCP) are noise here;
 # errors still show, and cell output never goes through this log.
@@ -47,6 +53,22 @@ _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # The moments of a notebook's run reported to ``on_event`` (with "cell N" before each cell).
 MOMENTS = ("read", "executed", "written")
 OnEvent = Callable[[Path, str], None]
+
+
+# The notebooks written about the bundled article alone, and why: `run --ledger` skips them.
+BUNDLED_ONLY = {
+    "01-arms-transfers.ipynb": "it ranks the bundled article's countries among China's arms"
+    " recipients over windows of the bundled SIPRI extract",
+    "02-timeline.ipynb": "its 2019 close-up and its checks are drawn for the bundled article's"
+    " events and years",
+    "03-organisation-membership.ipynb": "it follows the SCO and the organisations the bundled"
+    " article names, by their ids",
+    "04-map.ipynb": "it draws the bundled article's places, with their proxies, on its region",
+}
+# A cell written about the bundled article (its prose, its numbers, its ids): a notebook run on
+# another ledger (``run --ledger DIR --out DIR``) is executed without it.
+BUNDLED_TAG = "bundled-article"
+NOTE_CELL_ID = "marchwest-ledger-note"
 
 
 class NotebookChanged(Exception):
@@ -163,6 +185,30 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def ledger_copy(source: bytes, note: str) -> bytes:
+    """A notebook (its file's bytes) as run on another ledger than the bundled one: without the
+    cells tagged :data:`BUNDLED_TAG` nor any output, opening with its first heading and
+    ``note`` (which says what it was run on)."""
+    nb = nbformat.reads(source.decode("utf-8"), as_version=4)
+    first = next((c.source for c in nb.cells if c.cell_type == "markdown"), "")
+    heading = next((line for line in first.splitlines() if line.startswith("# ")), "# Notebook")
+    cells = [c for c in nb.cells if BUNDLED_TAG not in c.get("metadata", {}).get("tags", [])]
+    for cell in cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    intro = nbformat.v4.new_markdown_cell(f"{heading}\n\n{note}")
+    intro.id = NOTE_CELL_ID
+    nb.cells = [intro, *cells]
+    return notebook_bytes(nb)
+
+
+def kernel_environment(ledger_dir: Path | None) -> dict[str, str]:
+    """The environment of every kernel: this one's, with ``$MARCHWEST_LEDGER`` naming the
+    ledger the notebooks read (the bundled one unless ``ledger_dir``), as an absolute path."""
+    ledger = Path(ledger_dir) if ledger_dir is not None else bundled_ledger_dir()
+    return {**os.environ, LEDGER_ENV: str(ledger.resolve())}
 
 
 def _first_line(source: str) -> str:
@@ -310,9 +356,10 @@ async def _execute(
     shutdowns: list[asyncio.Task],
     timeout: int,
     on_event: OnEvent,
+    env: dict[str, str],
 ) -> NotebookResult:
-    """Run one notebook in a fresh kernel started in its folder; write it back if every cell ran
-    (each within ``timeout`` seconds) and the file is still the one it read."""
+    """Run one notebook in a fresh kernel started in its folder with ``env``; write it back if
+    every cell ran (each within ``timeout`` seconds) and the file is still the one it read."""
     started = time.monotonic()
     progress.start(nb_path)
     try:
@@ -346,7 +393,7 @@ async def _execute(
                 extra_arguments=list(KERNEL_ARGUMENTS),
             )
             try:
-                await client.async_start_new_kernel(cwd=str(nb_path.parent))
+                await client.async_start_new_kernel(cwd=str(nb_path.parent), env=env)
                 await client.async_start_new_kernel_client()
                 reply = await client.async_wait_for_reply(client.kc.kernel_info())
                 nb.metadata["language_info"] = reply["content"]["language_info"]
@@ -417,13 +464,14 @@ async def _run_all(
     timeout: int,
     on_event: OnEvent,
     on_done: Callable[[NotebookResult], None],
+    env: dict[str, str],
 ) -> list[NotebookResult]:
     slots = asyncio.Semaphore(jobs)
     shutdowns: list[asyncio.Task] = []
 
     async def run(nb_path: Path) -> NotebookResult:
         async with slots:
-            result = await _execute(nb_path, progress, shutdowns, timeout, on_event)
+            result = await _execute(nb_path, progress, shutdowns, timeout, on_event, env)
         progress.finish(result)
         on_done(result)
         return result
@@ -447,8 +495,10 @@ def run_notebooks(
     timeout: int = DEFAULT_TIMEOUT,
     on_event: OnEvent | None = None,
     on_done: Callable[[NotebookResult], None] | None = None,
+    ledger_dir: Path | None = None,
 ) -> list[NotebookResult]:
-    """Execute each notebook in place, ``jobs`` kernels at once, showing progress on ``stream``.
+    """Execute each notebook in place, ``jobs`` kernels at once, showing progress on ``stream``,
+    reading the ledger at ``ledger_dir`` (default: the bundled one; see :func:`kernel_environment`).
 
     Notebooks start in the order given. A failing notebook (a cell raising, or running longer
     than ``timeout`` seconds, or changed on disk while it ran) is left as it is on disk and does
@@ -467,6 +517,7 @@ def run_notebooks(
             timeout,
             on_event or (lambda nb, moment: None),
             on_done or (lambda result: None),
+            kernel_environment(ledger_dir),
         )
     )
 
@@ -503,12 +554,13 @@ def run_command(
     timeout: int | None = None,
     ran: Callable[[NotebookResult], None] | None = None,
     on_event: OnEvent | None = None,
+    ledger_dir: Path | None = None,
 ) -> int:
     """``python -m marchwest run``: execute notebooks (default: notebooks/*); 1 if any failed.
 
     ``timeout`` is the seconds a cell may run (default 300); ``ran`` is called with the result
     of each notebook as it ends (``marchwest.cli`` stamps those that ran through);
-    ``on_event`` as in :func:`run_notebooks`.
+    ``on_event`` and ``ledger_dir`` as in :func:`run_notebooks`.
     """
     if jobs is not None and jobs < 1:
         print(f"--jobs must be at least 1, not {jobs}", file=sys.stderr)
@@ -529,6 +581,7 @@ def run_command(
             timeout=timeout or DEFAULT_TIMEOUT,
             on_event=on_event,
             on_done=ran,
+            ledger_dir=ledger_dir,
         )
     except KeyboardInterrupt:  # the kernels are shut down by then
         print("\ninterrupted: notebooks still running were left as they were", file=sys.stderr)

@@ -38,16 +38,26 @@ import shutil
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
-from marchwest.build.outputs import replacing
+from marchwest.build.outputs import replacing, resolve
 from marchwest.build.stamps import read_regular
-from marchwest.paths import ASSETS_DIR, NOTEBOOKS_DIR, PACKAGE_DIR, PROJECT_ROOT, SITE_FILES
+from marchwest.paths import (
+    ASSETS_DIR,
+    NOTEBOOKS_DIR,
+    PACKAGE_DIR,
+    PROJECT_ROOT,
+    SITE_FILES,
+    bundled_ledger_dir,
+)
+
+if TYPE_CHECKING:
+    from marchwest.loaders import Ledger
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 PLOTLY_JS = (
@@ -630,11 +640,11 @@ def templates():
     )
 
 
-def citations() -> dict[str, str]:
-    """How to cite the project (from CITATION.cff) and the article, as one line each."""
+def citations(ledger: Ledger) -> dict[str, str]:
+    """How to cite the project (from CITATION.cff) and ``ledger``'s article, as one line each.
+    For another ledger than the bundled one, the project is cited as the software, without the
+    bundled article's title."""
     import yaml
-
-    import marchwest
 
     path = PROJECT_ROOT / "CITATION.cff"
     try:
@@ -644,19 +654,26 @@ def citations() -> dict[str, str]:
     authors = ", ".join(
         a.get("name") or f"{a['given-names']} {a['family-names']}" for a in cff["authors"]
     )
-    article = marchwest.article()
+    article = ledger.article()
+    title = cff["title"] if is_bundled(ledger) else "marchwest (software)"
     return {
-        "project": f"{authors} ({cff['date-released'][:4]}). {cff['title']}. Version {cff['version']}.",
+        "project": f"{authors} ({cff['date-released'][:4]}). {title}. Version {cff['version']}.",
         "article": f"{article.author} ({article.published:%Y}). \u201c{article.title}\u201d,"
         f" {article.published:%-d %B %Y}",
     }
 
 
-def footer_html(cite: dict[str, str]) -> str:
+def is_bundled(ledger: Ledger) -> bool:
+    """Whether ``ledger`` is the bundled one, whose site carries the project's data licence and
+    CITATION.cff."""
+    return resolve(ledger.path) == resolve(bundled_ledger_dir())
+
+
+def footer_html(cite: dict[str, str], bundled: bool = True) -> str:
     """The footer every page ends with."""
     env = templates()
     return env.get_template("footer.html.j2").render(
-        citation=cite["project"], credit=cite["article"]
+        citation=cite["project"], credit=cite["article"], bundled=bundled
     )
 
 
@@ -679,7 +696,7 @@ def headline_numbers(ledger) -> dict[str, Any]:
     claims = ledger.claims()
     facts = claims[claims["kind"] == "fact"]
     verdicts = factcheck.claims_per_verdict(facts)
-    forward_rows = hindsight.expectations_and_outcomes(ledger)
+    forward_rows = hindsight.expectations_and_outcomes(claims, ledger.outcomes(), ledger.sources())
     outcomes = hindsight.verdict_counts(forward_rows)
     coverage = ledger.coverage()
     statuses = coverage["status"].value_counts()
@@ -699,12 +716,11 @@ def headline_numbers(ledger) -> dict[str, Any]:
     }
 
 
-def write_index(out_dir: Path, pages: list[Page], cite: dict[str, str], footer: str) -> str:
+def write_index(
+    out_dir: Path, pages: list[Page], cite: dict[str, str], footer: str, ledger: Ledger
+) -> str:
     """index.html: the article's credit, one line per notebook, the table downloads, how to cite
     (all escaped), and the footer."""
-    from marchwest.loaders import bundled
-
-    ledger = bundled()
     article = ledger.article()
     series = article.series
     data_dir = out_dir / "data"
@@ -725,8 +741,9 @@ def write_index(out_dir: Path, pages: list[Page], cite: dict[str, str], footer: 
             "author": article.author,
             "title": article.title,
             "published": f"{article.published:%-d %B %Y}",
-            "series": f"part {series.part} of a {series.parts}-part series",
+            "series": f"part {series.part} of a {series.parts}-part series" if series else "",
         },
+        bundled=is_bundled(ledger),
         pages=pages,
         headline=headline_numbers(ledger),
         datapackage={
@@ -741,8 +758,9 @@ def write_index(out_dir: Path, pages: list[Page], cite: dict[str, str], footer: 
     return html
 
 
-def build_site(notebooks: list[Path], out_dir: Path) -> list[Page]:
-    """Render ``notebooks`` (in this order) and the tables into ``out_dir``; return the pages written.
+def build_site(notebooks: list[Path], out_dir: Path, ledger: Ledger | None = None) -> list[Page]:
+    """Render ``notebooks`` (in this order) and the tables of ``ledger`` (default: the bundled
+    one) into ``out_dir``; return the pages written.
 
     ``out_dir`` is replaced whole (:func:`marchwest.build.outputs.replacing` says what it refuses:
     never a folder holding files marchwest did not write)."""
@@ -753,21 +771,26 @@ def build_site(notebooks: list[Path], out_dir: Path) -> list[Page]:
 
     # Built beside the output folder, then swapped in: a failed build leaves the old site whole.
     with replacing(Path(out_dir), mark=("index.html", GENERATOR)) as building:
-        write_site(pages, books, building)
+        write_site(pages, books, building, ledger)
     return pages
 
 
 def write_site(
-    pages: list[Page], books: list[tuple[Path, nbformat.NotebookNode]], site: Path
+    pages: list[Page],
+    books: list[tuple[Path, nbformat.NotebookNode]],
+    site: Path,
+    ledger: Ledger | None = None,
 ) -> None:
-    """Write every file of the site into the empty folder ``site``."""
+    """Write every file of the site of ``ledger`` (default: the bundled one) into the empty
+    folder ``site``."""
     from bs4 import BeautifulSoup
 
     from marchwest.build.export import write_tables
     from marchwest.claimreview import FACT_CHECK_NOTEBOOK, embed
     from marchwest.loaders import bundled
 
-    ledger = bundled()
+    ledger = ledger or bundled()
+    bundled_ledger = is_bundled(ledger)
 
     assets = site / "assets"
     assets.mkdir()
@@ -776,7 +799,9 @@ def write_site(
     for name in sorted({name for page in pages for name in page.maps}):
         (assets / f"{name}.js").write_text(map_script(name), encoding="utf-8")
 
-    for source, name in SITE_FILES.items():
+    # Another ledger's site carries the code's licence only: the data licence and CITATION.cff
+    # are the bundled ledger's.
+    for source, name in SITE_FILES.items() if bundled_ledger else [("LICENSE", "LICENSE.txt")]:
         try:
             shutil.copyfile(PROJECT_ROOT / source, site / name)
         except OSError as error:
@@ -784,8 +809,8 @@ def write_site(
                 f"{PROJECT_ROOT / source}: cannot copy it into the site: {error}"
             ) from error
     (site / "notebooks").mkdir()
-    cite = citations()
-    footer = footer_html(cite)
+    cite = citations(ledger)
+    footer = footer_html(cite, bundled_ledger)
 
     exporter = make_exporter()
     classes = set()
@@ -827,13 +852,16 @@ def write_site(
     # The site offers CSV with datapackage.json; Parquet twins would only add weight.
     (site / "data").mkdir()
     write_tables(site / "data", ledger.tables(), ledger.article(), parquet=False)
-    classes |= page_classes(write_index(site, pages, cite, footer))
+    classes |= page_classes(write_index(site, pages, cite, footer, ledger))
     (assets / "notebook.css").write_text(notebook_css(exporter, classes), encoding="utf-8")
 
 
-def site_command(out_dir: Path) -> int:
-    """``python -m marchwest site OUT``: build the site from every notebook in notebooks/."""
-    pages = build_site(sorted(NOTEBOOKS_DIR.glob("*.ipynb")), out_dir)
+def site_command(
+    out_dir: Path, notebooks_dir: Path = NOTEBOOKS_DIR, ledger: Ledger | None = None
+) -> int:
+    """``python -m marchwest site OUT``: build the site of ``ledger`` (default: the bundled one)
+    from every notebook in ``notebooks_dir`` (default: notebooks/)."""
+    pages = build_site(sorted(Path(notebooks_dir).glob("*.ipynb")), out_dir, ledger)
     total = sum(f.stat().st_size for f in out_dir.rglob("*") if f.is_file())
     print(f"wrote {out_dir}/index.html and {len(pages)} pages ({total / 1e6:.1f} MB)")
     return 0

@@ -179,14 +179,16 @@ def shared_inputs(ledger_dir: Path | None = None) -> Inputs:
     }
 
 
-def site_inputs(notebooks_dir: Path = NOTEBOOKS_DIR, root: Path = PROJECT_ROOT) -> Inputs:
-    """What the site reads or copies: the shared inputs (its templates and map assets are in the
-    package, plotly.js and nbconvert in the locked versions), the notebooks, and the project's
-    files it copies (the licences, CITATION.cff: ``SITE_FILES``, the names ``marchwest.build.site``
-    copies from)."""
+def site_inputs(
+    notebooks_dir: Path = NOTEBOOKS_DIR, root: Path = PROJECT_ROOT, ledger_dir: Path | None = None
+) -> Inputs:
+    """What the site reads or copies: the shared inputs (the ledger at ``ledger_dir``, default
+    the bundled one; its templates and map assets are in the package, plotly.js and nbconvert
+    in the locked versions), the notebooks, and the project's files it copies (the licences,
+    CITATION.cff: ``SITE_FILES``, the names ``marchwest.build.site`` copies from)."""
     notebooks = sorted(Path(notebooks_dir).glob("*.ipynb"))
     return {
-        **shared_inputs(),
+        **shared_inputs(ledger_dir),
         "notebooks": (Path(notebooks_dir), notebooks),
         **{name: (root, [root / name]) for name in SITE_FILES},
     }
@@ -310,16 +312,35 @@ def notebook_steps(notebooks: Sequence[Path], ledger_dir: Path | None = None) ->
     return [Step("run", Path(nb), shared, output=Path(nb)) for nb in notebooks]
 
 
+def copy_steps(
+    sources: Sequence[Path], out_dir: Path, ledger_dir: Path | None = None
+) -> list[Step]:
+    """One ``run`` step per notebook executed as a copy in ``out_dir`` (``run --out``): the
+    shared inputs and the source notebook, and the copy the run writes."""
+    shared = digests(shared_inputs(ledger_dir))
+    return [
+        Step(
+            "run",
+            Path(out_dir) / Path(nb).name,
+            {**shared, "source notebook": file_digest(Path(nb))},
+            output=Path(out_dir) / Path(nb).name,
+        )
+        for nb in sources
+    ]
+
+
 def export_step(out_dir: Path, ledger_dir: Path | None = None) -> Step:
     return Step("export", Path(out_dir), digests(shared_inputs(ledger_dir)), output=Path(out_dir))
 
 
 def site_step(
-    out_dir: Path, notebooks_dir: Path = NOTEBOOKS_DIR, root: Path = PROJECT_ROOT
+    out_dir: Path,
+    notebooks_dir: Path = NOTEBOOKS_DIR,
+    root: Path = PROJECT_ROOT,
+    ledger_dir: Path | None = None,
 ) -> Step:
-    return Step(
-        "site", Path(out_dir), digests(site_inputs(notebooks_dir, root)), output=Path(out_dir)
-    )
+    inputs = digests(site_inputs(notebooks_dir, root, ledger_dir))
+    return Step("site", Path(out_dir), inputs, output=Path(out_dir))
 
 
 def validate_step(ledger_dir: Path | None) -> Step:

@@ -112,7 +112,7 @@ def table(frame: pd.DataFrame | pd.Series, *, table_id: str) -> Table:
             right = [("text-align", "right"), ("white-space", "nowrap")]
             styles += [{"selector": f"td.col{index}", "props": right}]
             styles += [{"selector": f"th.col{index}", "props": right}]
-        elif shown[title].str.len().max() > 60:
+        elif len(shown) and shown[title].str.len().max() > 60:  # (an empty column has no .str)
             styles += [{"selector": f"td.col{index}", "props": [("min-width", "16em")]}]
     styler = styler.hide(axis="index").format_index(escape="html", axis=1)
     styler = styler.set_table_styles(styles)
