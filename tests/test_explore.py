@@ -11,6 +11,7 @@ from _ledgers import added
 
 import marchwest
 from marchwest.explore import FOUND_COLUMNS, PROFILE_TABLES, UnknownEntity, row
+from marchwest.schema import ROW_ID, TABLES
 
 HOSTILE_NAME = "<b>x</b>"
 HOSTILE_ALIAS = "<script>alert('x')</script>"
@@ -319,3 +320,15 @@ def test_the_card_writes_numbers_as_a_reader_does():
     assert "200 troops" in card and "200.0" not in card
     assert "2018 · 2018 · 3 million TIV" in card  # years without a separator, TIV with its unit
     assert ".0 " not in card and ".0<" not in card
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_a_row_id_is_read_back_as_the_table_and_row_it_names(name):
+    """The one row-id rule (schema.Table.row_id) and its reader (schema.ROW_ID) agree, for
+    every table: by id where the table has ids, by position otherwise."""
+    parsed = ROW_ID.fullmatch(TABLES[name].row_id("some_id: with colon", 12))
+    assert parsed["table"] == name
+    if TABLES[name].id_column:
+        assert (parsed["id"], parsed["position"]) == ("some_id: with colon", None)
+    else:
+        assert (parsed["id"], parsed["position"]) == (None, "12")

@@ -20,7 +20,7 @@ import pandas as pd
 from marchwest.ledger.page import fold, normalise
 from marchwest.membership import membership_as_of
 from marchwest.names import cell, quantity
-from marchwest.schema import TABLES
+from marchwest.schema import ROW_ID, TABLES
 
 # The columns find() searches, in this order within a row (a table searches those it has).
 SEARCHED = ("name", "title", "aliases", "evidence", "reference", "summary", "note")
@@ -33,13 +33,10 @@ class UnknownEntity(LookupError):
 
 def row_ids(name: str, frame: pd.DataFrame) -> pd.Series:
     """The id of each row of table ``name``: ``"table:id"``, or ``"table[N]"`` by position."""
-    id_column = TABLES[name].id_column
-    if id_column:
-        return frame[id_column].astype(str).radd(f"{name}:")
-    return pd.Series([f"{name}[{i}]" for i in frame.index], index=frame.index, dtype=object)
-
-
-_ROW_ID = re.compile(r"(?P<table>\w+)(?::(?P<id>.+)|\[(?P<position>\d+)\])")
+    table = TABLES[name]
+    keys = frame[table.id_column] if table.id_column else frame.index
+    ids = [table.row_id(key, i) for key, i in zip(keys, frame.index, strict=True)]
+    return pd.Series(ids, index=frame.index, dtype=object)
 
 
 def row(frames: Mapping[str, pd.DataFrame], row_id: str) -> pd.Series:
@@ -47,7 +44,7 @@ def row(frames: Mapping[str, pd.DataFrame], row_id: str) -> pd.Series:
 
     Raises KeyError when the table or the row does not exist.
     """
-    parsed = _ROW_ID.fullmatch(row_id)
+    parsed = ROW_ID.fullmatch(row_id)
     if parsed is None or parsed["table"] not in frames:
         raise KeyError(f"{row_id!r}: not a row id of these tables")
     frame = frames[parsed["table"]]

@@ -325,6 +325,15 @@ class Table:
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
+    def row_id(self, key: object, position: int) -> str:
+        """How a row is named across the package (coverage, ties, ``find``, ``row``):
+        "table:id" by its ``key``, or "table[N]" by its ``position`` in a table without ids."""
+        return f"{self.name}:{key}" if self.id_column else f"{self.name}[{position}]"
+
+
+# A row id as Table.row_id writes it: table, then ":id" or "[position]".
+ROW_ID = re.compile(r"(?P<table>\w+)(?::(?P<id>.+)|\[(?P<position>\d+)\])")
+
 
 PROVENANCE = (
     Column(

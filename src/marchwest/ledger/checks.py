@@ -219,7 +219,11 @@ def _check_uncited(
     content = overlapping(
         list(zip(starts, ends, strict=True)),
         [
-            (other["char_start"], other["char_end"], _row_id(name, i, other))
+            (
+                other["char_start"],
+                other["char_end"],
+                TABLES[name].row_id(other.get(TABLES[name].id_column), i),
+            )
             for name in RECORDS_CONTENT
             for i, other in enumerate(records[name])
             if other.get("char_start") is not None
@@ -255,12 +259,6 @@ def _check_uncited(
                 " none",
                 "reason",
             )
-
-
-def _row_id(name: str, index: int, record: dict[str, Any]) -> str:
-    """A row named as coverage names it: "table:id", or "table[N]" in a table without ids."""
-    id_column = TABLES[name].id_column
-    return f"{name}:{record.get(id_column)}" if id_column else f"{name}[{index}]"
 
 
 def _check_dates_with_edtf(problems: Problems) -> None:

@@ -100,11 +100,8 @@ def row_spans(
     for name in names:
         table, frame = TABLES[name], frames[name]
         quoted = frame[frame["char_start"].notna()]
-        ids = (
-            quoted[table.id_column].astype(str).radd(f"{name}:")
-            if table.id_column
-            else [f"{name}[{i}]" for i in quoted.index]
-        )
+        keys = quoted[table.id_column] if table.id_column else quoted.index
+        ids = [table.row_id(key, i) for key, i in zip(keys, quoted.index, strict=True)]
         for start, end, row_id in zip(quoted["char_start"], quoted["char_end"], ids, strict=True):
             spans.append((int(start), int(end), row_id))
     return spans
