@@ -1,22 +1,51 @@
 /* marchwest site: fit each plotly chart to its box, at load and whenever the window is resized.
-   - Below NARROW px a legend at the side goes above the plot, in rows, so the plot keeps the width.
-   - A chart whose texts collide at the box's width (two labels over each other, or a label out of
-     the figure) is drawn at the next of WIDTHS at which they do not, and its box scrolls sideways:
-     the text stays legible instead of shrinking or overprinting.
-   - A chart that keeps its aspect ratio (a map, the network) loses the empty band plotly would
-     leave above and below it at narrow widths: the figure gets the height its drawing needs.
-   When every chart is fitted, <html data-charts-fitted> holds the window's width. */
+   Every chart is drawn at its box's width. Below NARROW px it is laid out for a phone, from the
+   figure's own data and drawn texts:
+   - the legend goes below the plot, in rows (the plot keeps the width);
+   - the side margins shrink (the axes still grow to fit their tick labels: automargin);
+   - a category axis's tick labels are cut to what fits (the full name stays in the hover), a
+     number or date axis gets fewer ticks, so that no two labels overprint;
+   - a map thins its place labels: a label that would overprint one drawn before it (in the
+     figure's order) is left out, and shown in the hover only.
+   Text keeps its size. A chart that keeps its aspect ratio (a map, the network) loses the empty
+   band plotly would leave above and below it at narrow widths: the figure gets the height its
+   drawing needs. When every chart is fitted, <html data-charts-fitted> holds the window's width. */
 (function () {
   "use strict";
   var NARROW = 640;
-  var WIDTHS = [480, 560, 640, 760, 880, 1040];
   var SLACK = 24; // px of empty band worth a relayout
+  var GAP = 10; // px between the x axis's texts and a legend below the plot
+  var SIDE = 10; // px of side margin on a phone
+  var CHAR = 6.6; // px, about, of a character at 11-12 px
+  var TICKS = 4; // at most, on a number or date axis on a phone
+  var DEFAULT_HEIGHT = 450; // px, plotly's
 
-  function copy(value) { return JSON.parse(JSON.stringify(value || {})); }
+  function copy(value) { return JSON.parse(JSON.stringify(value === undefined ? {} : value)); }
 
+  function axisNames(layout) {
+    return Object.keys(layout).filter(function (key) { return /^[xy]axis\d*$/.test(key) && layout[key]; });
+  }
+
+  /* The figure as it came, to go back to at a wider width. */
   function original(gd) {
     if (!gd.__mwOriginal) {
-      gd.__mwOriginal = { legend: copy(gd.layout.legend), height: gd.style.height };
+      var axes = {};
+      axisNames(gd.layout).forEach(function (name) {
+        var axis = gd.layout[name];
+        axes[name] = {
+          ticktext: axis.ticktext, tickvals: axis.tickvals, nticks: axis.nticks,
+          tickangle: axis.tickangle, title: copy(axis.title)
+        };
+      });
+      gd.__mwOriginal = {
+        legend: copy(gd.layout.legend),
+        margin: copy(gd.layout.margin),
+        height: gd.layout.height || gd.clientHeight || DEFAULT_HEIGHT,
+        axes: axes,
+        texts: gd.data.map(function (trace) { return trace.text; }),
+        templates: gd.data.map(function (trace) { return trace.texttemplate; }),
+        annotations: copy(gd.layout.annotations || [])
+      };
     }
     return gd.__mwOriginal;
   }
@@ -44,17 +73,6 @@
     });
   }
 
-  function legendUpdate(gd) {
-    var start = original(gd).legend, narrow = gd.clientWidth < NARROW;
-    if (start.orientation === "h" || gd.layout.showlegend === false) return null;
-    var rows = (gd.layout.legend || {}).orientation === "h";
-    if (narrow && !rows) {
-      return Object.assign(copy(start), { orientation: "h", x: 0, xanchor: "left", y: 1.02, yanchor: "bottom" });
-    }
-    if (!narrow && rows) return copy(start);
-    return null;
-  }
-
   function shown(text) {
     var box = text.getBoundingClientRect();
     if (box.width < 1 || box.height < 1 || !text.textContent.trim()) return null;
@@ -65,41 +83,193 @@
     return box;
   }
 
-  /* Whether two texts of the chart overlap, or one reaches out of the figure. */
-  function collides(gd) {
-    var frame = gd.getBoundingClientRect(), boxes = [];
-    gd.querySelectorAll("svg text").forEach(function (text) {
+  function overlap(A, B) {
+    return Math.min(A.right, B.right) - Math.max(A.left, B.left) > 2 &&
+           Math.min(A.bottom, B.bottom) - Math.max(A.top, B.top) > 2;
+  }
+
+  /* The chart's drawn texts (not the hover's), each with its box. */
+  function texts(gd, selector) {
+    var found = [];
+    gd.querySelectorAll(selector || "svg text").forEach(function (text) {
       if (text.closest(".hoverlayer")) return;
       var box = shown(text);
-      if (box) boxes.push([text, box]);
+      if (box) found.push([text, box]);
     });
-    return boxes.some(function (a, i) {
-      var A = a[1];
-      if (A.left < frame.left - 1 || A.right > frame.right + 1 || A.top < frame.top - 1 || A.bottom > frame.bottom + 1) return true;
-      return boxes.slice(i + 1).some(function (b) {
-        if (a[0].contains(b[0]) || b[0].contains(a[0])) return false;
-        var B = b[1];
-        return Math.min(A.right, B.right) - Math.max(A.left, B.left) > 2 &&
-               Math.min(A.bottom, B.bottom) - Math.max(A.top, B.top) > 2;
+    return found;
+  }
+
+  /* A category axis's labels cut to ``chars`` characters; the axis's own values stay (hover). */
+  function cutLabels(gd, name, chars) {
+    var axis = gd._fullLayout[name], start = original(gd).axes[name];
+    var values = start.tickvals || (axis.type === "category" ? axis._categories : null);
+    if (!values || !values.length) return null;
+    var labels = start.ticktext || values;
+    var cut = labels.map(function (label) {
+      var words = String(label).replace(/<br\s*\/?>/gi, " ");
+      if (words.length <= chars) return words;
+      var part = words.slice(0, chars - 1), space = part.lastIndexOf(" ");
+      return (space > chars / 2 ? part.slice(0, space) : part).replace(/[\s,;:]+$/, "") + "\u2026";
+    });
+    return { tickvals: values.slice(), ticktext: cut };
+  }
+
+  /* Text in lines of at most ``chars`` characters (plotly's <br>), cut at spaces. */
+  function wrap(text, chars) {
+    var lines = [], line = "";
+    String(text).replace(/<br\s*\/?>/gi, " ").split(/\s+/).forEach(function (word) {
+      if (line && (line + " " + word).length > chars) { lines.push(line); line = word; }
+      else line = line ? line + " " + word : word;
+    });
+    if (line) lines.push(line);
+    return lines.join("<br>");
+  }
+
+  function narrowAxes(gd, narrow) {
+    var update = {}, start = original(gd), width = gd.clientWidth;
+    axisNames(gd.layout).forEach(function (name) {
+      var axis = gd._fullLayout[name], was = start.axes[name];
+      if (!axis) return;
+      if (!narrow) {
+        update[name + ".ticktext"] = was.ticktext === undefined ? null : was.ticktext;
+        update[name + ".tickvals"] = was.tickvals === undefined ? null : was.tickvals;
+        update[name + ".nticks"] = was.nticks === undefined ? null : was.nticks;
+        update[name + ".tickangle"] = was.tickangle === undefined ? null : was.tickangle;
+        update[name + ".title"] = was.title;
+        return;
+      }
+      if (was.title && was.title.text) {
+        update[name + ".title"] = Object.assign(copy(was.title), { text: wrap(was.title.text, Math.max(10, Math.floor(Math.min(axis._length || width, 0.8 * width) / 8))) });
+      }
+      var category = axis.type === "category" || (was.tickvals && was.ticktext);
+      if (category && name.charAt(0) === "y") {
+        // A y axis's labels take at most about 40 % of the width.
+        var cut = cutLabels(gd, name, Math.max(8, Math.floor(0.4 * width / CHAR)));
+        if (cut) { update[name + ".tickvals"] = cut.tickvals; update[name + ".ticktext"] = cut.ticktext; }
+      } else if (category) {
+        // An x axis's labels stand upright when they do not fit side by side, and every k-th
+        // is kept when even so there are more than the width holds (about 16 px a label).
+        var labels = cutLabels(gd, name, 16);
+        if (!labels) return;
+        var room = axis._length || width;
+        var every = Math.ceil(labels.ticktext.length * 16 / (0.8 * room));
+        update[name + ".tickvals"] = labels.tickvals;
+        update[name + ".ticktext"] = labels.ticktext.map(function (label, i) { return i % every ? "" : label; });
+        var across = labels.ticktext.reduce(function (sum, label) { return sum + label.length * CHAR + 8; }, 0);
+        update[name + ".tickangle"] = across > 0.9 * room ? -90 : (was.tickangle === undefined ? null : was.tickangle);
+      } else if (axis.type === "linear" || axis.type === "date" || axis.type === "log") {
+        update[name + ".nticks"] = Math.min(was.nticks || TICKS, TICKS);
+      }
+    });
+    return update;
+  }
+
+  function hasLegend(gd) {
+    var full = gd._fullLayout;
+    return full.showlegend !== false && gd.querySelector("g.legend .traces") !== null;
+  }
+
+  /* How far (px) below the plot area the x axes' texts reach. */
+  function axisDepth(gd) {
+    var top = gd.getBoundingClientRect().top, size = gd._fullLayout._size, bottom = size.t + size.h, depth = 0;
+    texts(gd, ".xaxislayer-above text, .xtick text, [class^='g-x'] text, .xtitle").forEach(function (found) {
+      depth = Math.max(depth, found[1].bottom - top - bottom);
+    });
+    return depth;
+  }
+
+
+  /* The legend in rows under the plot: the figure grows by the legend's height. */
+  function legendBelow(gd) {
+    var start = original(gd), height = start.height;
+    var legend = Object.assign(copy(start.legend), {
+      orientation: "h", x: 0, xanchor: "left", y: 0, yanchor: "top", yref: "paper", xref: "paper"
+    });
+    var margin = Object.assign(copy(start.margin), { l: SIDE, r: SIDE });
+    return Plotly.relayout(gd, { legend: legend, margin: margin }).then(function () {
+      var full = gd._fullLayout, rows = full.legend._height || 0, depth = axisDepth(gd) + GAP;
+      var t = full._size.t, bottom = Math.max(full._size.b, depth + rows + GAP);
+      var total = height + rows + GAP;
+      var plot = total - t - bottom;
+      legend.y = -depth / plot;
+      margin.b = bottom;
+      return setHeight(gd, total, { legend: legend, margin: margin });
+    });
+  }
+
+  /* Labels of marks (a map's places, a network's nodes) that would overprint one drawn before
+     them, in the figure's order, or reach out of the figure, are left out: the hover keeps them. */
+  function thinLabels(gd, narrow) {
+    var start = original(gd), labelled = [];
+    gd.data.forEach(function (trace, index) {
+      if (/text/.test(trace.mode || "") && Array.isArray(start.texts[index])) labelled.push(index);
+    });
+    if (!labelled.length) return Promise.resolve();
+    var full = labelled.map(function (index) { return start.texts[index].slice(); });
+    return Plotly.restyle(gd, { text: full }, labelled).then(function () {
+      if (!narrow) return null;
+      var figure = gd.getBoundingClientRect(), size = gd._fullLayout._size, kept = [], hidden = {};
+      var frame = { left: figure.left + size.l, right: figure.left + size.l + size.w,
+                    top: figure.top + size.t, bottom: figure.top + size.t + size.h };
+      var points = [];
+      gd.querySelectorAll("g.trace.scatter text, g.trace.scattergeo text").forEach(function (text) {
+        var group = text.closest("g.trace"), cd = group && group.__data__, point = text.parentNode.__data__;
+        if (!cd || !cd[0] || !cd[0].trace || !point || typeof point.i !== "number") return;
+        points.push({ trace: cd[0].trace.index, point: point.i, text: text });
       });
+      points.sort(function (a, b) { return a.trace - b.trace || a.point - b.point; });
+      points.forEach(function (p) {
+        var box = shown(p.text);
+        if (!box) return;
+        var out = box.left < frame.left || box.right > frame.right || box.top < frame.top || box.bottom > frame.bottom;
+        if (out || kept.some(function (other) { return overlap(box, other); })) hidden[p.trace + ":" + p.point] = true;
+        else kept.push(box);
+      });
+      var thinned = labelled.map(function (index) {
+        return start.texts[index].map(function (text, point) { return hidden[index + ":" + point] ? "" : text; });
+      });
+      return Plotly.restyle(gd, { text: thinned }, labelled);
     });
   }
 
-  function widen(gd, step, reset) {
-    if (step >= WIDTHS.length || !collides(gd)) return Promise.resolve();
-    if (WIDTHS[step] <= gd.clientWidth) return widen(gd, step + 1, reset);
-    gd.style.minWidth = WIDTHS[step] + "px";
-    var first = Object.keys(reset).length ? Plotly.relayout(gd, reset) : Promise.resolve();
-    return first.then(function () { return Plotly.Plots.resize(gd); }).then(function () {
-      var legend = legendUpdate(gd);  // at NARROW px and wider the legend goes back to its side
-      if (legend) return Plotly.relayout(gd, { legend: legend });
-    }).then(function () { return widen(gd, step + 1, reset); });
+  /* A heatmap's cell texts show only where they fit in a cell (the hover keeps them). */
+  function cellTexts(gd, narrow) {
+    var start = original(gd), cells = [], templates = [];
+    gd.data.forEach(function (trace, index) {
+      if (trace.type !== "heatmap" || !start.templates[index]) return;
+      var columns = (trace.x || (trace.z[0] || [])).length || 1;
+      var longest = 0;
+      (trace.text || []).forEach(function (row) {
+        (row || []).forEach(function (text) { longest = Math.max(longest, String(text).length); });
+      });
+      var fits = gd._fullLayout._size.w / columns >= longest * 0.6 * 10;
+      cells.push(index);
+      templates.push(narrow && !fits ? "" : start.templates[index]);
+    });
+    return cells.length ? Plotly.restyle(gd, { texttemplate: templates }, cells) : Promise.resolve();
   }
 
-  /* The figure's height is its div's (plotly's autosize reads it on every resize). */
-  function resize(gd, height) {
-    gd.style.height = height;
-    return Plotly.Plots.resize(gd);
+  /* An annotation that reaches out of the figure is anchored at the side it crosses. */
+  function keepNotesInside(gd, narrow) {
+    var start = original(gd), update = {};
+    if (!start.annotations.length) return Promise.resolve();
+    start.annotations.forEach(function (note, i) { update["annotations[" + i + "].xanchor"] = note.xanchor || "auto"; });
+    return Plotly.relayout(gd, update).then(function () {
+      if (!narrow) return null;
+      var frame = gd.getBoundingClientRect(), moved = {};
+      gd.querySelectorAll(".annotation").forEach(function (group) {
+        var i = Number(group.getAttribute("data-index")), box = group.getBoundingClientRect();
+        if (box.right > frame.right + 1) moved["annotations[" + i + "].xanchor"] = "right";
+        else if (box.left < frame.left - 1) moved["annotations[" + i + "].xanchor"] = "left";
+      });
+      return Object.keys(moved).length ? Plotly.relayout(gd, moved) : null;
+    });
+  }
+
+  /* The figure's height, and its boxes' (plotly.js draws at layout.height; the boxes hold it). */
+  function setHeight(gd, height, update) {
+    gd.style.height = gd.parentElement.style.height = Math.round(height) + "px";
+    return Plotly.relayout(gd, Object.assign(update || {}, { height: Math.round(height) }));
   }
 
   function fit(gd) {
@@ -109,20 +279,23 @@
       if (ranges[axis]) reset[axis + ".range"] = ranges[axis];
       else reset[axis + ".autorange"] = true;
     });
-    gd.style.minWidth = "";
-    gd.style.height = start.height;
-    var first = Object.keys(reset).length ? Plotly.relayout(gd, reset) : Promise.resolve();
-    return first.then(function () { return resize(gd, start.height); }).then(function () {
-      var legend = legendUpdate(gd);
-      if (legend) return Plotly.relayout(gd, { legend: legend });
+    var narrow = gd.clientWidth < NARROW;
+    var update = Object.assign(reset, narrowAxes(gd, narrow), { legend: copy(start.legend), margin: copy(start.margin) });
+    return setHeight(gd, start.height, update).then(function () {
+      return Plotly.Plots.resize(gd);
     }).then(function () {
-      return widen(gd, 0, reset);
+      if (narrow && hasLegend(gd)) return legendBelow(gd);
+      if (narrow) return Plotly.relayout(gd, { margin: Object.assign(copy(start.margin), { l: SIDE, r: SIDE }) });
+    }).then(function () {
+      return cellTexts(gd, narrow);
+    }).then(function () {
+      return keepNotesInside(gd, narrow);
+    }).then(function () {
+      return thinLabels(gd, narrow);
     }).then(function () {
       var empty = slack(gd);
       if (empty <= SLACK) return null;
-      return resize(gd, Math.round(parseFloat(start.height) - empty) + "px").then(function () {
-        if (collides(gd)) return resize(gd, start.height);  // only a band that was truly empty
-      });
+      return setHeight(gd, gd._fullLayout.height - empty);
     });
   }
 
