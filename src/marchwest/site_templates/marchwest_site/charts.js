@@ -50,8 +50,10 @@
     return gd.__mwOriginal;
   }
 
-  /* How many px of the plot area the drawing leaves empty, top to bottom. */
-  function slack(gd) {
+  /* How many px of the plot area the drawing leaves empty, top to bottom. A y axis tied to an x
+     axis's scale with a range of its own (``ranges``) that plotly widened to fill the plot area
+     uses only the given range's share of it. */
+  function slack(gd, ranges) {
     var full = gd._fullLayout, size = full._size, used = 0, fixed = false;
     Object.keys(full).forEach(function (key) {
       var item = full[key];
@@ -60,7 +62,9 @@
         used = Math.max(used, box.height);
         fixed = true;
       } else if (/^yaxis\d*$/.test(key) && item && (item.scaleanchor || hasAnchoredPartner(full, item))) {
-        used = Math.max(used, item._length);
+        var given = ranges[key], drawn = item.range;
+        var share = given && drawn ? Math.min(1, Math.abs(given[1] - given[0]) / Math.abs(drawn[1] - drawn[0])) : 1;
+        used = Math.max(used, item._length * share);
         fixed = true;
       }
     });
@@ -138,30 +142,43 @@
         update[name + ".title"] = was.title;
         return;
       }
-      if (was.title && was.title.text) {
-        update[name + ".title"] = Object.assign(copy(was.title), { text: wrap(was.title.text, Math.max(10, Math.floor(Math.min(axis._length || width, 0.8 * width) / 8))) });
-      }
       var category = axis.type === "category" || (was.tickvals && was.ticktext);
       if (category && name.charAt(0) === "y") {
         // A y axis's labels take at most about 40 % of the width.
         var cut = cutLabels(gd, name, Math.max(8, Math.floor(0.4 * width / CHAR)));
         if (cut) { update[name + ".tickvals"] = cut.tickvals; update[name + ".ticktext"] = cut.ticktext; }
-      } else if (category) {
-        // An x axis's labels stand upright when they do not fit side by side, and every k-th
-        // is kept when even so there are more than the width holds (about 16 px a label).
-        var labels = cutLabels(gd, name, 16);
-        if (!labels) return;
-        var room = axis._length || width;
-        var every = Math.ceil(labels.ticktext.length * 16 / (0.8 * room));
-        update[name + ".tickvals"] = labels.tickvals;
-        update[name + ".ticktext"] = labels.ticktext.map(function (label, i) { return i % every ? "" : label; });
-        var across = labels.ticktext.reduce(function (sum, label) { return sum + label.length * CHAR + 8; }, 0);
-        update[name + ".tickangle"] = across > 0.9 * room ? -90 : (was.tickangle === undefined ? null : was.tickangle);
-      } else if (axis.type === "linear" || axis.type === "date" || axis.type === "log") {
-        update[name + ".nticks"] = Math.min(was.nticks || TICKS, TICKS);
       }
     });
     return update;
+  }
+
+  /* Once the tick labels are cut: a number or date axis gets a tick per 70 px or so (at most
+     TICKS), an axis title lines as long as its axis. */
+  function fitTicks(gd) {
+    var update = {}, start = original(gd), width = gd.clientWidth;
+    axisNames(gd.layout).forEach(function (name) {
+      var axis = gd._fullLayout[name], was = start.axes[name], title = was.title;
+      if (!axis) return;
+      var category = axis.type === "category" || (was.tickvals && was.ticktext);
+      if (category && name.charAt(0) === "x") {
+        // An x axis's labels stand upright when they do not fit side by side, and every k-th
+        // is kept when even so there are more than the axis holds (about 16 px a label).
+        var labels = cutLabels(gd, name, 16);
+        if (labels) {
+          var room = axis._length || width, every = Math.ceil(labels.ticktext.length * 16 / room);
+          var across = labels.ticktext.reduce(function (sum, label) { return sum + label.length * CHAR + 8; }, 0);
+          update[name + ".tickvals"] = labels.tickvals;
+          update[name + ".ticktext"] = labels.ticktext.map(function (label, i) { return i % every ? "" : label; });
+          update[name + ".tickangle"] = across > 0.9 * room ? -90 : (was.tickangle === undefined ? null : was.tickangle);
+        }
+      } else if (!was.tickvals && (axis.type === "linear" || axis.type === "date" || axis.type === "log")) {
+        update[name + ".nticks"] = Math.max(2, Math.min(was.nticks || TICKS, TICKS, Math.floor(axis._length / 70)));
+      }
+      if (!title || !title.text) return;
+      var chars = Math.max(12, Math.floor(Math.min(axis._length || width, 0.8 * width) / 7.5));
+      update[name + ".title"] = Object.assign(copy(title), { text: wrap(title.text, chars) });
+    });
+    return Object.keys(update).length ? Plotly.relayout(gd, update) : Promise.resolve();
   }
 
   function hasLegend(gd) {
@@ -179,21 +196,20 @@
   }
 
 
-  /* The legend in rows under the plot: the figure grows by the legend's height. */
-  function legendBelow(gd) {
-    var start = original(gd), height = start.height;
+  /* On a phone, at ``height`` px of figure: narrow side margins, and the legend in rows under the
+     plot (the figure grows by the legend's height). ``ranges`` go back to the figure's own. */
+  function phoneLayout(gd, height, ranges) {
+    var start = original(gd), margin = Object.assign(copy(start.margin), { l: SIDE, r: SIDE });
+    if (!hasLegend(gd)) return setHeight(gd, height, Object.assign(copy(ranges), { margin: margin }));
     var legend = Object.assign(copy(start.legend), {
       orientation: "h", x: 0, xanchor: "left", y: 0, yanchor: "top", yref: "paper", xref: "paper"
     });
-    var margin = Object.assign(copy(start.margin), { l: SIDE, r: SIDE });
-    return Plotly.relayout(gd, { legend: legend, margin: margin }).then(function () {
+    return setHeight(gd, height, Object.assign(copy(ranges), { legend: legend, margin: margin })).then(function () {
       var full = gd._fullLayout, rows = full.legend._height || 0, depth = axisDepth(gd) + GAP;
-      var t = full._size.t, bottom = Math.max(full._size.b, depth + rows + GAP);
-      var total = height + rows + GAP;
-      var plot = total - t - bottom;
-      legend.y = -depth / plot;
+      var bottom = Math.max(full._size.b, depth + rows + GAP), total = height + rows + GAP;
+      legend.y = -depth / (total - full._size.t - bottom);
       margin.b = bottom;
-      return setHeight(gd, total, { legend: legend, margin: margin });
+      return setHeight(gd, total, Object.assign(copy(ranges), { legend: legend, margin: margin }));
     });
   }
 
@@ -279,23 +295,26 @@
       if (ranges[axis]) reset[axis + ".range"] = ranges[axis];
       else reset[axis + ".autorange"] = true;
     });
-    var narrow = gd.clientWidth < NARROW;
-    var update = Object.assign(reset, narrowAxes(gd, narrow), { legend: copy(start.legend), margin: copy(start.margin) });
-    return setHeight(gd, start.height, update).then(function () {
+    var narrow = gd.clientWidth < NARROW, height = start.height;
+    var update = Object.assign(copy(reset), narrowAxes(gd, narrow), { legend: copy(start.legend), margin: copy(start.margin) });
+    return setHeight(gd, height, update).then(function () {
       return Plotly.Plots.resize(gd);
     }).then(function () {
-      if (narrow && hasLegend(gd)) return legendBelow(gd);
-      if (narrow) return Plotly.relayout(gd, { margin: Object.assign(copy(start.margin), { l: SIDE, r: SIDE }) });
+      if (narrow) return phoneLayout(gd, height, reset);
+    }).then(function () {
+      if (narrow) return fitTicks(gd);
+    }).then(function () {
+      // The legend measured again under the titles as wrapped, and the empty band taken out.
+      var empty = slack(gd, ranges);
+      if (empty > SLACK) height -= empty;
+      else if (!narrow) return null;
+      return narrow ? phoneLayout(gd, height, reset) : setHeight(gd, height, copy(reset));
     }).then(function () {
       return cellTexts(gd, narrow);
     }).then(function () {
       return keepNotesInside(gd, narrow);
     }).then(function () {
       return thinLabels(gd, narrow);
-    }).then(function () {
-      var empty = slack(gd);
-      if (empty <= SLACK) return null;
-      return setHeight(gd, gd._fullLayout.height - empty);
     });
   }
 
