@@ -44,6 +44,7 @@
         axes: axes,
         texts: gd.data.map(function (trace) { return trace.text; }),
         templates: gd.data.map(function (trace) { return trace.texttemplate; }),
+        positions: gd.data.map(function (trace) { return trace.textposition; }),
         annotations: copy(gd.layout.annotations || [])
       };
     }
@@ -265,6 +266,42 @@
     return cells.length ? Plotly.restyle(gd, { texttemplate: templates }, cells) : Promise.resolve();
   }
 
+  /* A bar's value written past its end goes inside the bar where there is no room past it
+     (plotly's "auto"), rather than being cut off at the plot's edge. */
+  function barTexts(gd, narrow) {
+    var start = original(gd), bars = [], positions = [];
+    gd.data.forEach(function (trace, index) {
+      if (trace.type === "bar" && start.positions[index] === "outside") {
+        bars.push(index);
+        positions.push(narrow ? "auto" : "outside");
+      }
+    });
+    return bars.length ? Plotly.restyle(gd, { textposition: positions }, bars) : Promise.resolve();
+  }
+
+  /* Labels written past the end of a mark (a bar's value) that reach past the plot's right edge:
+     the x axis (one not tied to another's scale) is lengthened so that they fit inside. */
+  function roomForLabels(gd, narrow, pass) {
+    if (!narrow || pass > 4) return Promise.resolve();
+    var full = gd._fullLayout, right = gd.getBoundingClientRect().left + full._size.l + full._size.w, need = {};
+    gd.querySelectorAll("g.trace.scatter text").forEach(function (text) {
+      var group = text.closest("g.trace"), cd = group && group.__data__, box = shown(text);
+      if (!box || !cd || !cd[0] || !cd[0].trace) return;
+      var name = (cd[0].trace.xaxis || "x").replace("x", "xaxis"), axis = full[name];
+      if (!axis || axis.type !== "linear" || axis.scaleanchor || hasAnchoredPartner(full, full[(cd[0].trace.yaxis || "y").replace("y", "yaxis")] || {})) return;
+      need[name] = Math.max(need[name] || 0, box.right - right);
+    });
+    var update = {};
+    Object.keys(need).forEach(function (name) {
+      var axis = full[name], over = need[name];
+      if (over <= 1 || over > 0.9 * axis._length) return;
+      var span = axis.range[1] - axis.range[0];
+      update[name + ".range"] = [axis.range[0], axis.range[1] + span * (over + 4) / (axis._length - over - 4)];
+    });
+    if (!Object.keys(update).length) return Promise.resolve();
+    return Plotly.relayout(gd, update).then(function () { return roomForLabels(gd, narrow, pass + 1); });
+  }
+
   /* An annotation that reaches out of the figure is anchored at the side it crosses. */
   function keepNotesInside(gd, narrow) {
     var start = original(gd), update = {};
@@ -310,9 +347,13 @@
       else if (!narrow) return null;
       return narrow ? phoneLayout(gd, height, reset) : setHeight(gd, height, copy(reset));
     }).then(function () {
+      return barTexts(gd, narrow);
+    }).then(function () {
       return cellTexts(gd, narrow);
     }).then(function () {
       return keepNotesInside(gd, narrow);
+    }).then(function () {
+      return roomForLabels(gd, narrow, 0);
     }).then(function () {
       return thinLabels(gd, narrow);
     });
