@@ -19,6 +19,7 @@
   var CHAR = 6.6; // px, about, of a character at 11-12 px
   var TICKS = 4; // at most, on a number or date axis on a phone
   var DEFAULT_HEIGHT = 450; // px, plotly's
+  var MIN_TEXT = 11; // px, the smallest text on a phone
 
   function copy(value) { return JSON.parse(JSON.stringify(value === undefined ? {} : value)); }
 
@@ -45,6 +46,7 @@
         texts: gd.data.map(function (trace) { return trace.text; }),
         templates: gd.data.map(function (trace) { return trace.texttemplate; }),
         positions: gd.data.map(function (trace) { return trace.textposition; }),
+        sizes: gd.data.map(function (trace) { return (trace.textfont || {}).size; }),
         annotations: copy(gd.layout.annotations || [])
       };
     }
@@ -249,9 +251,10 @@
     });
   }
 
-  /* A heatmap's cell texts show only where they fit in a cell (the hover keeps them). */
+  /* A heatmap's cell texts show only where they fit in a cell (the hover keeps them), at 11 px or
+     more on a phone. */
   function cellTexts(gd, narrow) {
-    var start = original(gd), cells = [], templates = [];
+    var start = original(gd), cells = [], templates = [], sizes = [];
     gd.data.forEach(function (trace, index) {
       if (trace.type !== "heatmap" || !start.templates[index]) return;
       var columns = (trace.x || (trace.z[0] || [])).length || 1;
@@ -262,8 +265,9 @@
       var fits = gd._fullLayout._size.w / columns >= longest * 0.6 * 10;
       cells.push(index);
       templates.push(narrow && !fits ? "" : start.templates[index]);
+      sizes.push(narrow ? Math.max(MIN_TEXT, start.sizes[index] || MIN_TEXT) : start.sizes[index]);
     });
-    return cells.length ? Plotly.restyle(gd, { texttemplate: templates }, cells) : Promise.resolve();
+    return cells.length ? Plotly.restyle(gd, { texttemplate: templates, "textfont.size": sizes }, cells) : Promise.resolve();
   }
 
   /* A bar's value written past its end goes inside the bar where there is no room past it
