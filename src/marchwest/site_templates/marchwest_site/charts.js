@@ -216,28 +216,54 @@
     });
   }
 
-  /* Labels of marks (a map's places, a network's nodes) that would overprint one drawn before
-     them, in the figure's order, or reach out of the figure, are left out: the hover keeps them. */
+  /* The plot area, in the page's coordinates. */
+  function plotFrame(gd) {
+    var figure = gd.getBoundingClientRect(), size = gd._fullLayout._size;
+    return { left: figure.left + size.l, right: figure.left + size.l + size.w,
+             top: figure.top + size.t, bottom: figure.top + size.t + size.h };
+  }
+
+  /* Each drawn label of a mark: its trace, its point and its text element, in the figure's order. */
+  function markLabels(gd) {
+    var points = [];
+    gd.querySelectorAll("g.trace.scatter text, g.trace.scattergeo text").forEach(function (text) {
+      var group = text.closest("g.trace"), cd = group && group.__data__, point = text.parentNode.__data__;
+      if (!cd || !cd[0] || !cd[0].trace || !point || typeof point.i !== "number") return;
+      points.push({ trace: cd[0].trace.index, point: point.i, text: text });
+    });
+    return points.sort(function (a, b) { return a.trace - b.trace || a.point - b.point; });
+  }
+
+  /* Labels of marks (a map's places, a network's nodes): one that reaches past the plot's left
+     or right edge goes to the other side of its mark; one that would still overprint a label
+     drawn before it (in the figure's order) or leave the plot is left out, the hover keeps it. */
   function thinLabels(gd, narrow) {
     var start = original(gd), labelled = [];
     gd.data.forEach(function (trace, index) {
       if (/text/.test(trace.mode || "") && Array.isArray(start.texts[index])) labelled.push(index);
     });
     if (!labelled.length) return Promise.resolve();
+    var positions = labelled.map(function (index) {
+      var given = start.positions[index];
+      return start.texts[index].map(function (text, point) { return Array.isArray(given) ? given[point] : given; });
+    });
     var full = labelled.map(function (index) { return start.texts[index].slice(); });
-    return Plotly.restyle(gd, { text: full }, labelled).then(function () {
+    return Plotly.restyle(gd, { text: full, textposition: labelled.map(function (index) { return start.positions[index]; }) }, labelled).then(function () {
       if (!narrow) return null;
-      var figure = gd.getBoundingClientRect(), size = gd._fullLayout._size, kept = [], hidden = {};
-      var frame = { left: figure.left + size.l, right: figure.left + size.l + size.w,
-                    top: figure.top + size.t, bottom: figure.top + size.t + size.h };
-      var points = [];
-      gd.querySelectorAll("g.trace.scatter text, g.trace.scattergeo text").forEach(function (text) {
-        var group = text.closest("g.trace"), cd = group && group.__data__, point = text.parentNode.__data__;
-        if (!cd || !cd[0] || !cd[0].trace || !point || typeof point.i !== "number") return;
-        points.push({ trace: cd[0].trace.index, point: point.i, text: text });
+      var frame = plotFrame(gd), flipped = false;
+      markLabels(gd).forEach(function (p) {
+        var box = shown(p.text), g = labelled.indexOf(p.trace), where = positions[g] && positions[g][p.point];
+        if (!box || !where || !/markers/.test(gd.data[p.trace].mode)) return;
+        var side = where.indexOf(" ") < 0 ? where : where.split(" ")[1];
+        var row = where.indexOf(" ") < 0 ? "middle" : where.split(" ")[0];
+        if (box.right > frame.right && side !== "left") { positions[g][p.point] = row + " left"; flipped = true; }
+        else if (box.left < frame.left && side !== "right") { positions[g][p.point] = row + " right"; flipped = true; }
       });
-      points.sort(function (a, b) { return a.trace - b.trace || a.point - b.point; });
-      points.forEach(function (p) {
+      return flipped ? Plotly.restyle(gd, { textposition: positions }, labelled) : null;
+    }).then(function () {
+      if (!narrow) return null;
+      var frame = plotFrame(gd), kept = [], hidden = {};
+      markLabels(gd).forEach(function (p) {
         var box = shown(p.text);
         if (!box) return;
         var out = box.left < frame.left || box.right > frame.right || box.top < frame.top || box.bottom > frame.bottom;
