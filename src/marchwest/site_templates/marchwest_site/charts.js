@@ -1,15 +1,19 @@
 /* marchwest site: fit each plotly chart to its box, at load and whenever the window is resized.
    Every chart is drawn at its box's width. Below NARROW px it is laid out for a phone, from the
-   figure's own data and drawn texts:
-   - the legend goes below the plot, in rows (the plot keeps the width);
-   - the side margins shrink (the axes still grow to fit their tick labels: automargin);
-   - a category axis's tick labels are cut to what fits (the full name stays in the hover), a
-     number or date axis gets fewer ticks, so that no two labels overprint;
-   - a map thins its place labels: a label that would overprint one drawn before it (in the
-     figure's order) is left out, and shown in the hover only.
-   Text keeps its size. A chart that keeps its aspect ratio (a map, the network) loses the empty
-   band plotly would leave above and below it at narrow widths: the figure gets the height its
-   drawing needs. When every chart is fitted, <html data-charts-fitted> holds the window's width. */
+   figure's own data and drawn texts; text keeps its size (11 px or more):
+   - the legend goes under the plot, in rows (the plot keeps the width); side margins shrink
+     (the axes still grow to fit their tick labels: automargin);
+   - a y axis's category labels are cut to about 40 % of the width, an x axis's stand upright
+     and are thinned when they do not fit; a number or date axis gets a tick per ~70 px; axis
+     titles wrap to their axis; an annotation that crosses the figure's edge is anchored inside;
+   - a value written past a bar's end keeps its place (the x axis lengthens); a heatmap's cell
+     texts show only where they fit;
+   - a label of a mark (a map's place, a network's node) that crosses the plot's side goes to
+     the other side of its mark; one that would still overprint a label drawn before it (in the
+     figure's order) is left out. The hover keeps whatever the phone layout leaves out.
+   A chart that keeps its aspect ratio (a map, the network) loses the empty band plotly would
+   leave above and below it: the figure gets the height its drawing needs.
+   When every chart is fitted, <html data-charts-fitted> holds the window's width. */
 (function () {
   "use strict";
   var NARROW = 640;
