@@ -163,3 +163,22 @@ def test_a_bundle_is_drawn_once_interactive_or_as_its_png_without_script(browser
         assert legible == {"overlapping": [], "outside": [], "small": []}
     else:
         assert drawn == 0 and len(images) == 1 and images[0] > 0, "the PNG, once"
+
+
+@pytest.mark.parametrize("href", ["03-organisation-membership.html", "07-partnerships.html"])
+def test_a_chart_fitted_to_a_phone_is_laid_out_again_at_a_desktops_width(browser, site, href):
+    """A phone turned sideways or a window widened: charts.js takes its phone layout back (the
+    legend, the labels, the ranges lengthened for labels) and plotly's autosize follows the box."""
+    context, page = open_page(browser, site, href, 390)
+    try:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.wait_for_function(
+            "w => document.documentElement.dataset.chartsFitted === String(w)", arg=1280
+        )
+        wide = page.evaluate(LAYOUT)
+        charts = page.evaluate(CHARTS)
+    finally:
+        context.close()
+    assert wide == {"overlapping": [], "outside": [], "small": []}
+    assert charts and all(c["width"] == c["box"] > 390 for c in charts)
+    assert all(c["labels"] == c["places"] for c in charts)

@@ -39,7 +39,8 @@
         var axis = gd.layout[name];
         axes[name] = {
           ticktext: axis.ticktext, tickvals: axis.tickvals, nticks: axis.nticks,
-          tickangle: axis.tickangle, title: copy(axis.title)
+          tickangle: axis.tickangle, title: copy(axis.title),
+          range: axis.autorange === false || (axis.range && axis.autorange !== true) ? copy(axis.range) : null
         };
       });
       gd.__mwOriginal = {
@@ -136,7 +137,7 @@
     return lines.join("<br>");
   }
 
-  function narrowAxes(gd, narrow) {
+  function narrowAxes(gd, narrow, ranges) {
     var update = {}, start = original(gd), width = gd.clientWidth;
     axisNames(gd.layout).forEach(function (name) {
       var axis = gd._fullLayout[name], was = start.axes[name];
@@ -147,6 +148,10 @@
         update[name + ".nticks"] = was.nticks === undefined ? null : was.nticks;
         update[name + ".tickangle"] = was.tickangle === undefined ? null : was.tickangle;
         update[name + ".title"] = was.title;
+        if (!(name in ranges)) {
+          if (was.range) update[name + ".range"] = was.range;
+          else update[name + ".autorange"] = true;
+        }
         return;
       }
       var category = axis.type === "category" || (was.tickvals && was.ticktext);
@@ -353,10 +358,12 @@
     });
   }
 
-  /* The figure's height, and its boxes' (plotly.js draws at layout.height; the boxes hold it). */
+  /* The figure's height: its boxes' (plotly's autosize reads it, and the box's width, on every
+     resize; a height given to plotly.js itself would fix its width too), after ``update``. */
   function setHeight(gd, height, update) {
     gd.style.height = gd.parentElement.style.height = Math.round(height) + "px";
-    return Plotly.relayout(gd, Object.assign(update || {}, { height: Math.round(height) }));
+    var first = update && Object.keys(update).length ? Plotly.relayout(gd, update) : Promise.resolve();
+    return first.then(function () { return Plotly.Plots.resize(gd); });
   }
 
   function fit(gd) {
@@ -367,7 +374,7 @@
       else reset[axis + ".autorange"] = true;
     });
     var narrow = gd.clientWidth < NARROW, height = start.height;
-    var update = Object.assign(copy(reset), narrowAxes(gd, narrow), { legend: copy(start.legend), margin: copy(start.margin) });
+    var update = Object.assign(copy(reset), narrowAxes(gd, narrow, ranges), { legend: copy(start.legend), margin: copy(start.margin) });
     return setHeight(gd, height, update).then(function () {
       return Plotly.Plots.resize(gd);
     }).then(function () {
