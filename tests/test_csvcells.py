@@ -13,7 +13,7 @@ from _ledgers import MINIMAL
 import marchwest
 from marchwest.build.export import export_tables
 from marchwest.csvcells import FORMULA_STARTS, neutralise, raw, to_csv
-from marchwest.plot.spec import ChartSpec
+from marchwest.plot.spec import BarsLayout, ChartSpec
 
 HOSTILE = ('=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1,2)", "\tx", "\rx")
 
@@ -78,6 +78,7 @@ def test_a_charts_data_file_holds_no_formula_cell():
             }
         ),
         x_label="value",
+        layout=BarsLayout(x_max=len(HOSTILE), width=640, height=300),
         title="Hostile labels",
         description="Six bars whose labels start like formulas.",
     )

@@ -12,7 +12,7 @@ from marchwest.paths import PACKAGE_DIR
 
 # Lowest first. A module not listed by name belongs to its package's layer.
 LAYERS = {
-    "core": {"errors", "paths", "names", "csvcells", "credits", "schema"},
+    "core": {"errors", "paths", "names", "csvcells", "credits", "schema", "plotly_config"},
     "ledger": {"ledger"},
     "analysis": {
         "",  # the package itself: the loaders' API

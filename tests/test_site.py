@@ -6,6 +6,8 @@ import hashlib
 import json
 import shutil
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -17,6 +19,7 @@ import marchwest
 from marchwest.build.outputs import MANIFEST, OutputError
 from marchwest.build.site import (
     PLOTLY_JS,
+    PLOTLY_MIMETYPE,
     SiteError,
     build_site,
     drop_unsafe_links,
@@ -27,6 +30,8 @@ from marchwest.build.site import (
     title_and_summary,
 )
 from marchwest.paths import ASSETS_DIR, NOTEBOOKS_DIR
+from marchwest.plot import style
+from marchwest.plotly_config import PLOTLY_CONFIG
 
 SITE_NOTEBOOKS = sorted((Path(__file__).parent / "data" / "site").glob("*.ipynb"))
 
@@ -669,6 +674,40 @@ def test_a_bundle_of_png_and_plotly_is_one_interactive_chart_with_the_png_as_fal
     assert len(output.select("p.mw-chart-data a[href$='.csv']")) == 1
     script = div.find_next("script").get_text()
     assert '"displaylogo": false' in script and '"showSendToCloud": false' in script
+
+
+def test_a_page_draws_every_figure_with_the_projects_plotly_config_and_follows_its_width(tmp_path):
+    """One declaration (marchwest.plotly_config) for notebooks and the site; a plotly output that
+    carries no config (written before it existed) still loses the network buttons on a page."""
+    notebook = bundle_notebook(tmp_path / "bare.ipynb")
+    nb = nbformat.read(notebook, as_version=4)
+    for output in nb.cells[1].outputs:
+        output.data[PLOTLY_MIMETYPE].pop("config", None)
+    nbformat.write(nb, notebook)
+    build_site([notebook], tmp_path / "site")
+    div = soup(tmp_path / "site" / "bare.html").select_one("div.plotly-graph-div")
+    script = div.find_next("script").get_text()
+    for key, value in (PLOTLY_CONFIG | {"responsive": True}).items():
+        assert f'"{key}": {json.dumps(value)}' in script
+    assert style.PLOTLY_CONFIG is PLOTLY_CONFIG  # what show() puts in a notebook output
+
+
+def test_building_the_site_never_imports_matplotlib(tmp_path):
+    """The site draws the notebooks' stored outputs: the renderers (and matplotlib's 1.2 s import)
+    are not its to load. Built in a fresh interpreter, which reports what it imported."""
+    notebook = bundle_notebook(tmp_path / "bundle.ipynb")
+    program = (
+        "import sys; from pathlib import Path; from marchwest.build.site import build_site; "
+        f"build_site([Path({str(notebook)!r})], Path({str(tmp_path / 'site')!r})); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'matplotlib', 'marchwest'}), "
+        "'marchwest.plot' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], check=False, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["['marchwest']", "False"]
+    assert (tmp_path / "site" / "bundle.html").is_file()
 
 
 def test_a_png_output_and_a_plotly_output_of_one_chart_stay_two_without_a_fallback(tmp_path):

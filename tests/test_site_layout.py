@@ -1,6 +1,7 @@
 """Every page of the site at a phone's width (390 px) and a desktop's (1280 px), in headless
-Chromium from disk: no sideways scrolling, chart texts that neither overprint each other nor leave
-their figure and are drawn at 9 px or more, and no serious or critical axe-core violation
+Chromium from disk: no sideways scrolling, every plotly chart drawn at its box's width (no box
+scrolls), its legend under the plot on a phone, chart texts that neither overprint each other nor
+leave their figure and are drawn at 9 px or more, and no serious or critical axe-core violation
 (axe-playwright-python bundles axe-core: it runs offline). Screenshots go to
 <site>/screenshots/<page>-<width>.png."""
 
@@ -19,6 +20,21 @@ PAGES = ["index.html"] + [f"{page_id(path)}.html" for path in REAL_NOTEBOOKS]
 WIDTHS = (390, 1280)
 LAYOUT = (Path(__file__).parent / "_layout.js").read_text(encoding="utf-8")
 SERIOUS = {"serious", "critical"}
+# Each plotly chart as drawn: its width, its box's (and how wide the box's content is), where its
+# legend is against the plot area, and its marks' labels (a map's places) shown and given.
+CHARTS = """() => Array.from(document.querySelectorAll('div.plotly-graph-div')).map(div => {
+  const frame = div.getBoundingClientRect(), size = div._fullLayout._size;
+  const box = div.closest('.mw-chart-box');
+  const legend = div.querySelector('g.legend');
+  const drawn = legend && legend.getBoundingClientRect().height > 0 ? legend.getBoundingClientRect() : null;
+  const labels = div.data.filter(t => /text/.test(t.mode || '') && Array.isArray(t.text));
+  return {
+    id: div.id, width: frame.width, box: box.clientWidth, content: box.scrollWidth,
+    legend: drawn && {top: drawn.top - frame.top, plot_bottom: size.t + size.h},
+    labels: labels.reduce((n, t) => n + t.text.filter(x => x).length, 0),
+    places: labels.reduce((n, t) => n + t.text.length, 0),
+  };
+})"""
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +79,7 @@ def measure(browser, site):
             try:
                 found = page.evaluate(LAYOUT)
                 found["scroll_width"] = page.evaluate("() => document.scrollingElement.scrollWidth")
+                found["charts"] = page.evaluate(CHARTS)
                 found["axe"] = [
                     f"{v['id']} ({v['impact']}): {v['help']}: "
                     + "; ".join(n["target"][0] for n in v["nodes"][:3])
@@ -84,6 +101,30 @@ def measure(browser, site):
 @pytest.mark.parametrize("href", PAGES)
 def test_no_page_scrolls_sideways(measure, href, width):
     assert measure(href, width)["scroll_width"] <= width
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("href", PAGES)
+def test_every_chart_is_drawn_at_its_boxs_width_and_no_box_scrolls(measure, href, width):
+    for chart in measure(href, width)["charts"]:
+        assert chart["width"] <= chart["box"] <= width, chart["id"]
+        assert chart["content"] <= chart["box"], f"{chart['id']} scrolls sideways"
+
+
+@pytest.mark.parametrize("href", PAGES)
+def test_on_a_phone_the_legend_is_under_the_plot(measure, href):
+    for chart in measure(href, 390)["charts"]:
+        if chart["legend"]:
+            assert chart["legend"]["top"] >= chart["legend"]["plot_bottom"], chart["id"]
+
+
+def test_a_phone_map_thins_its_labels_and_keeps_the_rest_in_the_hover(measure):
+    """At 390 px the map leaves out the place labels that would overprint (the overlap test above
+    holds it to none), and keeps most of them; at 1280 px it shows them all."""
+    [phone] = [c for c in measure("04-map.html", 390)["charts"] if c["places"]]
+    [desktop] = [c for c in measure("04-map.html", 1280)["charts"] if c["places"]]
+    assert desktop["labels"] == desktop["places"]
+    assert phone["places"] // 2 <= phone["labels"] < phone["places"]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -122,3 +163,22 @@ def test_a_bundle_is_drawn_once_interactive_or_as_its_png_without_script(browser
         assert legible == {"overlapping": [], "outside": [], "small": []}
     else:
         assert drawn == 0 and len(images) == 1 and images[0] > 0, "the PNG, once"
+
+
+@pytest.mark.parametrize("href", ["03-organisation-membership.html", "07-partnerships.html"])
+def test_a_chart_fitted_to_a_phone_is_laid_out_again_at_a_desktops_width(browser, site, href):
+    """A phone turned sideways or a window widened: charts.js takes its phone layout back (the
+    legend, the labels, the ranges lengthened for labels) and plotly's autosize follows the box."""
+    context, page = open_page(browser, site, href, 390)
+    try:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.wait_for_function(
+            "w => document.documentElement.dataset.chartsFitted === String(w)", arg=1280
+        )
+        wide = page.evaluate(LAYOUT)
+        charts = page.evaluate(CHARTS)
+    finally:
+        context.close()
+    assert wide == {"overlapping": [], "outside": [], "small": []}
+    assert charts and all(c["width"] == c["box"] > 390 for c in charts)
+    assert all(c["labels"] == c["places"] for c in charts)

@@ -9,7 +9,7 @@
                                charts (a chart's title and caption as text around it; a bundle of PNG
                                and plotly JSON drawn once, the PNG as its fallback without script)
     site/assets/plotly.min.js  plotly.js, once, from the installed plotly package
-    site/assets/charts.js      fits each chart to the page's width (legend above the plot on a phone)
+    site/assets/charts.js      fits each chart to the page's width (on a phone: legend under the plot)
     site/assets/notebook.css   JupyterLab's notebook CSS and the site's own, once
     site/assets/<map>.js       the topojson of the plotly maps, only when a page draws one
     site/images/<notebook>/    the notebook's matplotlib images (PNG, as 256-colour palettes)
@@ -55,6 +55,7 @@ from marchwest.paths import (
     SITE_FILES,
     bundled_ledger_dir,
 )
+from marchwest.plotly_config import PLOTLY_CONFIG
 
 if TYPE_CHECKING:
     from marchwest.loaders import Ledger
@@ -124,13 +125,9 @@ def figure_maps(figure: dict[str, Any]) -> set[str]:
     return names
 
 
-# plotly.js's modebar without what needs a network: no "Share chart..." (sendChartToCloud, on by
-# default in plotly.js 4), no logo linking to plotly's site; the figure follows its box's width.
-PLOTLY_CONFIG = {
-    "responsive": True,
-    "displaylogo": False,
-    "showSendToCloud": False,
-}
+# The project's plotly.js config (the modebar without what needs a network), and on a page the
+# figure follows its box's width.
+PAGE_CONFIG = {**PLOTLY_CONFIG, "responsive": True}
 # What a figure keeps around its plot once its title and caption are HTML around it: room for
 # the modebar above, for the x axis's ticks and title below (axes also grow to fit: automargin).
 TOP_MARGIN, BOTTOM_MARGIN = 40, 60
@@ -232,7 +229,7 @@ class PlotlyHTMLPreprocessor(Preprocessor):
             div_id = plotly_div_id(notebook, cell_index, output_index)
             html = to_html(
                 page_figure(figure, chart),
-                config={**(figure.get("config") or {}), **PLOTLY_CONFIG},
+                config={**(figure.get("config") or {}), **PAGE_CONFIG},
                 include_plotlyjs=False,
                 full_html=False,
                 div_id=div_id,

@@ -11,11 +11,12 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from marchwest.names import display_name
+from marchwest.plotly_config import PLOTLY_CONFIG
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["display_name"]
+__all__ = ["PLOTLY_CONFIG", "display_name"]
 
 
 def palette(table: str) -> dict[str, str]:
@@ -172,15 +173,6 @@ pio.templates[TEMPLATE].layout.update(
     title={"x": 0.01, "xanchor": "left", "xref": "container"},
     legend={"traceorder": "normal"},
 )
-# The modebar keeps what works offline (zoom, pan, reset, download a PNG): no plotly logo linking
-# to plotly's site, and no "Share chart..." button, which uploads the chart to Plotly Cloud
-# (plotly.js 4 shows it by default: showSendToCloud). Notebook outputs and the site's pages both
-# take it from the output of ``marchwest.plot.show``.
-PLOTLY_CONFIG = {
-    "displaylogo": False,
-    "showSendToCloud": False,
-    "modeBarButtonsToRemove": ["sendChartToCloud", "sendDataToCloud"],
-}
 # matplotlib takes the first font of the stack it finds (a generic family and its list: no warning
 # for the fonts a machine lacks). Every text drawn as written: matplotlib would read what stands
 # between two dollar signs as mathtext ("$46 bn and $62 bn" loses its dollars).
