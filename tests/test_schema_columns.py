@@ -7,40 +7,19 @@ import dataclasses
 
 import pandas as pd
 import pytest
+from _ledgers import changed
 
 from marchwest import load, schema
 from marchwest.errors import LedgerError
 from marchwest.ledger.folder import read_ledger
 from marchwest.schema import TABLES, Column
 
-ENTITIES = """
-- entity_id: china
-  name: China
-  kind: country
-  iso3: CHN
-  capital: Beijing
-  quote: China is redrawing the global security map beyond Asia-Pacific.
-- entity_id: pakistan
-  name: Pakistan
-  kind: country
-  quote: China's deep relationship with Pakistan is anchored by security.
-- entity_id: cpec
-  name: China-Pakistan Economic Corridor
-  kind: initiative
-  quote: China-Pakistan Economic Corridor (CPEC)
-- entity_id: sco
-  name: Shanghai Cooperation Organisation
-  kind: organisation
-  quote: Within the SCO itself
-"""
-MEMBERSHIPS = """
-- organisation_id: sco
-  member_id: pakistan
-  status: member
-  since: "2017-06-09"
-  ratified: 2017-06
-  quote: Within the SCO itself
-"""
+SINCE = '  since: "2017-06-09"\n'
+# The small test ledger (tests/_ledgers.py) with the new columns written in its fact files.
+WITH_NEW_COLUMNS = {
+    **changed("facts/entities.yaml", "  iso3: CHN\n", "  iso3: CHN\n  capital: Beijing\n"),
+    **changed("facts/memberships.yaml", SINCE, SINCE + "  ratified: 2017-06\n"),
+}
 
 
 @pytest.fixture
@@ -71,7 +50,7 @@ def added_columns(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_column_added_to_the_schema_and_a_fact_file_loads(make_ledger, added_columns):
-    root = make_ledger({"facts/entities.yaml": ENTITIES, "facts/memberships.yaml": MEMBERSHIPS})
+    root = make_ledger(WITH_NEW_COLUMNS)
     ledger = load(root)
     entities = ledger.entities().set_index("entity_id")
     assert entities.loc["china", "capital"] == "Beijing"
@@ -84,9 +63,9 @@ def test_a_column_added_to_the_schema_and_a_fact_file_loads(make_ledger, added_c
 
 
 def test_an_added_column_is_checked_like_the_others(make_ledger, added_columns):
-    bad = MEMBERSHIPS.replace("ratified: 2017-06", "ratified: June 2017")
+    bad = changed("facts/memberships.yaml", SINCE, SINCE + "  ratified: June 2017\n")
     with pytest.raises(LedgerError) as caught:
-        load(make_ledger({"facts/memberships.yaml": bad}))
+        load(make_ledger(bad))
     [problem] = caught.value.problems
     assert (problem.file.endswith("memberships.yaml"), problem.field) == (True, "ratified")
 

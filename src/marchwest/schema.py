@@ -301,6 +301,8 @@ class Table:
 
     @cached_property
     def columns(self) -> tuple[Column, ...]:
+        if self.derived:  # every column computed, none written in a fact file
+            return tuple(replace(c, written="computed") for c in self.own_columns)
         if not self.provenance:
             return self.own_columns
         if self.written_in is not None:  # the provenance of the row it is written in
@@ -361,10 +363,6 @@ PROVENANCE = (
 
 def _id(name: str, what: str, **kw: Any) -> Column:
     return Column(name, "string", what, required=True, pattern=ID_PATTERN, **kw)
-
-
-def _computed_id(name: str, what: str) -> Column:
-    return Column(name, "string", what, required=True, pattern=ID_PATTERN, written="computed")
 
 
 def _dates(prefix: str, what: str) -> tuple[Column, ...]:
@@ -822,50 +820,43 @@ TABLES: dict[str, Table] = {
             " event, a supplier-recipient pair), derived from memberships, participants and"
             " events, and arms_transfers (see marchwest.partnerships).",
             (
-                _computed_id(
+                _id(
                     "entity_a",
                     "An entity (China when it is one of the two, else the"
                     " first in alphabetical order).",
                 ),
-                _computed_id("entity_b", "The other entity."),
+                _id("entity_b", "The other entity."),
                 Column(
                     "kind",
                     "category",
                     "What sort of tie it is.",
                     TIE_KINDS,
                     required=True,
-                    written="computed",
                 ),
                 Column(
                     "via",
                     "string",
                     "The organisation or event it runs through (empty for arms transfers).",
                     pattern=ID_PATTERN,
-                    written="computed",
                 ),
-                Column("detail", "string", "What the tie is, in words.", written="computed"),
+                Column("detail", "string", "What the tie is, in words."),
                 Column(
                     "start",
                     "datetime64[ns]",
                     "First day of its period (empty: unknown).",
-                    written="computed",
                 ),
                 Column(
                     "end",
                     "datetime64[ns]",
                     "Last day of its period (empty: unknown or open).",
-                    written="computed",
                 ),
                 Column(
                     "row_ids",
                     "list",
                     'The rows it comes from ("table:id", or "table[N]" in a table without ids).',
-                    written="computed",
                 ),
-                Column(
-                    "evidence", "list", "The article's words among those rows.", written="computed"
-                ),
-                Column("source_ids", "list", "The sources of those rows.", written="computed"),
+                Column("evidence", "list", "The article's words among those rows."),
+                Column("source_ids", "list", "The sources of those rows."),
             ),
             provenance=False,
             derived=True,
@@ -881,55 +872,47 @@ TABLES: dict[str, Table] = {
                     "Where it stands.",
                     COVERAGE_PARTS,
                     required=True,
-                    written="computed",
                 ),
                 Column(
                     "section",
                     "string",
                     "The section heading it stands under (empty before the first).",
-                    written="computed",
                 ),
                 Column(
                     "paragraph",
                     "Int64",
                     "Its paragraph, 1-based (empty outside the body).",
-                    written="computed",
                 ),
                 Column(
                     "sentence",
                     "Int64",
                     "Its place in the paragraph (or part), 1-based.",
                     required=True,
-                    written="computed",
                 ),
                 Column(
                     "char_start",
                     "Int64",
                     "Offset of the sentence in article().raw.",
                     required=True,
-                    written="computed",
                 ),
                 Column(
                     "char_end",
                     "Int64",
                     "Offset just after the sentence in article().raw.",
                     required=True,
-                    written="computed",
                 ),
-                Column("text", "string", "The sentence as it stands.", written="computed"),
+                Column("text", "string", "The sentence as it stands."),
                 Column(
                     "row_ids",
                     "list",
                     "The rows that record what it says (events, memberships, arms_transfers,"
                     ' figures, claims, outcomes): "table:id", or "table[N]" in a table without'
                     " ids.",
-                    written="computed",
                 ),
                 Column(
                     "name_ids",
                     "list",
                     "The entities and places rows that only name what it speaks of.",
-                    written="computed",
                 ),
                 Column(
                     "status",
@@ -938,20 +921,17 @@ TABLES: dict[str, Table] = {
                     " fact; named: only names; uncovered.",
                     COVERAGE_STATUSES,
                     required=True,
-                    written="computed",
                 ),
                 Column(
                     "reason",
                     "category",
                     "For an explained sentence: why it holds no fact (uncited.reason).",
                     UNCITED_REASONS,
-                    written="computed",
                 ),
                 Column(
                     "note",
                     "string",
                     "For an explained sentence: the curator's words (uncited.note).",
-                    written="computed",
                 ),
             ),
             provenance=False,
